@@ -1,0 +1,109 @@
+/**
+ * The boundary between call signaling and media. `CallManager` knows nothing about
+ * packets or codecs: it hands an engine the negotiated key and the connections Telegram
+ * gave out, and gets back a session that moves PCM audio. The libtgvoip-compatible
+ * engine (`@tgvoip/calls-native`) is one implementation; a WebRTC-based one can be
+ * added later without touching signaling.
+ */
+
+/** One relay or peer endpoint as Telegram hands it out (`phoneConnection`). */
+export interface CallEndpoint {
+  id: bigint
+  ip: string
+  ipv6: string
+  port: number
+  /** 16 bytes. */
+  peerTag: Uint8Array
+  tcp: boolean
+}
+
+export interface CallEngineSessionOptions {
+  /** Telegram's call id, for logs and stats. */
+  callId: bigint
+  /** The 256-byte shared key from the DH exchange. */
+  key: Uint8Array
+  /** True on the caller's (admin's) side. */
+  isOutgoing: boolean
+  endpoints: CallEndpoint[]
+  allowP2p: boolean
+  /** `phoneCall.protocol.maxLayer`; both sides must use the same value. */
+  maxLayer: number
+  /** The library version negotiated by the server (`protocol.libraryVersions[0]`). */
+  libraryVersion: string
+  /** How long to wait for the first packet from the peer (`call_connect_timeout_ms`). */
+  connectTimeoutMs: number
+  /** How long the link may stay silent before the call fails (`call_packet_timeout_ms`). */
+  packetTimeoutMs: number
+  /** `phone.getCallConfig` JSON, already parsed. */
+  serverConfig: Record<string, unknown>
+}
+
+/** Audio frames crossing the engine boundary: 48 kHz mono s16, 20 ms = 960 samples. */
+export const ENGINE_SAMPLE_RATE = 48_000
+export const ENGINE_FRAME_SAMPLES = 960
+
+export enum MediaState {
+  Connecting = 'connecting',
+  Established = 'established',
+  Reconnecting = 'reconnecting',
+  Failed = 'failed',
+  Closed = 'closed',
+}
+
+export interface MediaStats {
+  bytesSent: number
+  bytesReceived: number
+  packetsSent: number
+  packetsReceived: number
+  packetsLost: number
+  /** Fraction 0..1 of incoming packets lost. */
+  lossRate: number
+  /** Round-trip time to the endpoint in use, in milliseconds (NaN when unknown). */
+  rttMs: number
+  /** Current jitter-buffer delay in milliseconds. */
+  jitterMs: number
+  /** Current outgoing audio bitrate in bits per second. */
+  bitrate: number
+  /** 0..4, like the official apps. */
+  signalBars: number
+}
+
+export interface MediaSessionEvents {
+  stateChange: [oldState: MediaState, newState: MediaState]
+  signalBars: [bars: number]
+  /** Emitted with the reason when the session enters `Failed`. */
+  error: [error: Error]
+}
+
+/** One call's media. Created by `CallEngine.createSession`, owned by the `Call`. */
+export interface MediaSession {
+  readonly state: MediaState
+  on<E extends keyof MediaSessionEvents>(event: E, listener: (...args: MediaSessionEvents[E]) => void): this
+  off<E extends keyof MediaSessionEvents>(event: E, listener: (...args: MediaSessionEvents[E]) => void): this
+  /** Starts connecting. State events follow. */
+  start(): void
+  /**
+   * Queues one outgoing frame (960 samples). Resolves when there is room for more, so a
+   * producer that awaits it is paced by the engine's clock.
+   */
+  writeFrame(frame: Int16Array): Promise<void>
+  /** Received audio, one 960-sample frame per 20 ms while the call is up. Ends on close. */
+  frames(): AsyncIterable<Int16Array>
+  setMuted(muted: boolean): void
+  stats(): MediaStats
+  /** JSON the engine wants in `phone.saveCallDebug`. */
+  debugLog(): string
+  /** Relay id in use, for `phone.discardCall`'s `connectionId` (0n if none). */
+  preferredRelayId(): bigint
+  /** Stops everything and frees sockets; idempotent. */
+  close(): void
+}
+
+export interface CallEngine {
+  readonly name: string
+  /** Layer and library version to advertise in `phoneCallProtocol`. */
+  readonly maxLayer: number
+  readonly minLayer: number
+  readonly libraryVersions: readonly string[]
+  createSession(options: CallEngineSessionOptions): MediaSession
+}
