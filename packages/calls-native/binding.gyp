@@ -1,0 +1,18 @@
+{
+  "targets": [
+    {
+      "target_name": "tgvoip_native",
+      # Every .cc under native/ except the C++ unit tests is part of the addon, so adding a
+      # file needs no edit here.
+      "sources": ["<!@(find native -name '*.cc' -not -path 'native/test/*' | sort)"],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "native"
+      ],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-O2", "-Wall", "-Wextra", "<!@(pkg-config --cflags opus)"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++1y", "-std=gnu++17"],
+      "libraries": ["<!@(pkg-config --libs opus)"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"]
+    }
+  ]
+}
