@@ -39,7 +39,7 @@ class DatagramCipher {
    * `prefix` is the relay peer tag (16 bytes) or empty for P2P to a v9 peer.
    */
   DatagramError seal(ByteView packet, ByteView prefix, Bytes& out) const;
-  /** Same, with caller-supplied padding (16..31 bytes, matching the length rule): tests. */
+  /** Same, with caller-supplied padding (tests); PaddingTooShort unless it has the rule's size. */
   DatagramError sealWithPadding(ByteView packet, ByteView prefix, ByteView padding,
                                 Bytes& out) const;
 
@@ -62,6 +62,8 @@ class DatagramCipher {
  private:
   DatagramError sealWith(ByteView packet, ByteView prefix, const uint8_t* padding,
                          size_t paddingSize, Bytes& out) const;
+  DatagramError openWithX(ByteView datagram, ByteView expectedPrefix, int x, Bytes& packetOut,
+                          Bytes* plaintextOut) const;
 
   CallKey key_;
   int xSend_;
