@@ -1,0 +1,102 @@
+import { z } from 'zod'
+import { BaseSource } from '../core/base-source.js'
+import { SAMPLE_RATE } from '../core/constants.js'
+import { AudioDecodeError } from '../core/errors.js'
+import { durationMsSchema, parseOptions, volumeSchema } from '../core/options.js'
+import { FfmpegProcess } from '../ffmpeg/ffmpeg-process.js'
+import { findFfmpeg } from '../ffmpeg/find-ffmpeg.js'
+import { FrameChunker } from '../pcm/frame-chunker.js'
+import { applyGain } from '../pcm/gain.js'
+import { PcmConverter } from '../pcm/pcm-converter.js'
+
+export interface FileSourceOptions {
+  /** Start over from the beginning of the file when it ends (default false). */
+  loop?: boolean
+  /** Start playing this many milliseconds into the file (first pass only). */
+  seekMs?: number
+  /** Linear gain, 1 = unchanged (default). Can be changed while playing via `volume`. */
+  volume?: number
+  /** The ffmpeg binary to use instead of searching PATH. */
+  ffmpegPath?: string
+  /** Extra ffmpeg options placed before `-i` (e.g. `['-f', 'mp3']` or network options). */
+  inputOptions?: string[]
+}
+
+const schema = z.object({
+  loop: z.boolean().default(false),
+  seekMs: durationMsSchema.default(0),
+  volume: volumeSchema.default(1),
+  ffmpegPath: z.string().min(1).optional(),
+  inputOptions: z.array(z.string()).default([]),
+})
+
+/**
+ * Any file or URL ffmpeg can read (mp3, ogg, opus, m4a, flac, video files, http(s)
+ * streams…), decoded by an ffmpeg child process into the contract. Needs ffmpeg
+ * installed; without it iteration throws `FfmpegNotFoundError`, and input ffmpeg cannot
+ * decode throws `AudioDecodeError`.
+ */
+export class FileSource extends BaseSource {
+  /** Linear gain applied to every frame; may be changed at any time. */
+  volume: number
+  private readonly options: z.output<typeof schema>
+  private process: FfmpegProcess | undefined
+
+  constructor(
+    /** A path or a URL (anything ffmpeg accepts as `-i`). */
+    readonly input: string,
+    options: FileSourceOptions = {},
+  ) {
+    super()
+    this.options = parseOptions(schema, options, 'FileSource')
+    this.volume = this.options.volume
+  }
+
+  protected async *generate(): AsyncGenerator<Int16Array, void, undefined> {
+    const binary = await findFfmpeg(this.options.ffmpegPath)
+    const chunker = new FrameChunker()
+    let seekMs = this.options.seekMs
+    for (;;) {
+      const decodedBytes = yield* this.decodeOnce(binary, seekMs, chunker)
+      seekMs = 0
+      // An input that decodes to nothing would otherwise loop forever without output.
+      if (!this.options.loop || this.closed || decodedBytes === 0) break
+    }
+    const last = chunker.flush()
+    if (last && !this.closed) yield applyGain(last, this.volume)
+  }
+
+  protected override async release(): Promise<void> {
+    await this.process?.kill()
+  }
+
+  /** One pass over the input; returns how many PCM bytes ffmpeg produced. */
+  private async *decodeOnce(binary: string, seekMs: number, chunker: FrameChunker): AsyncGenerator<Int16Array, number, undefined> {
+    const args = ['-nostdin', ...this.options.inputOptions]
+    if (seekMs > 0) args.push('-ss', (seekMs / 1000).toFixed(3))
+    args.push('-i', this.input, '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 's16le', 'pipe:1')
+    const process = new FfmpegProcess(binary, args, { stdin: false })
+    this.process = process
+    // ffmpeg already outputs the contract format; the converter only realigns odd chunks.
+    const converter = new PcmConverter({ sampleRate: SAMPLE_RATE, channels: 1, format: 's16le' })
+    let decodedBytes = 0
+    try {
+      for await (const chunk of process.stdout as AsyncIterable<Buffer>) {
+        decodedBytes += chunk.length
+        for (const frame of chunker.push(converter.push(chunk))) {
+          yield applyGain(frame, this.volume)
+          if (this.closed) return decodedBytes
+        }
+      }
+      const exit = await process.exited
+      if (this.closed) return decodedBytes
+      const startError = process.startError
+      if (startError) throw startError
+      const failed = exit.code !== 0 || (decodedBytes === 0 && process.errorOutput !== '')
+      if (failed) throw new AudioDecodeError(`ffmpeg could not decode ${this.input}`, process.errorOutput || `exit code ${exit.code}`)
+      return decodedBytes
+    } finally {
+      await process.kill()
+    }
+  }
+}
