@@ -1,0 +1,52 @@
+/**
+ * A call's lifecycle. Outgoing: requesting -> waiting -> ringing -> exchangingKeys ->
+ * connecting -> established. Incoming: ringing -> exchangingKeys -> connecting ->
+ * established. Any state may go to hangingUp (we are discarding), then ended or failed.
+ */
+export enum CallState {
+  /** Outgoing: fetching the DH config and sending `phone.requestCall`. */
+  Requesting = 'requesting',
+  /** Outgoing: the server has the call; the callee's devices have not confirmed receipt yet. */
+  Waiting = 'waiting',
+  /** The callee's device is ringing (outgoing), or we are being called (incoming). */
+  Ringing = 'ringing',
+  /** Accepted: DH values are being exchanged and checked. */
+  ExchangingKeys = 'exchangingKeys',
+  /** Keys agreed; the media engine is connecting to the relays or the peer. */
+  Connecting = 'connecting',
+  Established = 'established',
+  /** The media engine lost the link and is trying to get it back. */
+  Reconnecting = 'reconnecting',
+  /** We are discarding the call on the server. */
+  HangingUp = 'hangingUp',
+  /** Finished normally (`endReason` says how). */
+  Ended = 'ended',
+  /** Finished because something went wrong (`error` says what). */
+  Failed = 'failed',
+}
+
+/** Why a call ended; `call.ended` resolves with it. */
+export enum CallEndReason {
+  /** The callee was busy (or declined as busy). */
+  Busy = 'busy',
+  /** The callee declined, or we declined an incoming call. */
+  Declined = 'declined',
+  /** Nobody answered in time, or the caller gave up before an answer. */
+  Missed = 'missed',
+  /** One side hung up a call that had been answered. */
+  HungUp = 'hungUp',
+  /** The connection or a security check failed. */
+  Disconnected = 'disconnected',
+  /** An incoming call was answered on another device of the same account. */
+  AcceptedElsewhere = 'acceptedElsewhere',
+}
+
+export const TERMINAL_STATES: ReadonlySet<CallState> = new Set([CallState.Ended, CallState.Failed])
+
+/** States in which the call has been answered (used to tell "declined" from "hung up"). */
+export const ANSWERED_STATES: ReadonlySet<CallState> = new Set([
+  CallState.ExchangingKeys,
+  CallState.Connecting,
+  CallState.Established,
+  CallState.Reconnecting,
+])

@@ -1,0 +1,319 @@
+import { randomInt } from 'node:crypto'
+
+import { tl, User } from '@mtcute/core'
+
+import { CallFailedError, CallOptionsError, CallSecurityError, CallStateError, AbortError } from '../errors.js'
+import type { CallEndpoint, MediaSession } from '../engine/call-engine.js'
+import { MediaState } from '../engine/call-engine.js'
+import { bigIntToLong, longToBigInt } from '../signaling/long.js'
+import type { CallMediaOptions } from './audio-types.js'
+import type { CallContext } from './call-context.js'
+import { CallLifecycle } from './call-lifecycle.js'
+import { ANSWERED_STATES, CallEndReason, CallState } from './call-state.js'
+import { fromRemoteDiscard } from './end-reasons.js'
+import type { AgreedKey, CalleeSecret, CallerSecret } from './key-exchange.js'
+import { createCalleeSecret, createCallerSecret, finishCallee, finishCaller } from './key-exchange.js'
+import { MediaPump } from './media-pump.js'
+
+export interface CallInit {
+  isOutgoing: boolean
+  peerId: number
+  peer: User | null
+}
+
+/**
+ * One 1:1 call, outgoing or incoming. Created by `CallManager`; users get it from
+ * `client.calls.call()` (once established) or the `incomingCall` event (while ringing).
+ */
+export class Call extends CallLifecycle {
+  readonly isOutgoing: boolean
+  /** The other party's user id. */
+  readonly peerId: number
+  /** The other party, when Telegram sent its user object (always for incoming calls). */
+  peer: User | null
+  /** The four key emojis both sides see (empty until the keys are agreed). */
+  emojis: readonly string[] = []
+  /** The key fingerprint both sides agreed on (null until then). */
+  keyFingerprint: bigint | null = null
+  /** libtgvoip version the server negotiated (`phoneCall.protocol.libraryVersions[0]`). */
+  libraryVersion: string | null = null
+
+  private callerSecret: CallerSecret | null = null
+  private calleeSecret: CalleeSecret | null = null
+  private gAHash: Uint8Array | null = null
+  private key: AgreedKey | null = null
+  private mediaStarted = false
+
+  /** @internal Created by `CallManager`. */
+  constructor(ctx: CallContext, init: CallInit) {
+    super(ctx, init.isOutgoing ? CallState.Requesting : CallState.Ringing)
+    this.isOutgoing = init.isOutgoing
+    this.peerId = init.peerId
+    this.peer = init.peer
+  }
+
+  /**
+   * Answers an incoming call: exchanges keys and starts the media. Resolves once established;
+   * rejects with the same typed errors as `call()`.
+   */
+  async accept(media: CallMediaOptions = {}): Promise<this> {
+    if (this.isOutgoing || this.state !== CallState.Ringing) {
+      throw new CallStateError(`Cannot accept a${this.isOutgoing ? 'n outgoing' : ''} call in state '${this.state}'`)
+    }
+    this.useMedia(media)
+    const established = this.waitEstablished()
+    this.setState(CallState.ExchangingKeys)
+    void this.runAccept()
+    return established
+  }
+
+  /** Rejects an incoming call (reason `declined`, or `busy`). */
+  async decline(reason: CallEndReason.Declined | CallEndReason.Busy = CallEndReason.Declined): Promise<void> {
+    if (this.isOutgoing) throw new CallStateError('Cannot decline an outgoing call; use hangup()')
+    await this.discard(reason)
+  }
+
+  /** @internal The outgoing flow: resolves once established, rejects with a typed error. */
+  startOutgoing(user: tl.TypeInputUser, media: CallMediaOptions, signal?: AbortSignal): Promise<this> {
+    this.useMedia(media)
+    const established = this.waitEstablished()
+    if (signal) {
+      // Detached once settled: aborting an established call is not this signal's job.
+      const onAbort = (): void => {
+        const reason = ANSWERED_STATES.has(this.state) ? CallEndReason.HungUp : CallEndReason.Missed
+        void this.discard(reason, new AbortError(undefined, { cause: signal.reason }))
+      }
+      if (signal.aborted) onAbort()
+      else {
+        signal.addEventListener('abort', onAbort, { once: true })
+        const detach = (): void => signal.removeEventListener('abort', onAbort)
+        established.then(detach, detach)
+      }
+    }
+    void this.runRequest(user)
+    return established
+  }
+
+  /** @internal An incoming call from `updatePhoneCall{phoneCallRequested}`. */
+  initIncoming(requested: tl.RawPhoneCallRequested): void {
+    this.id = longToBigInt(requested.id)
+    this.accessHash = requested.accessHash
+    this.gAHash = requested.gAHash
+  }
+
+  /** @internal Starts ringing locally: sends `phone.receivedCall` and arms the ring timeout. */
+  async ring(): Promise<void> {
+    const timeouts = await this.ctx.config.getTimeouts()
+    if (this.state !== CallState.Ringing) return
+    this.setPhaseTimer(timeouts.ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
+    try {
+      await this.ctx.client.call({ _: 'phone.receivedCall', peer: this.inputPhoneCall() })
+    } catch (err) {
+      if (tl.RpcError.is(err, 'CALL_ALREADY_DISCARDED')) this.finish(CallEndReason.Missed)
+      else this.ctx.log.warn('phone.receivedCall failed for call %s: %s', this.id, err)
+    }
+  }
+
+  /** @internal Every `phoneCall*` update for this call. Duplicates and stale updates are no-ops. */
+  handleUpdate(pc: tl.TypePhoneCall): void {
+    if (this.isFinished) return
+    switch (pc._) {
+      case 'phoneCallDiscarded':
+        this.noteDiscardFlags(pc)
+        if (this.state === CallState.HangingUp) return
+        this.finish(
+          fromRemoteDiscard(pc.reason, {
+            isOutgoing: this.isOutgoing,
+            answered: ANSWERED_STATES.has(this.state),
+            ringingIncoming: !this.isOutgoing && this.state === CallState.Ringing,
+          }),
+        )
+        return
+      case 'phoneCallWaiting':
+        if (!this.isOutgoing || (this.state !== CallState.Requesting && this.state !== CallState.Waiting)) return
+        if (pc.receiveDate) void this.startRinging()
+        else this.setState(CallState.Waiting)
+        return
+      case 'phoneCallAccepted':
+        if (this.isOutgoing && this.callerSecret && !this.key && this.state !== CallState.HangingUp) void this.onAccepted(pc)
+        return
+      case 'phoneCall':
+        if (this.state === CallState.ExchangingKeys && !this.mediaStarted) void this.onConfirmed(pc)
+    }
+  }
+
+  private useMedia(media: CallMediaOptions): void {
+    if ((media.source || media.sink) && !this.ctx.engine) {
+      throw new CallOptionsError('source/sink need a media engine: pass `engine` to CallManager/callsPlugin')
+    }
+    this.media = media
+  }
+
+  private async runRequest(user: tl.TypeInputUser): Promise<void> {
+    try {
+      const [dh, timeouts] = await Promise.all([this.ctx.dh.get(), this.ctx.config.getTimeouts()])
+      if (await this.flushPendingDiscard()) return
+      this.callerSecret = createCallerSecret(dh)
+      const res = await this.ctx.client.call({
+        _: 'phone.requestCall',
+        userId: user,
+        randomId: randomInt(0x7fffffff),
+        gAHash: this.callerSecret.gAHash,
+        protocol: this.ctx.protocol,
+      })
+      const rawPeer = res.users.find((u) => u.id === this.peerId)
+      if (rawPeer?._ === 'user') this.peer = new User(rawPeer)
+      this.id = longToBigInt(res.phoneCall.id)
+      if ('accessHash' in res.phoneCall) this.accessHash = res.phoneCall.accessHash
+      this.ctx.registerId(this)
+      if (await this.flushPendingDiscard()) return
+      this.setPhaseTimer(timeouts.receiveTimeoutMs, () => void this.discard(CallEndReason.Missed))
+      this.handleUpdate(res.phoneCall)
+    } catch (err) {
+      if (this.isFinished) return
+      const error = err instanceof CallSecurityError ? err : new CallFailedError('Could not request the call', { cause: err })
+      if (await this.flushPendingDiscard()) return
+      this.finish(CallEndReason.Disconnected, error)
+    }
+  }
+
+  private async startRinging(): Promise<void> {
+    this.setState(CallState.Ringing)
+    const { ringTimeoutMs } = await this.ctx.config.getTimeouts()
+    if (this.state === CallState.Ringing) this.setPhaseTimer(ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
+  }
+
+  private async onAccepted(accepted: tl.RawPhoneCallAccepted): Promise<void> {
+    this.setState(CallState.ExchangingKeys)
+    try {
+      this.key = finishCaller(this.callerSecret!, accepted.gB)
+    } catch (err) {
+      void this.discard(CallEndReason.Disconnected, err as Error)
+      return
+    }
+    this.callerSecret!.secret = 0n
+    const { receiveTimeoutMs } = await this.ctx.config.getTimeouts()
+    this.setPhaseTimer(receiveTimeoutMs, () => this.failConnection('The server did not confirm the call in time'))
+    try {
+      const res = await this.ctx.client.call({
+        _: 'phone.confirmCall',
+        peer: this.inputPhoneCall(),
+        gA: this.callerSecret!.gA,
+        keyFingerprint: bigIntToLong(this.key.fingerprint),
+        protocol: this.ctx.protocol,
+      })
+      this.handleUpdate(res.phoneCall)
+    } catch (err) {
+      if (tl.RpcError.is(err, 'CALL_ALREADY_DISCARDED')) this.finish(CallEndReason.HungUp, new CallFailedError('The call was discarded while confirming', { cause: err }))
+      else this.failConnection('phone.confirmCall failed', err)
+    }
+  }
+
+  private async runAccept(): Promise<void> {
+    try {
+      const [dh, timeouts] = await Promise.all([this.ctx.dh.get(), this.ctx.config.getTimeouts()])
+      if (this.state !== CallState.ExchangingKeys) return
+      this.calleeSecret = createCalleeSecret(dh)
+      this.setPhaseTimer(timeouts.receiveTimeoutMs, () => this.failConnection('The caller did not confirm the call in time'))
+      const res = await this.ctx.client.call({
+        _: 'phone.acceptCall',
+        peer: this.inputPhoneCall(),
+        gB: this.calleeSecret.gB,
+        protocol: this.ctx.protocol,
+      })
+      this.handleUpdate(res.phoneCall)
+    } catch (err) {
+      if (this.isFinished || this.state === CallState.HangingUp) return
+      if (tl.RpcError.is(err, 'CALL_ALREADY_ACCEPTED')) {
+        this.finish(CallEndReason.AcceptedElsewhere, new CallFailedError('The call was answered on another device', { cause: err }))
+      } else if (tl.RpcError.is(err, 'CALL_ALREADY_DISCARDED')) {
+        this.finish(CallEndReason.Missed, new CallFailedError('The caller hung up before the answer arrived', { cause: err }))
+      } else if (err instanceof CallSecurityError) {
+        void this.discard(CallEndReason.Disconnected, err)
+      } else {
+        this.failConnection('phone.acceptCall failed', err)
+      }
+    }
+  }
+
+  private async onConfirmed(pc: tl.RawPhoneCall): Promise<void> {
+    if (!this.isOutgoing) {
+      if (!this.calleeSecret || !this.gAHash) return
+      try {
+        this.key = finishCallee(this.calleeSecret, pc.gAOrB, this.gAHash, longToBigInt(pc.keyFingerprint))
+      } catch (err) {
+        void this.discard(CallEndReason.Disconnected, err as Error)
+        return
+      }
+      this.calleeSecret.secret = 0n
+    } else if (!this.key || longToBigInt(pc.keyFingerprint) !== this.key.fingerprint) {
+      void this.discard(CallEndReason.Disconnected, new CallSecurityError('The server echoed a different key fingerprint'))
+      return
+    }
+    this.mediaStarted = true
+    this.emojis = this.key.emojis
+    this.keyFingerprint = this.key.fingerprint
+    this.libraryVersion = pc.protocol.libraryVersions[0] ?? null
+    await this.startMedia(pc)
+  }
+
+  /**
+   * Hands the key and endpoints to the engine. Without an engine the call is signaling-only:
+   * it is established as soon as both sides hold the same key.
+   */
+  private async startMedia(pc: tl.RawPhoneCall): Promise<void> {
+    this.setState(CallState.Connecting)
+    const engine = this.ctx.engine
+    if (!engine) {
+      this.clearPhaseTimer()
+      this.setState(CallState.Established)
+      return
+    }
+    const [timeouts, serverConfig] = await Promise.all([this.ctx.config.getTimeouts(), this.ctx.config.getCallConfig()])
+    if (this.state !== CallState.Connecting) return
+    this.setPhaseTimer(timeouts.connectTimeoutMs, () => this.failConnection('The media connection timed out'))
+    try {
+      const session = engine.createSession({
+        callId: this.id,
+        key: this.key!.key,
+        isOutgoing: this.isOutgoing,
+        endpoints: pc.connections.flatMap((c) => (c._ === 'phoneConnection' ? [toEndpoint(c)] : [])),
+        allowP2p: pc.p2pAllowed ?? false,
+        maxLayer: pc.protocol.maxLayer,
+        libraryVersion: this.libraryVersion ?? '',
+        connectTimeoutMs: timeouts.connectTimeoutMs,
+        packetTimeoutMs: timeouts.packetTimeoutMs,
+        serverConfig,
+      })
+      this.session = session
+      let lastError: Error | undefined
+      session.on('error', (err) => (lastError = err))
+      session.on('stateChange', (_old, next) => this.onMediaState(session, next, lastError))
+      this.pump = new MediaPump(session, this.ctx.log, this.media.source, this.media.sink)
+      session.start()
+      this.pump.start()
+    } catch (err) {
+      this.failConnection('The media engine could not start', err)
+    }
+  }
+
+  private onMediaState(session: MediaSession, next: MediaState, lastError: Error | undefined): void {
+    if (this.session !== session || this.isFinished || this.state === CallState.HangingUp) return
+    switch (next) {
+      case MediaState.Established:
+        this.clearPhaseTimer()
+        this.setState(CallState.Established)
+        return
+      case MediaState.Reconnecting:
+        this.setState(CallState.Reconnecting)
+        return
+      case MediaState.Failed:
+      case MediaState.Closed:
+        this.failConnection(`The media session ${next === MediaState.Failed ? 'failed' : 'closed unexpectedly'}`, lastError)
+    }
+  }
+}
+
+function toEndpoint(c: tl.RawPhoneConnection): CallEndpoint {
+  return { id: longToBigInt(c.id), ip: c.ip, ipv6: c.ipv6, port: c.port, peerTag: c.peerTag, tcp: c.tcp ?? false }
+}

@@ -1,0 +1,72 @@
+/**
+ * Every failure a user of `@tgvoip/calls` can see is one of these classes, so callers can
+ * branch with `instanceof` instead of parsing messages.
+ */
+
+/** Base class of all errors thrown by `@tgvoip/calls`. */
+export class CallError extends Error {
+  override name = 'CallError'
+}
+
+/** The other side declined the call (hung up before answering). */
+export class CallDeclinedError extends CallError {
+  override name = 'CallDeclinedError'
+  constructor(message = 'The call was declined') {
+    super(message)
+  }
+}
+
+/** Nobody answered before the ring or receive timeout, or the other side reported it missed. */
+export class CallMissedError extends CallError {
+  override name = 'CallMissedError'
+  constructor(message = 'The call was not answered') {
+    super(message)
+  }
+}
+
+/** The other side is busy (already in a call, or declined as busy). */
+export class CallBusyError extends CallError {
+  override name = 'CallBusyError'
+  constructor(message = 'The other side is busy') {
+    super(message)
+  }
+}
+
+/** The call could not be set up or broke down; `cause` says why (an RPC error, a timeout, the engine). */
+export class CallFailedError extends CallError {
+  override name = 'CallFailedError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/**
+ * The key exchange failed a security check (bad DH prime or generator, `g_a`/`g_b` out of
+ * range, `g_a` hash or key fingerprint mismatch). The call is discarded and the key is never used.
+ */
+export class CallSecurityError extends CallError {
+  override name = 'CallSecurityError'
+}
+
+/** The caller's `AbortSignal` fired; the call was discarded on the server. */
+export class AbortError extends CallError {
+  override name = 'AbortError'
+  constructor(message = 'The call was aborted', options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/** `entersState` gave up: the timeout passed before the call reached the state. */
+export class CallStateTimeoutError extends CallError {
+  override name = 'CallStateTimeoutError'
+}
+
+/** A method was called in a state that does not allow it (e.g. `accept()` on an outgoing call). */
+export class CallStateError extends CallError {
+  override name = 'CallStateError'
+}
+
+/** Options passed to `CallManager`, `callsPlugin`, `call()` or `accept()` are invalid. */
+export class CallOptionsError extends CallError {
+  override name = 'CallOptionsError'
+}

@@ -1,0 +1,175 @@
+import { EventEmitter } from 'node:events'
+
+import type { InputPeerLike, ITelegramClient, PeersIndex, RawUpdateInfo, tl } from '@mtcute/core'
+import { User } from '@mtcute/core'
+import { resolveUser } from '@mtcute/core/methods.js'
+import type { Logger } from '@mtcute/core/utils.js'
+
+import type { CallAudioSink, CallAudioSource } from '../call/audio-types.js'
+import { Call } from '../call/call.js'
+import type { CallContext } from '../call/call-context.js'
+import type { CallLifecycle } from '../call/call-lifecycle.js'
+import { CallEndReason } from '../call/call-state.js'
+import { CallOptionsError } from '../errors.js'
+import { DhConfigCache } from '../signaling/dh-config-cache.js'
+import { longToBigInt } from '../signaling/long.js'
+import { buildProtocol } from '../signaling/protocol.js'
+import { ServerConfig } from '../signaling/server-config.js'
+import { RecentIds } from '../util/recent-ids.js'
+import type { CallManagerOptions, ResolvedCallManagerOptions } from './options.js'
+import { resolveCallManagerOptions } from './options.js'
+
+export interface CallManagerEvents {
+  /** Someone is calling: `call.accept()` or `call.decline()`. Handler errors are caught and logged. */
+  incomingCall: [call: Call]
+  /** We started calling someone (emitted before the call is established). */
+  outgoingCall: [call: Call]
+}
+
+export interface OutgoingCallOptions {
+  /** Aborting before the call is established discards it and rejects with `AbortError`. */
+  signal?: AbortSignal
+  sink?: CallAudioSink
+}
+
+/**
+ * Telegram 1:1 calls for one client: places calls, answers them, and routes
+ * `updatePhoneCall` updates to them. Works over any mtcute `ITelegramClient` (the updates
+ * loop must run, as `client.start()` does). Use `callsPlugin()` for `client.calls`.
+ */
+export class CallManager extends EventEmitter<CallManagerEvents> {
+  readonly options: ResolvedCallManagerOptions
+  private readonly log: Logger
+  private readonly ctx: CallContext
+  private readonly byId = new Map<bigint, Call>()
+  private readonly requesting = new Set<Call>()
+  private readonly finishedIds = new RecentIds(4096)
+  // Updates can overtake the `phone.requestCall` response that tells us the call's id.
+  private readonly early = new Map<bigint, tl.TypePhoneCall[]>()
+  private destroyed = false
+
+  constructor(
+    readonly client: ITelegramClient,
+    options: CallManagerOptions = {},
+  ) {
+    super()
+    this.options = resolveCallManagerOptions(options)
+    this.log = client.log.create('calls')
+    this.ctx = {
+      client,
+      log: this.log,
+      engine: this.options.engine,
+      protocol: buildProtocol(this.options.engine),
+      dh: new DhConfigCache(client),
+      config: new ServerConfig(client, this.log, this.options.timeouts),
+      registerId: (call) => this.registerId(call),
+      onFinished: (call) => this.forget(call),
+    }
+    client.onRawUpdate.add(this.onRawUpdate)
+  }
+
+  /** Calls that have not finished yet. */
+  get activeCalls(): Call[] {
+    return [...this.requesting, ...this.byId.values()]
+  }
+
+  /**
+   * Calls `user` (anything mtcute resolves: id, username, `'me'`, TL user) and resolves with
+   * the `Call` once established. Rejects with `CallDeclinedError`, `CallBusyError`,
+   * `CallMissedError`, `CallSecurityError`, `CallFailedError` or `AbortError`.
+   */
+  async call(user: InputPeerLike, source?: CallAudioSource, options: OutgoingCallOptions = {}): Promise<Call> {
+    if (this.destroyed) throw new CallOptionsError('This CallManager was destroyed')
+    const inputUser = await resolveUser(this.client, user)
+    if (inputUser._ !== 'inputUser' && inputUser._ !== 'inputUserFromMessage') {
+      throw new CallOptionsError('Cannot call yourself')
+    }
+    const raw = await this.client.storage.peers.getCompleteById(inputUser.userId)
+    const call = new Call(this.ctx, {
+      isOutgoing: true,
+      peerId: inputUser.userId,
+      peer: raw?._ === 'user' ? new User(raw) : null,
+    })
+    this.requesting.add(call)
+    this.safeEmit('outgoingCall', call)
+    return call.startOutgoing(inputUser, { source, sink: options.sink }, options.signal)
+  }
+
+  /** Stops listening for updates and hangs up every unfinished call. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return
+    this.destroyed = true
+    this.client.onRawUpdate.remove(this.onRawUpdate)
+    await Promise.all(this.activeCalls.map((call) => call.hangup(CallEndReason.HungUp)))
+  }
+
+  // The emitter that calls this is synchronous and unguarded: throwing here would hide the
+  // update from other listeners and restart mtcute's updates loop.
+  private readonly onRawUpdate = (info: RawUpdateInfo): void => {
+    try {
+      if (info.update._ === 'updatePhoneCall') this.route(info.update.phoneCall, info.peers)
+    } catch (err) {
+      this.log.error('handling a phone call update failed: %s', err)
+    }
+  }
+
+  private route(pc: tl.TypePhoneCall, peers: PeersIndex): void {
+    const id = longToBigInt(pc.id)
+    const call = this.byId.get(id)
+    if (call) {
+      call.handleUpdate(pc)
+      return
+    }
+    if (this.finishedIds.has(id) || this.destroyed) return
+    const selfId = this.client.storage.self.getCached(true)?.userId
+    if (pc._ === 'phoneCallRequested' && pc.adminId !== selfId) {
+      this.onIncoming(pc, peers)
+    } else if (this.requesting.size > 0 && pc._ !== 'phoneCallRequested') {
+      const list = this.early.get(id) ?? []
+      if (list.length < 8) list.push(pc)
+      this.early.set(id, list)
+    }
+  }
+
+  private onIncoming(pc: tl.RawPhoneCallRequested, peers: PeersIndex): void {
+    const raw = peers.users.get(pc.adminId)
+    const call = new Call(this.ctx, { isOutgoing: false, peerId: pc.adminId, peer: raw?._ === 'user' ? new User(raw) : null })
+    call.initIncoming(pc)
+    const busy = this.activeCalls.length >= this.options.maxConcurrentCalls
+    this.byId.set(call.id, call)
+    if (busy) {
+      this.log.info('declining call %s from %d as busy (%d calls active)', call.id, pc.adminId, this.byId.size - 1)
+      void call.decline(CallEndReason.Busy)
+      return
+    }
+    void call.ring()
+    this.safeEmit('incomingCall', call)
+  }
+
+  private registerId(call: Call): void {
+    this.requesting.delete(call)
+    this.byId.set(call.id, call)
+    const early = this.early.get(call.id)
+    this.early.delete(call.id)
+    if (this.requesting.size === 0) this.early.clear()
+    for (const pc of early ?? []) call.handleUpdate(pc)
+  }
+
+  private forget(call: CallLifecycle): void {
+    this.requesting.delete(call as Call)
+    if (this.byId.get(call.id) === call) this.byId.delete(call.id)
+    if (call.id !== 0n) this.finishedIds.add(call.id)
+  }
+
+  /** Runs each listener in isolation; async listeners' rejections are logged, never unhandled. */
+  private safeEmit<E extends keyof CallManagerEvents>(event: E, ...args: CallManagerEvents[E]): void {
+    for (const listener of this.rawListeners(event) as Array<(...a: CallManagerEvents[E]) => unknown>) {
+      try {
+        const result = listener.apply(this, args)
+        if (result instanceof Promise) result.catch((err: unknown) => this.log.error('a %s handler rejected: %s', event, err))
+      } catch (err) {
+        this.log.error('a %s handler threw: %s', event, err)
+      }
+    }
+  }
+}

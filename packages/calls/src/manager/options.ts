@@ -1,0 +1,67 @@
+import { z } from 'zod'
+
+import type { CallEngine } from '../engine/call-engine.js'
+import { CallOptionsError } from '../errors.js'
+import type { CallTimeouts } from '../signaling/server-config.js'
+
+function isCallEngine(value: unknown): value is CallEngine {
+  if (value === null || typeof value !== 'object') return false
+  const engine = value as Partial<CallEngine>
+  return (
+    typeof engine.createSession === 'function' &&
+    typeof engine.minLayer === 'number' &&
+    typeof engine.maxLayer === 'number' &&
+    Array.isArray(engine.libraryVersions)
+  )
+}
+
+const timeoutMs = z.number().int().positive().max(24 * 3_600_000)
+
+const optionsSchema = z.strictObject({
+  engine: z.custom<CallEngine>(isCallEngine, 'engine must implement CallEngine (createSession, minLayer, maxLayer, libraryVersions)').optional(),
+  maxConcurrentCalls: z.number().int().positive().optional(),
+  timeouts: z
+    .strictObject({
+      receiveTimeoutMs: timeoutMs,
+      ringTimeoutMs: timeoutMs,
+      connectTimeoutMs: timeoutMs,
+      packetTimeoutMs: timeoutMs,
+    })
+    .partial()
+    .optional(),
+})
+
+export interface CallManagerOptions {
+  /**
+   * The media engine. Without one, calls are signaling-only: they become `established` as
+   * soon as both sides agreed on the key, carry no audio, and `source`/`sink` are rejected.
+   */
+  engine?: CallEngine
+  /**
+   * Incoming calls beyond this many unfinished calls are declined as busy automatically
+   * (no `incomingCall` event). Unlimited when omitted.
+   */
+  maxConcurrentCalls?: number
+  /** Overrides for the timeouts Telegram sends in `help.getConfig`. */
+  timeouts?: Partial<CallTimeouts>
+}
+
+export interface ResolvedCallManagerOptions {
+  engine: CallEngine | undefined
+  maxConcurrentCalls: number
+  timeouts: Partial<CallTimeouts>
+}
+
+/** Validates user options with zod; any problem becomes a `CallOptionsError` listing them. */
+export function resolveCallManagerOptions(options: unknown): ResolvedCallManagerOptions {
+  const parsed = optionsSchema.safeParse(options ?? {})
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`)
+    throw new CallOptionsError(`Invalid call manager options: ${issues.join('; ')}`)
+  }
+  return {
+    engine: parsed.data.engine,
+    maxConcurrentCalls: parsed.data.maxConcurrentCalls ?? Number.POSITIVE_INFINITY,
+    timeouts: parsed.data.timeouts ?? {},
+  }
+}
