@@ -1,0 +1,220 @@
+// Deterministic mutation fuzzing of every parser that sees network bytes. Run under
+// AddressSanitizer + UBSan by scripts/test-native.sh: any out-of-bounds read, leak or
+// undefined behaviour aborts the run. Views returned by parsers must stay inside the input.
+
+#include <random>
+
+#include "opus/opus-decoder.h"
+#include "opus/opus-encoder.h"
+#include "protocol/datagram.h"
+#include "protocol/extra-reliability.h"
+#include "protocol/handshake.h"
+#include "protocol/packet.h"
+#include "protocol/relay-control.h"
+#include "protocol/stream-data.h"
+#include "test/spec-key.h"
+#include "test/test-harness.h"
+#include "test/tone.h"
+
+using namespace tgvoip;
+using namespace tgvoip::protocol;
+
+namespace {
+
+constexpr int kIterations = 200000;
+constexpr uint64_t kSeed = 0x7467766f6970ull;  // "tgvoip"
+
+bool inside(ByteView view, ByteView buffer) {
+  return view.size == 0 ||
+         (view.data >= buffer.data && view.data + view.size <= buffer.data + buffer.size);
+}
+
+class Mutator {
+ public:
+  explicit Mutator(uint64_t seed) : rng_(seed) {}
+
+  size_t below(size_t bound) { return bound ? rng_() % bound : 0; }
+
+  Bytes mutate(const Bytes& input) {
+    Bytes out = input;
+    switch (below(6)) {
+      case 0:  // flip a few bits
+        for (size_t n = 1 + below(8); n && !out.empty(); n--) out[below(out.size())] ^= 1u << below(8);
+        break;
+      case 1:  // overwrite a few bytes
+        for (size_t n = 1 + below(4); n && !out.empty(); n--) out[below(out.size())] = uint8_t(rng_());
+        break;
+      case 2:  // truncate
+        out.resize(below(out.size() + 1));
+        break;
+      case 3:  // extend with garbage
+        for (size_t n = below(64); n; n--) out.push_back(uint8_t(rng_()));
+        break;
+      case 4:  // set an interesting byte (length fields, flags)
+        if (!out.empty()) {
+          static const uint8_t kInteresting[] = {0x00, 0x01, 0x03, 0x04, 0x05, 0x7F,
+                                                 0x80, 0xFE, 0xFF, 0x20, 0x40, 0x60};
+          out[below(out.size())] = kInteresting[below(sizeof(kInteresting))];
+        }
+        break;
+      default:  // pure garbage
+        out.resize(below(300));
+        for (uint8_t& byte : out) byte = uint8_t(rng_());
+    }
+    return out;
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+Bytes packetWith(PacketType type, const std::vector<Extra>& extras, const Bytes& body) {
+  PacketHeader header;
+  header.type = type;
+  header.ackId = 77;
+  header.seq = 78;
+  header.recentMask = 0xF0F0F0F0;
+  header.extras = extras;
+  Bytes out;
+  encodePacket(header, body, out);
+  return out;
+}
+
+std::vector<Bytes> packetCorpus() {
+  std::vector<Bytes> corpus;
+  Bytes init, initAck, pong, stream, x2;
+  encodeInit(InitBody{}, init);
+  encodeInitAck(InitAckBody{}, initAck);
+  encodePong(12, pong);
+  const Bytes opus(120, 0x5A), fec(60, 0xA5);
+  OutgoingStreamData record;
+  record.pts = 1200;
+  record.data = opus;
+  record.fec = {fec, fec, fec};
+  encodeStreamData(record, stream);
+  record.fec.clear();
+  encodeStreamData(record, x2);
+  encodeStreamData(record, x2);
+  const std::vector<Extra> extras = {makeStreamFlagsExtra({1, kStreamFlagEnabled | kStreamFlagExtraEc}),
+                                     makeLanEndpointExtra({{10, 0, 0, 1}, 5555}),
+                                     Extra{2, {1, 0, 1, 0, 1, 1, 2, 9, 9}}};
+  corpus.push_back(packetWith(PacketType::Init, {}, init));
+  corpus.push_back(packetWith(PacketType::InitAck, extras, initAck));
+  corpus.push_back(packetWith(PacketType::Pong, {}, pong));
+  corpus.push_back(packetWith(PacketType::StreamData, extras, stream));
+  corpus.push_back(packetWith(PacketType::StreamDataX2, {}, x2));
+  corpus.push_back(packetWith(PacketType::Nop, extras, {}));
+  return corpus;
+}
+
+std::vector<Bytes> relayCorpus() {
+  const PeerTag tag = test::specTag();
+  std::vector<Bytes> corpus(4);
+  encodeUdpPing(tag, 99, corpus[0]);
+  encodePublicEndpointsRequest(tag, corpus[1]);
+  SelfInfo self;
+  self.ip[10] = self.ip[11] = 0xFF;
+  encodeSelfInfoReply(tag, self, corpus[2]);
+  encodePeerInfoReply(tag, PeerInfo{}, corpus[3]);
+  return corpus;
+}
+
+/** Parses a packet the way a receiver would, checking that every view stays in bounds. */
+size_t exercisePacket(const Bytes& bytes, ExtraDeduplicator& dedup) {
+  Packet packet;
+  if (parsePacket(bytes, packet) != ParseError::None) return 0;
+  CHECK(inside(packet.body, bytes));
+  for (const Extra& extra : packet.header.extras) {
+    dedup.accept(extra);
+    decodeStreamFlagsExtra(extra);
+    decodeStreamCsdExtra(extra);
+    decodeLanEndpointExtra(extra);
+    decodeNetworkChangedExtra(extra);
+    decodeIpv6EndpointExtra(extra);
+  }
+  InitBody init;
+  InitAckBody initAck;
+  parseInit(packet.body, init);
+  parseInitAck(packet.body, initAck);
+  parsePong(packet.body);
+  std::vector<StreamDataRecord> records;
+  for (PacketType type : {PacketType::StreamData, PacketType::StreamDataX2, PacketType::StreamDataX3}) {
+    parseStreamData(type, packet.body, records);
+    for (const StreamDataRecord& record : records) {
+      CHECK(inside(record.data, packet.body));
+      CHECK(record.fec.size() <= kMaxFecEntries);
+      for (const FecEntry& entry : record.fec) CHECK(inside(entry.data, packet.body));
+    }
+  }
+  return 1;
+}
+
+}  // namespace
+
+TEST("fuzz: packet, stream-data, extras and relay-control parsers never read out of bounds") {
+  Mutator mutator(kSeed);
+  const auto packets = packetCorpus();
+  const auto relay = relayCorpus();
+  ExtraDeduplicator dedup;
+  size_t parsedPackets = 0, parsedRelay = 0;
+  for (int i = 0; i < kIterations; i++) {
+    parsedPackets += exercisePacket(mutator.mutate(packets[i % packets.size()]), dedup);
+    const Bytes control = mutator.mutate(relay[i % relay.size()]);
+    if (const auto parsed = parseRelayControl(control)) {
+      parsedRelay++;
+      CHECK(control.size() >= kRelayControlHeaderSize);
+    }
+  }
+  // The mutations must leave plenty of inputs parseable, or the fuzzer tests nothing.
+  CHECK(parsedPackets > kIterations / 4);
+  CHECK(parsedRelay > kIterations / 4);
+  std::printf("     %zu/%d mutated packets parsed, %zu relay control parsed\n", parsedPackets,
+              kIterations, parsedRelay);
+}
+
+TEST("fuzz: mutated datagrams are rejected; sealed mutated packets open and parse safely") {
+  Mutator mutator(kSeed + 1);
+  DatagramCipher caller(test::specKey(), true);
+  DatagramCipher callee(test::specKey(), false);
+  const PeerTag tag = test::specTag();
+  const ByteView prefix(tag.data(), tag.size());
+  const auto packets = packetCorpus();
+  ExtraDeduplicator dedup;
+  const int rounds = kIterations / 10;
+  int accepted = 0;
+  for (int i = 0; i < rounds; i++) {
+    Bytes datagram, opened;
+    caller.seal(packets[i % packets.size()], prefix, datagram);
+    const Bytes mutated = mutator.mutate(datagram);
+    if (callee.open(mutated, prefix, opened) == DatagramError::None) {
+      accepted++;
+      CHECK(mutated == datagram);  // only an unmodified datagram may authenticate
+    }
+    const Bytes packet = mutator.mutate(packets[i % packets.size()]);
+    datagram.clear();
+    if (caller.seal(packet, ByteView(), datagram) == DatagramError::None) {
+      CHECK(callee.open(datagram, ByteView(), opened) == DatagramError::None && opened == packet);
+      exercisePacket(opened, dedup);
+    }
+  }
+  CHECK(accepted < rounds);
+}
+
+TEST("fuzz: the Opus decoder survives mutated packets") {
+  Mutator mutator(kSeed + 2);
+  auto encoder = opus::Encoder::create(opus::EncoderSettings{});
+  auto decoder = opus::Decoder::create();
+  CHECK(encoder && decoder);
+  if (!encoder || !decoder) return;
+  Bytes packet;
+  const auto pcm = test::sine(440, opus::kFrameSamples);
+  encoder->encode(pcm.data(), opus::kFrameSamples, packet);
+  int16_t out[opus::kFrameSamples];
+  for (int i = 0; i < 5000; i++) {
+    const Bytes mutated = mutator.mutate(packet);
+    const int samples = decoder->decode(mutated, out, opus::kFrameSamples);
+    CHECK(samples <= opus::kFrameSamples);
+    opus::Decoder::packetSamples(mutated);
+    if (i % 7 == 0) decoder->decodeFec(mutated, out, opus::kFrameSamples);
+  }
+}
