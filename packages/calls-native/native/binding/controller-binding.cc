@@ -1,0 +1,266 @@
+#include "binding/controller-binding.h"
+
+#include <cstring>
+#include <memory>
+
+#include "controller/call-controller.h"
+#include "controller/server-config.h"
+#include "engine/event-loop.h"
+#include "engine/js-notifier.h"
+
+namespace tgvoip {
+
+namespace {
+
+class NativeCall : public Napi::ObjectWrap<NativeCall> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeCall",
+                       {
+                           InstanceMethod<&NativeCall::Configure>("configure"),
+                           InstanceMethod<&NativeCall::SetEncryptionKey>("setEncryptionKey"),
+                           InstanceMethod<&NativeCall::SetRemoteEndpoints>("setRemoteEndpoints"),
+                           InstanceMethod<&NativeCall::Connect>("connect"),
+                           InstanceMethod<&NativeCall::SetMicMute>("setMicMute"),
+                           InstanceMethod<&NativeCall::SetNetworkType>("setNetworkType"),
+                           InstanceMethod<&NativeCall::DebugCtl>("debugCtl"),
+                           InstanceMethod<&NativeCall::WritePcm>("writePcm"),
+                           InstanceMethod<&NativeCall::ReadPcm>("readPcm"),
+                           InstanceMethod<&NativeCall::InputFree>("inputFree"),
+                           InstanceMethod<&NativeCall::OutputAvailable>("outputAvailable"),
+                           InstanceMethod<&NativeCall::ArmInputSpace>("armInputSpace"),
+                           InstanceMethod<&NativeCall::GetStats>("getStats"),
+                           InstanceMethod<&NativeCall::GetDebugLog>("getDebugLog"),
+                           InstanceMethod<&NativeCall::Destroy>("destroy"),
+                       });
+  }
+
+  explicit NativeCall(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeCall>(info) {
+    uint32_t handle = info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : 0;
+    controller_ = std::make_shared<CallController>(handle);
+  }
+
+  ~NativeCall() override { shutdown(); }
+
+ private:
+  // Runs `fn` on the engine thread with the controller kept alive until it ran.
+  template <typename Fn>
+  void post(Fn fn) {
+    if (!controller_) return;
+    auto controller = controller_;
+    EngineLoop::instance().post([controller, fn]() mutable { fn(*controller); });
+  }
+
+  void shutdown() {
+    if (!controller_) return;
+    post([](CallController& c) { c.shutdown(); });
+    controller_.reset();
+  }
+
+  Napi::Value Configure(const Napi::CallbackInfo& info) {
+    Napi::Object options = info[0].As<Napi::Object>();
+    CallConfig config;
+    config.initTimeout = options.Get("initTimeout").As<Napi::Number>().DoubleValue();
+    config.recvTimeout = options.Get("recvTimeout").As<Napi::Number>().DoubleValue();
+    config.dataSaving = options.Get("dataSaving").As<Napi::Number>().Int32Value();
+    bool lossless = false;
+    Napi::Value callId = options.Get("callId");
+    if (callId.IsBigInt()) config.callId = callId.As<Napi::BigInt>().Int64Value(&lossless);
+    post([config](CallController& c) { c.configure(config); });
+    return info.Env().Undefined();
+  }
+
+  Napi::Value SetEncryptionKey(const Napi::CallbackInfo& info) {
+    auto key = info[0].As<Napi::Uint8Array>();
+    if (key.ByteLength() != protocol::kKeySize) {
+      Napi::TypeError::New(info.Env(), "key must be 256 bytes").ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    auto copy = std::make_shared<protocol::CallKey>();
+    std::memcpy(copy->data(), key.Data(), copy->size());
+    bool isOutgoing = info[1].ToBoolean().Value();
+    post([copy, isOutgoing](CallController& c) {
+      c.setKey(*copy, isOutgoing);
+      protocol::secureWipe(copy->data(), copy->size());
+    });
+    return info.Env().Undefined();
+  }
+
+  Napi::Value SetRemoteEndpoints(const Napi::CallbackInfo& info) {
+    Napi::Array list = info[0].As<Napi::Array>();
+    std::vector<EndpointInfo> endpoints;
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      Napi::Object item = list.Get(i).As<Napi::Object>();
+      EndpointInfo endpoint;
+      bool lossless = false;
+      endpoint.id = item.Get("id").As<Napi::BigInt>().Int64Value(&lossless);
+      endpoint.ip = item.Get("ip").As<Napi::String>().Utf8Value();
+      endpoint.ipv6 = item.Get("ipv6").As<Napi::String>().Utf8Value();
+      endpoint.port = static_cast<uint16_t>(item.Get("port").As<Napi::Number>().Uint32Value());
+      auto tag = item.Get("peerTag").As<Napi::Uint8Array>();
+      if (tag.ByteLength() != endpoint.tag.size()) {
+        Napi::TypeError::New(info.Env(), "peerTag must be 16 bytes").ThrowAsJavaScriptException();
+        return info.Env().Undefined();
+      }
+      std::memcpy(endpoint.tag.data(), tag.Data(), endpoint.tag.size());
+      endpoints.push_back(std::move(endpoint));
+    }
+    bool allowP2p = info[1].ToBoolean().Value();
+    int maxLayer = info[3].As<Napi::Number>().Int32Value();
+    post([endpoints, allowP2p, maxLayer](CallController& c) mutable {
+      c.setEndpoints(std::move(endpoints), allowP2p, maxLayer);
+    });
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Connect(const Napi::CallbackInfo& info) {
+    post([](CallController& c) { c.connect(); });
+    return info.Env().Undefined();
+  }
+
+  Napi::Value SetMicMute(const Napi::CallbackInfo& info) {
+    bool muted = info[0].ToBoolean().Value();
+    post([muted](CallController& c) { c.setMicMute(muted); });
+    return info.Env().Undefined();
+  }
+
+  Napi::Value SetNetworkType(const Napi::CallbackInfo& info) {
+    int32_t type = info[0].As<Napi::Number>().Int32Value();
+    post([type](CallController& c) { c.setNetworkType(type); });
+    return info.Env().Undefined();
+  }
+
+  Napi::Value DebugCtl(const Napi::CallbackInfo& info) {
+    int32_t request = info[0].As<Napi::Number>().Int32Value();
+    int32_t param = info[1].As<Napi::Number>().Int32Value();
+    post([request, param](CallController& c) { c.debugCtl(request, param); });
+    return info.Env().Undefined();
+  }
+
+  Napi::Value WritePcm(const Napi::CallbackInfo& info) {
+    if (!controller_) return Napi::Number::New(info.Env(), 0);
+    auto pcm = info[0].As<Napi::Int16Array>();
+    size_t written = controller_->input()->write(pcm.Data(), pcm.ElementLength());
+    return Napi::Number::New(info.Env(), static_cast<double>(written));
+  }
+
+  Napi::Value ReadPcm(const Napi::CallbackInfo& info) {
+    if (!controller_) return Napi::Number::New(info.Env(), 0);
+    auto pcm = info[0].As<Napi::Int16Array>();
+    auto& ring = controller_->output();
+    size_t count = pcm.ElementLength();
+    size_t got = ring->read(pcm.Data(), count);
+    if (got < count) {
+      // Drained: re-arm the notification first, then pick up anything that raced in.
+      controller_->clearAudioReady();
+      got += ring->read(pcm.Data() + got, count - got);
+    }
+    return Napi::Number::New(info.Env(), static_cast<double>(got));
+  }
+
+  Napi::Value InputFree(const Napi::CallbackInfo& info) {
+    double free = controller_ ? static_cast<double>(controller_->input()->freeSpace()) : 0;
+    return Napi::Number::New(info.Env(), free);
+  }
+
+  Napi::Value OutputAvailable(const Napi::CallbackInfo& info) {
+    double available = controller_ ? static_cast<double>(controller_->output()->available()) : 0;
+    return Napi::Number::New(info.Env(), available);
+  }
+
+  Napi::Value ArmInputSpace(const Napi::CallbackInfo& info) {
+    if (controller_) controller_->armInputSpace(info[0].As<Napi::Number>().Uint32Value());
+    return info.Env().Undefined();
+  }
+
+  Napi::Value GetStats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object out = Napi::Object::New(env);
+    if (!controller_) return out;
+    CallStats s = controller_->stats();
+    auto num = [&](const char* key, double value) { out.Set(key, Napi::Number::New(env, value)); };
+    num("state", static_cast<double>(s.state));
+    num("error", static_cast<double>(s.error));
+    num("bytesSent", static_cast<double>(s.bytesSent));
+    num("bytesReceived", static_cast<double>(s.bytesReceived));
+    num("packetsSent", static_cast<double>(s.packetsSent));
+    num("packetsReceived", static_cast<double>(s.packetsReceived));
+    num("packetsDropped", static_cast<double>(s.packetsDropped));
+    num("packetsLost", static_cast<double>(s.packetsLost));
+    num("framesPrimary", static_cast<double>(s.framesPrimary));
+    num("framesExtraFec", static_cast<double>(s.framesExtraFec));
+    num("framesInbandFec", static_cast<double>(s.framesInbandFec));
+    num("framesConcealed", static_cast<double>(s.framesConcealed));
+    num("lossRate", s.lossRate);
+    num("sendLossRate", s.sendLossRate);
+    num("rttMs", s.rttMs);
+    num("jitterDelayMs", s.jitterDelayMs);
+    num("jitterSpreadMs", s.jitterSpreadMs);
+    num("jitterPackets", s.jitterPackets);
+    num("bitrate", s.bitrate);
+    num("extraEcLevel", s.extraEcLevel);
+    num("signalBars", s.signalBars);
+    num("peerVersion", s.peerVersion);
+    num("peerCapabilities", s.peerCapabilities);
+    num("connectSeconds", s.connectSeconds);
+    num("establishedAt", s.establishedAt);
+    num("udpRelayRttMs", s.udpRelayRttMs);
+    out.Set("preferredRelayId", Napi::BigInt::New(env, s.preferredRelayId));
+    out.Set("currentEndpointId", Napi::BigInt::New(env, s.currentEndpointId));
+    out.Set("publicAddress", Napi::String::New(env, s.publicAddress));
+    out.Set("needRate", Napi::Boolean::New(env, s.needRate));
+    return out;
+  }
+
+  Napi::Value GetDebugLog(const Napi::CallbackInfo& info) {
+    return Napi::String::New(info.Env(), controller_ ? controller_->debugLogJson() : "{}");
+  }
+
+  Napi::Value Destroy(const Napi::CallbackInfo& info) {
+    shutdown();
+    return info.Env().Undefined();
+  }
+
+  std::shared_ptr<CallController> controller_;
+};
+
+Napi::Value SetEventDispatcher(const Napi::CallbackInfo& info) {
+  JsNotifier::init(info.Env(), info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Value SetServerConfig(const Napi::CallbackInfo& info) {
+  Napi::Object object = info[0].As<Napi::Object>();
+  Napi::Array keys = object.GetPropertyNames();
+  std::map<std::string, double> values;
+  for (uint32_t i = 0; i < keys.Length(); i++) {
+    std::string key = keys.Get(i).As<Napi::String>().Utf8Value();
+    Napi::Value value = object.Get(key);
+    if (value.IsNumber()) values[key] = value.As<Napi::Number>().DoubleValue();
+    if (value.IsBoolean()) values[key] = value.As<Napi::Boolean>().Value() ? 1 : 0;
+  }
+  ServerConfig::instance().replace(std::move(values));
+  return info.Env().Undefined();
+}
+
+Napi::Value EngineRef(const Napi::CallbackInfo& info) {
+  JsNotifier::retain(info.Env());
+  return info.Env().Undefined();
+}
+
+Napi::Value EngineUnref(const Napi::CallbackInfo& info) {
+  JsNotifier::release(info.Env());
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void InitControllerBinding(Napi::Env env, Napi::Object exports) {
+  exports.Set("NativeCall", NativeCall::Define(env));
+  exports.Set("setEventDispatcher", Napi::Function::New(env, SetEventDispatcher));
+  exports.Set("setServerConfig", Napi::Function::New(env, SetServerConfig));
+  exports.Set("engineRef", Napi::Function::New(env, EngineRef));
+  exports.Set("engineUnref", Napi::Function::New(env, EngineUnref));
+}
+
+}  // namespace tgvoip

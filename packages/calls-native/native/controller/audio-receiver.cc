@@ -1,0 +1,103 @@
+#include "controller/audio-receiver.h"
+
+#include <algorithm>
+
+namespace tgvoip {
+
+namespace {
+constexpr size_t kSubframe = 960;  // 20 ms
+constexpr double kFrameSeconds = 0.060;
+constexpr double kAdaptInterval = 0.1;
+}  // namespace
+
+AudioReceiver::AudioReceiver(std::shared_ptr<SpscRing> output, const JitterConfig& config)
+    : output_(std::move(output)), jitter_(config), decoder_(opus::Decoder::create()), pcm_(opus::kFrameSamples) {}
+
+void AudioReceiver::onPacket(uint32_t pts, protocol::ByteView data, double now) {
+  if (!peerEnabled_) return;
+  jitter_.putPrimary(pts, data, now);
+}
+
+void AudioReceiver::onFec(uint32_t pts, protocol::ByteView data) {
+  if (peerEnabled_) jitter_.putFec(pts, data);
+}
+
+void AudioReceiver::setPeerEnabled(bool enabled) {
+  if (peerEnabled_ == enabled) return;
+  peerEnabled_ = enabled;
+  // A muted peer stops playback at once rather than after a run of concealed frames.
+  if (!enabled) jitter_.reset();
+}
+
+void AudioReceiver::push(const int16_t* pcm, size_t count) {
+  size_t written = output_->write(pcm, count);
+  counters_.overflow += count - written;
+}
+
+bool AudioReceiver::tick(double now, bool peerExtraEc) {
+  bool wrote = false;
+  if (!jitter_.started()) {
+    // Silence on our own 60 ms clock until the peer's audio starts.
+    if (nextSilenceAt_ == 0) nextSilenceAt_ = now;
+    while (now >= nextSilenceAt_) {
+      std::fill(pcm_.begin(), pcm_.end(), 0);
+      push(pcm_.data(), pcm_.size());
+      counters_.silence++;
+      nextSilenceAt_ += kFrameSeconds;
+      wrote = true;
+    }
+    return wrote;
+  }
+  if (decoder_ && now - lastAdaptAt_ >= kAdaptInterval) {
+    lastAdaptAt_ = now;
+    int steps = jitter_.adapt(now, peerExtraEc);
+    for (int i = 0; i < steps; i++) {
+      int n = decoder_->conceal(pcm_.data(), static_cast<int>(kSubframe));
+      if (n > 0) push(pcm_.data(), static_cast<size_t>(n));
+      wrote = true;
+    }
+    if (steps < 0) pendingDrop_ += kSubframe * static_cast<size_t>(-steps);
+  }
+  while (jitter_.isDue(now)) {
+    decodeDue(jitter_.take());
+    wrote = true;
+  }
+  if (!jitter_.started()) nextSilenceAt_ = now + kFrameSeconds;
+  return wrote;
+}
+
+void AudioReceiver::decodeDue(const JitterBuffer::Frame& frame) {
+  if (!decoder_) return;
+  int samples = -1;
+  switch (frame.kind) {
+    case JitterBuffer::Kind::Primary:
+      samples = decoder_->decode(frame.data, pcm_.data(), opus::kFrameSamples);
+      if (samples > 0) counters_.primary++;
+      break;
+    case JitterBuffer::Kind::ExtraFec:
+      samples = decoder_->decode(frame.data, pcm_.data(), opus::kFrameSamples);
+      if (samples > 0) counters_.extraFec++;
+      break;
+    case JitterBuffer::Kind::Missing:
+      break;
+  }
+  if (samples <= 0) {
+    // Kept in the buffer for its own turn: the next packet's in-band FEC describes this one.
+    const protocol::Bytes* next = jitter_.peekPrimary(frame.pts + 60);
+    if (next) {
+      samples = decoder_->decodeFec(*next, pcm_.data(), opus::kFrameSamples);
+      if (samples > 0) counters_.inbandFec++;
+    }
+  }
+  if (samples <= 0) {
+    samples = decoder_->conceal(pcm_.data(), opus::kFrameSamples);
+    counters_.concealed++;
+  }
+  if (samples <= 0) return;
+  size_t count = static_cast<size_t>(samples);
+  size_t drop = std::min(pendingDrop_, count);
+  pendingDrop_ -= drop;
+  push(pcm_.data() + drop, count - drop);
+}
+
+}  // namespace tgvoip

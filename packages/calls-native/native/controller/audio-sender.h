@@ -1,0 +1,55 @@
+// Outgoing audio (spec §12.1, §12.4): takes 60 ms of PCM from the input ring, encodes
+// one Opus packet per STREAM_DATA with pts += 60, and in extra-EC mode adds low-bitrate
+// copies of the last frames from a secondary encoder.
+#pragma once
+
+#include <deque>
+#include <memory>
+
+#include "engine/spsc-ring.h"
+#include "opus/opus-encoder.h"
+#include "protocol/bytes.h"
+
+namespace tgvoip {
+
+class AudioSender {
+ public:
+  AudioSender(std::shared_ptr<SpscRing> input, int bitrate);
+
+  // True when a 60 ms block should be encoded now. A block that is only partly written
+  // is awaited for a little while, so the send clock locks onto a real-time producer's
+  // phase instead of adding up to a frame of extra delay.
+  bool due(double now) const;
+  // Encodes the next block into `packet` (+ `fec` entries, oldest first). Returns false
+  // if the encoder failed. Advances the clock.
+  bool encodeNext(double now, protocol::Bytes& packet, std::vector<protocol::Bytes>& fec, uint32_t& pts);
+  uint32_t nextPts() const { return pts_; }
+
+  void startClock(double now) { nextSendAt_ = now; }
+  void setBitrate(int bitrate);
+  int bitrate() const { return bitrate_; }
+  // 0 disables extra EC; 2..4 entries per packet otherwise.
+  void setExtraEcLevel(int level);
+  int extraEcLevel() const { return extraEcLevel_; }
+  void setExpectedLoss(int percent);
+  // Muted: the clock keeps running but nothing is read or sent.
+  void skip(double now);
+
+  uint64_t framesEncoded() const { return framesEncoded_; }
+  uint64_t samplesUnderrun() const { return samplesUnderrun_; }
+
+ private:
+  std::shared_ptr<SpscRing> input_;
+  std::unique_ptr<opus::Encoder> encoder_;
+  std::unique_ptr<opus::Encoder> secondary_;
+  std::deque<protocol::Bytes> secondaryFifo_;
+  std::vector<int16_t> pcm_;
+  int bitrate_;
+  int extraEcLevel_ = 0;
+  uint32_t pts_ = 0;
+  double nextSendAt_ = 0;
+  uint64_t framesEncoded_ = 0;
+  uint64_t samplesUnderrun_ = 0;
+};
+
+}  // namespace tgvoip

@@ -1,0 +1,336 @@
+#include "controller/call-controller.h"
+
+#include "controller/server-config.h"
+#include "engine/js-notifier.h"
+#include "protocol/handshake.h"
+#include "protocol/relay-control.h"
+#include "protocol/stream-data.h"
+
+namespace tgvoip {
+
+using protocol::ByteView;
+using protocol::Bytes;
+using protocol::PacketType;
+
+namespace {
+constexpr size_t kMaxDatagram = 2048;
+constexpr int kReadBatch = 64;
+}  // namespace
+
+CallController::CallController(uint32_t handle)
+    : handle_(handle),
+      input_(std::make_shared<SpscRing>(kRingSamples)),
+      output_(std::make_shared<SpscRing>(kRingSamples)) {}
+
+CallController::~CallController() = default;
+
+void CallController::setKey(const protocol::CallKey& key, bool isOutgoing) {
+  isOutgoing_ = isOutgoing;
+  cipher_ = std::make_unique<protocol::DatagramCipher>(key, isOutgoing);
+}
+
+void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, int maxLayer) {
+  endpoints_.clear();
+  for (auto& info : endpoints) {
+    RelayEndpoint relay;
+    relay.info = std::move(info);
+    // The binding validated the IPv4 address; IPv6 is used only when IPv4 is missing.
+    if (!SocketAddress::parse(relay.info.ip, relay.info.port, relay.address)) {
+      SocketAddress::parse(relay.info.ipv6, relay.info.port, relay.address);
+    }
+    endpoints_.push_back(std::move(relay));
+  }
+  // The first endpoint is both current and preferred (§10.1).
+  currentIndex_ = preferredIndex_ = 0;
+  allowP2p_ = allowP2p;
+  maxLayer_ = maxLayer;
+}
+
+void CallController::connect() {
+  if (running_ || state_ == CallState::Failed) return;
+  double now = EngineLoop::now();
+  if (!cipher_ || endpoints_.empty() || !socket_.open()) {
+    fail(CallError::Unknown, now);
+    return;
+  }
+  running_ = true;
+  EngineLoop::instance().watch(socket_.fd(), this);
+  EngineLoop::instance().addTicker(this);
+  JitterConfig jitter;
+  auto& server = ServerConfig::instance();
+  jitter.initialDelay = server.get("jitter_initial_delay_60", 2) * 0.060;
+  jitter.maxDelay = server.get("jitter_max_delay_60", 10) * 0.060;
+  jitter.maxSlots = static_cast<size_t>(server.getInt("jitter_max_slots_60", 20));
+  jitter.lossesToReset = server.getInt("jitter_losses_to_reset", 20);
+  receiver_ = std::make_unique<AudioReceiver>(output_, jitter);
+  sender_ = std::make_unique<AudioSender>(input_, server.getInt("audio_init_bitrate", 16000));
+  applyBitrateLimits();
+  connectAt_ = lastRecvAt_ = now;
+  sendUdpPings(now);
+  sendInitRound(now);
+  setState(CallState::WaitInitAck, now);
+  publishStats(now);
+}
+
+void CallController::shutdown() {
+  if (running_) {
+    EngineLoop::instance().unwatch(socket_.fd());
+    EngineLoop::instance().removeTicker(this);
+  }
+  running_ = false;
+  socket_.close();
+}
+
+RelayEndpoint* CallController::currentEndpoint() {
+  return currentIndex_ < endpoints_.size() ? &endpoints_[currentIndex_] : nullptr;
+}
+
+RelayEndpoint* CallController::findEndpoint(const SocketAddress& address) {
+  for (auto& endpoint : endpoints_) {
+    if (endpoint.address == address) return &endpoint;
+  }
+  return nullptr;
+}
+
+void CallController::onReadable(int) {
+  uint8_t buffer[kMaxDatagram];
+  double now = EngineLoop::now();
+  for (int i = 0; i < kReadBatch && running_; i++) {
+    SocketAddress from;
+    long size = socket_.receive(buffer, sizeof(buffer), from);
+    if (size < 0) break;
+    handleDatagram(buffer, static_cast<size_t>(size), from, now);
+  }
+}
+
+void CallController::handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now) {
+  RelayEndpoint* relay = findEndpoint(from);
+  const auto& tag = relay ? relay->info.tag : protocol::PeerTag{};
+  // Only datagrams from a known relay that start with our own tag for it (§3.2, §10.2).
+  if (!relay || size < tag.size() || !std::equal(tag.begin(), tag.end(), data)) {
+    counters_.packetsDropped++;
+    return;
+  }
+  ByteView datagram(data, size);
+  if (protocol::isRelayControl(datagram)) {
+    handleRelayControl(*relay, datagram, now);
+    return;
+  }
+  Bytes plain;
+  if (state_ == CallState::Failed ||
+      cipher_->open(datagram, ByteView(tag.data(), tag.size()), plain) != protocol::DatagramError::None) {
+    counters_.packetsDropped++;
+    return;
+  }
+  // A datagram that authenticates is valid: it feeds liveness even if its body is odd.
+  lastRecvAt_ = now;
+  counters_.bytesReceived += size;
+  counters_.packetsReceived++;
+  if (state_ == CallState::Reconnecting) setState(CallState::Established, now);
+  protocol::Packet packet;
+  if (protocol::parsePacket(plain, packet) != protocol::ParseError::None) {
+    counters_.packetsDropped++;
+    return;
+  }
+  handlePacket(*relay, packet, now);
+}
+
+void CallController::handleRelayControl(RelayEndpoint& relay, ByteView datagram, double now) {
+  auto control = protocol::parseRelayControl(datagram);
+  if (!control) return;
+  if (control->kind == protocol::RelayControlKind::SelfInfo && control->selfInfo) {
+    relay.udpPongs++;
+    if (control->selfInfo->queryId == relay.udpPingQuery && relay.udpPingSentAt > 0) {
+      relay.selfRtt = now - relay.udpPingSentAt;
+    }
+    auto ip = protocol::ipv4FromMapped(control->selfInfo->ip);
+    if (ip) {
+      counters_.publicAddress = std::to_string((*ip)[0]) + "." + std::to_string((*ip)[1]) + "." +
+                                std::to_string((*ip)[2]) + "." + std::to_string((*ip)[3]) + ":" +
+                                std::to_string(control->selfInfo->port);
+    }
+  } else if (control->kind == protocol::RelayControlKind::PeerInfo && control->peerInfo) {
+    // Relay-only engine: the peer's public address is recorded for the debug log, but
+    // no P2P endpoint is created (P2P is not implemented).
+    peerInfoReceived_ = true;
+  }
+}
+
+void CallController::handlePacket(RelayEndpoint& from, const protocol::Packet& packet, double now) {
+  const auto& header = packet.header;
+  if (!seqs_.acceptIncoming(header.seq)) return;  // duplicate or too late (§8.3)
+  unackedIncoming_++;
+  if (seqs_.onAck(header.ackId, header.recentMask, now)) pendingExtras_.onAck(header.ackId);
+  for (const auto& extra : header.extras) {
+    if (extraDedup_.accept(extra)) handleExtra(extra);
+  }
+  switch (header.type) {
+    case PacketType::Init:
+      handleInit(from, packet, now);
+      break;
+    case PacketType::InitAck:
+      handleInitAck(packet, now);
+      break;
+    case PacketType::StreamData:
+    case PacketType::StreamDataX2:
+    case PacketType::StreamDataX3:
+      handleStreamData(packet, now);
+      break;
+    case PacketType::Ping: {
+      Bytes body;
+      protocol::encodePong(header.seq, body);
+      sendPacket(PacketType::Pong, body, from, now);
+      break;
+    }
+    case PacketType::Pong: {
+      auto pingSeq = protocol::parsePong(packet.body);
+      if (pingSeq && *pingSeq == from.lastPingSeq && from.lastPingAt > 0) from.addRtt(now - from.lastPingAt);
+      break;
+    }
+    default:
+      break;  // NOP and unknown types: the header (acks, extras) was all they carried
+  }
+}
+
+void CallController::handleExtra(const protocol::Extra& extra) {
+  if (auto flags = protocol::decodeStreamFlagsExtra(extra)) {
+    if (flags->streamId != protocol::kStreamIdAudio) return;
+    peerAudioEnabled_ = (flags->flags & protocol::kStreamFlagEnabled) != 0;
+    peerExtraEc_ = (flags->flags & protocol::kStreamFlagExtraEc) != 0;
+    if (receiver_) receiver_->setPeerEnabled(peerAudioEnabled_);
+  } else if (auto changed = protocol::decodeNetworkChangedExtra(extra)) {
+    peerDataSaving_ = (changed->flags & protocol::kNetworkFlagDataSaving) != 0;
+    applyBitrateLimits();
+    for (auto& endpoint : endpoints_) endpoint.rttHistory.fill(0);
+  }
+  // LAN / IPv6 endpoint extras need P2P, which this engine does not do: ignored (§11).
+}
+
+void CallController::handleInit(RelayEndpoint& from, const protocol::Packet& packet, double now) {
+  protocol::InitBody init;
+  if (protocol::parseInit(packet.body, init) != protocol::ParseError::None) return;
+  if (!protocol::isCompatiblePeer(init.protocolVersion, init.minProtocolVersion)) {
+    fail(CallError::Incompatible, now);
+    return;
+  }
+  bool first = !initReceived_;
+  if (first) {
+    initReceived_ = true;
+    if (peerVersion_ == 0) peerVersion_ = init.protocolVersion;
+    peerInitFlags_ = init.flags;
+    peerDataSaving_ = (init.flags & protocol::kInitFlagDataSaving) != 0;
+    applyBitrateLimits();
+  }
+  protocol::InitAckBody ack;
+  ack.streams[0].enabled = !micMuted_;
+  Bytes body;
+  protocol::encodeInitAck(ack, body);
+  sendPacket(PacketType::InitAck, body, *currentEndpoint(), now);
+  if (first) {
+    // The relay our INIT arrived through is the one that works (§5.1).
+    for (size_t i = 0; i < endpoints_.size(); i++) {
+      if (&endpoints_[i] == &from) currentIndex_ = preferredIndex_ = i;
+    }
+    // The peer is up only now, so a relay that did not know it yet may have dropped our
+    // INIT: resend at once instead of waiting for the 0.5 s retransmission.
+    if (!initAckReceived_) sendInitRound(now);
+  }
+  maybeEstablish(now);
+}
+
+void CallController::handleInitAck(const protocol::Packet& packet, double now) {
+  if (initAckReceived_) return;  // only the first INIT_ACK counts (§5.2)
+  protocol::InitAckBody ack;
+  if (protocol::parseInitAck(packet.body, ack) != protocol::ParseError::None) return;
+  if (!protocol::isCompatiblePeer(ack.protocolVersion, ack.minProtocolVersion)) {
+    fail(CallError::Incompatible, now);
+    return;
+  }
+  initAckReceived_ = true;
+  initAckAt_ = now;
+  peerVersion_ = ack.protocolVersion;
+  for (const auto& stream : ack.streams) {
+    if (stream.type == protocol::kStreamTypeAudio && stream.id == protocol::kStreamIdAudio) {
+      peerAudioEnabled_ = stream.enabled;
+      receiver_->setPeerEnabled(stream.enabled);
+    }
+  }
+  maybeEstablish(now);
+}
+
+void CallController::handleStreamData(const protocol::Packet& packet, double now) {
+  if (!initAckReceived_) return;  // no incoming stream exists before INIT_ACK
+  std::vector<protocol::StreamDataRecord> records;
+  protocol::parseStreamData(packet.header.type, packet.body, records);  // keeps complete records on error
+  for (const auto& record : records) {
+    if (record.streamId != protocol::kStreamIdAudio) continue;
+    receiver_->onPacket(record.pts, record.data, now);
+    for (const auto& fec : record.fec) {
+      if (fec.pts != record.pts) receiver_->onFec(fec.pts, fec.data);
+    }
+  }
+  if (!records.empty() && !streamDataReceived_) {
+    streamDataReceived_ = true;
+    maybeEstablish(now);
+  }
+}
+
+void CallController::sendPacket(PacketType type, ByteView body, RelayEndpoint& to, double now) {
+  protocol::PacketHeader header;
+  header.type = type;
+  header.seq = seqs_.nextSeq();
+  header.ackId = seqs_.lastRemoteSeq();
+  header.recentMask = seqs_.recentMask();
+  header.extras = pendingExtras_.takeForPacket(header.seq);
+  Bytes packet;
+  if (!protocol::encodePacket(header, body, packet)) return;
+  Bytes datagram;
+  if (cipher_->seal(packet, ByteView(to.info.tag.data(), to.info.tag.size()), datagram) !=
+      protocol::DatagramError::None) {
+    return;
+  }
+  sendRaw(datagram, to);
+  seqs_.recordSent(header.seq, type, datagram.size(), now);
+  unackedIncoming_ = 0;
+  lastSendAt_ = now;
+  if (type == PacketType::Ping) {
+    to.lastPingSeq = header.seq;
+    to.lastPingAt = now;
+  }
+}
+
+void CallController::sendInitRound(double now) {
+  protocol::InitBody init;
+  if (localDataSaving()) init.flags |= protocol::kInitFlagDataSaving;
+  Bytes body;
+  protocol::encodeInit(init, body);
+  // One INIT round uses a single seq for every endpoint (§8.1).
+  protocol::PacketHeader header;
+  header.type = PacketType::Init;
+  header.seq = seqs_.nextSeq();
+  header.ackId = seqs_.lastRemoteSeq();
+  header.recentMask = seqs_.recentMask();
+  header.extras = pendingExtras_.takeForPacket(header.seq);
+  Bytes packet;
+  if (!protocol::encodePacket(header, body, packet)) return;
+  for (auto& relay : endpoints_) {
+    Bytes datagram;
+    if (cipher_->seal(packet, ByteView(relay.info.tag.data(), relay.info.tag.size()), datagram) ==
+        protocol::DatagramError::None) {
+      sendRaw(datagram, relay);
+    }
+  }
+  seqs_.recordSent(header.seq, PacketType::Init, packet.size(), now);
+  lastInitAt_ = lastSendAt_ = now;
+}
+
+void CallController::sendRaw(const Bytes& datagram, RelayEndpoint& to) {
+  if (socket_.sendTo(datagram.data(), datagram.size(), to.address)) {
+    counters_.bytesSent += datagram.size();
+    counters_.packetsSent++;
+  }
+}
+
+void CallController::armInputSpace(size_t freeSamples) { inputSpaceWanted_.store(freeSamples); }
+
+}  // namespace tgvoip

@@ -1,0 +1,163 @@
+// One call: the per-call state machine of spec §9 (WAIT_INIT -> WAIT_INIT_ACK ->
+// ESTABLISHED <-> RECONNECTING -> FAILED), packet handling (§4-§8), relay control
+// (§10.3) and relay selection (§11.4), audio in and out. Everything except the
+// thread-safe accessors runs on the engine thread; the binding posts work to it.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/audio-receiver.h"
+#include "controller/audio-sender.h"
+#include "controller/call-types.h"
+#include "controller/relay-endpoint.h"
+#include "controller/seq-tracker.h"
+#include "engine/event-loop.h"
+#include "engine/spsc-ring.h"
+#include "engine/udp-socket.h"
+#include "protocol/datagram.h"
+#include "protocol/extra-reliability.h"
+#include "protocol/packet.h"
+
+namespace tgvoip {
+
+class CallController : public IoHandler, public Ticker {
+ public:
+  static constexpr size_t kRingSamples = 48000;  // 1 s each way
+
+  explicit CallController(uint32_t handle);
+  ~CallController() override;
+
+  // --- engine thread ---
+  void configure(const CallConfig& config) { config_ = config; }
+  void setKey(const protocol::CallKey& key, bool isOutgoing);
+  void setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, int maxLayer);
+  void connect();
+  void setMicMute(bool muted);
+  void setNetworkType(int32_t type);
+  void debugCtl(int32_t request, int32_t param);
+  void shutdown();
+
+  void onReadable(int fd) override;
+  void onTick(double now) override;
+
+  // --- any thread ---
+  const std::shared_ptr<SpscRing>& input() const { return input_; }
+  const std::shared_ptr<SpscRing>& output() const { return output_; }
+  CallStats stats() const;
+  std::string debugLogJson() const;
+  // JS wants an InputSpace event once at least `freeSamples` can be written.
+  void armInputSpace(size_t freeSamples);
+  // JS drained the output ring; the next PCM written must notify again.
+  void clearAudioReady() { audioReadyPending_.store(false); }
+  static const char* stateName(CallState state);
+
+ private:
+  // packet I/O (call-controller.cc)
+  void handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now);
+  void handleRelayControl(RelayEndpoint& relay, protocol::ByteView datagram, double now);
+  void handlePacket(RelayEndpoint& from, const protocol::Packet& packet, double now);
+  void handleExtra(const protocol::Extra& extra);
+  void handleInit(RelayEndpoint& from, const protocol::Packet& packet, double now);
+  void handleInitAck(const protocol::Packet& packet, double now);
+  void handleStreamData(const protocol::Packet& packet, double now);
+  void sendPacket(protocol::PacketType type, protocol::ByteView body, RelayEndpoint& to, double now);
+  void sendInitRound(double now);
+  void sendRaw(const protocol::Bytes& datagram, RelayEndpoint& to);
+
+  // timers and state (call-timers.cc)
+  void setState(CallState state, double now);
+  void fail(CallError error, double now);
+  void maybeEstablish(double now);
+  void sendAudio(double now);
+  void sendUdpPings(double now);
+  void pingEndpoints(double now);
+  void selectRelay();
+  void evaluateLossAndBitrate(double now);
+  void updateSignalBars(double now);
+  void queueStreamFlags();
+  void applyBitrateLimits();
+  bool localDataSaving() const;
+
+  // snapshot (call-stats.cc)
+  void publishStats(double now);
+
+  RelayEndpoint* currentEndpoint();
+  RelayEndpoint* findEndpoint(const SocketAddress& address);
+
+  const uint32_t handle_;
+  CallConfig config_;
+  std::unique_ptr<protocol::DatagramCipher> cipher_;
+  bool isOutgoing_ = false;
+  std::vector<RelayEndpoint> endpoints_;
+  size_t currentIndex_ = 0;
+  size_t preferredIndex_ = 0;
+  bool allowP2p_ = false;
+  int maxLayer_ = protocol::kConnectionMaxLayer;
+  int32_t netType_ = kNetUnknown;
+
+  UdpSocket socket_;
+  bool running_ = false;
+  CallState state_ = CallState::WaitInit;
+  CallError error_ = CallError::Unknown;
+
+  SeqTracker seqs_;
+  protocol::PendingExtras pendingExtras_;
+  protocol::ExtraDeduplicator extraDedup_;
+  std::shared_ptr<SpscRing> input_;
+  std::shared_ptr<SpscRing> output_;
+  std::unique_ptr<AudioSender> sender_;
+  std::unique_ptr<AudioReceiver> receiver_;
+
+  // handshake
+  bool initReceived_ = false;
+  bool initAckReceived_ = false;
+  bool streamDataReceived_ = false;
+  int32_t peerVersion_ = 0;
+  uint32_t peerInitFlags_ = 0;
+  bool peerAudioEnabled_ = true;
+  bool peerExtraEc_ = false;
+  bool peerDataSaving_ = false;
+
+  // timers (monotonic seconds)
+  double connectAt_ = 0;
+  double lastInitAt_ = 0;
+  double initAckAt_ = 0;
+  double lastRecvAt_ = 0;
+  double lastSendAt_ = 0;
+  double establishedAt_ = -1;
+  double lastPingCheckAt_ = 0;
+  double lastLossCheckAt_ = 0;
+  double lastBarsAt_ = 0;
+  double lastStatsAt_ = 0;
+  double lastUdpPingAt_ = 0;
+  int udpPingRounds_ = 0;
+  double lastPublicEndpointsAt_ = 0;
+  int publicEndpointsRounds_ = 0;
+  bool peerInfoReceived_ = false;
+  int unackedIncoming_ = 0;
+
+  // audio and quality
+  bool micMuted_ = false;
+  int maxBitrate_ = 20000;
+  int debugMaxBitrate_ = 0;
+  std::vector<double> sendLossHistory_;
+  std::vector<int> barsHistory_;
+  bool everReconnected_ = false;
+  bool everExtraEc_ = false;
+
+  // stats counters (engine thread) and the published snapshot (any thread)
+  CallStats counters_;
+  mutable std::mutex snapshotMutex_;
+  CallStats snapshot_;
+  std::string debugLog_;
+
+  std::atomic<bool> audioReadyPending_{false};
+  std::atomic<size_t> inputSpaceWanted_{0};
+};
+
+}  // namespace tgvoip

@@ -1,0 +1,136 @@
+#include "controller/jitter-buffer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace tgvoip {
+
+using protocol::ByteView;
+using protocol::Bytes;
+
+namespace {
+constexpr size_t kTransitWindow = 64;
+constexpr size_t kOutcomeWindow = 50;
+constexpr double kStep = 0.020;
+constexpr uint32_t kFrameMs = 60;
+// Anything this far from the playout point is garbage or from a previous stream.
+constexpr int64_t kMaxPtsDistanceMs = 60 * 200;
+}  // namespace
+
+JitterBuffer::JitterBuffer(const JitterConfig& config) : config_(config), delay_(config.initialDelay) {}
+
+void JitterBuffer::putPrimary(uint32_t pts, ByteView data, double now) {
+  double transit = now - static_cast<double>(pts) / 1000.0;
+  if (started_) {
+    int64_t distance = static_cast<int64_t>(pts) - static_cast<int64_t>(nextPts_);
+    if (distance > kMaxPtsDistanceMs || distance < -kMaxPtsDistanceMs) {
+      reset();  // the sender restarted its timestamps: resynchronise
+    }
+  }
+  transits_.push_back(transit);
+  if (transits_.size() > kTransitWindow) transits_.pop_front();
+  if (!started_) {
+    started_ = true;
+    nextPts_ = pts;
+    base_ = transit + delay_;
+  } else if (pts < nextPts_) {
+    late_++;
+    lastLateAt_ = now;
+    return;
+  }
+  slots_[pts].primary = data.toBytes();
+  while (slots_.size() > config_.maxSlots) slots_.erase(slots_.begin());
+}
+
+void JitterBuffer::putFec(uint32_t pts, ByteView data) {
+  if (!started_ || pts < nextPts_) return;
+  Slot& slot = slots_[pts];
+  if (slot.primary.empty() && slot.fec.empty()) slot.fec = data.toBytes();
+  while (slots_.size() > config_.maxSlots) slots_.erase(slots_.begin());
+}
+
+const Bytes* JitterBuffer::peekPrimary(uint32_t pts) const {
+  auto it = slots_.find(pts);
+  if (it == slots_.end() || it->second.primary.empty()) return nullptr;
+  return &it->second.primary;
+}
+
+JitterBuffer::Frame JitterBuffer::take() {
+  Frame frame;
+  frame.pts = nextPts_;
+  auto it = slots_.find(nextPts_);
+  if (it != slots_.end() && !it->second.primary.empty()) {
+    frame.kind = Kind::Primary;
+    frame.data = std::move(it->second.primary);
+  } else if (it != slots_.end() && !it->second.fec.empty()) {
+    frame.kind = Kind::ExtraFec;
+    frame.data = std::move(it->second.fec);
+  }
+  if (it != slots_.end()) slots_.erase(it);
+  // Older leftovers can never be played.
+  while (!slots_.empty() && slots_.begin()->first < nextPts_) slots_.erase(slots_.begin());
+  nextPts_ += kFrameMs;
+  bool missing = frame.kind == Kind::Missing;
+  recentOutcomes_.push_back(missing ? 1 : 0);
+  if (recentOutcomes_.size() > kOutcomeWindow) recentOutcomes_.pop_front();
+  if (missing) {
+    lost_++;
+    if (++consecutiveMisses_ >= config_.lossesToReset) reset();
+  } else {
+    consecutiveMisses_ = 0;
+  }
+  return frame;
+}
+
+void JitterBuffer::reset() {
+  started_ = false;
+  slots_.clear();
+  consecutiveMisses_ = 0;
+  transits_.clear();
+}
+
+double JitterBuffer::minTransit() const {
+  double best = transits_.empty() ? 0 : transits_.front();
+  for (double t : transits_) best = std::min(best, t);
+  return best;
+}
+
+double JitterBuffer::jitterSpread() const {
+  if (transits_.size() < 2) return 0;
+  std::vector<double> sorted(transits_.begin(), transits_.end());
+  std::sort(sorted.begin(), sorted.end());
+  size_t p95 = (sorted.size() * 95) / 100;
+  if (p95 >= sorted.size()) p95 = sorted.size() - 1;
+  return sorted[p95] - sorted.front();
+}
+
+double JitterBuffer::lossRate() const {
+  if (recentOutcomes_.empty()) return 0;
+  size_t lost = 0;
+  for (uint8_t o : recentOutcomes_) lost += o;
+  return static_cast<double>(lost) / static_cast<double>(recentOutcomes_.size());
+}
+
+int JitterBuffer::adapt(double now, bool peerExtraEc) {
+  if (!started_ || transits_.size() < 8) return 0;
+  double target = jitterSpread() + config_.guard;
+  // Room for successor packets that carry this frame's FEC.
+  if (lossRate() > 0) target += 0.060;
+  if (peerExtraEc) target += 0.060;
+  target = std::min(target, config_.maxDelay);
+  double desiredBase = minTransit() + target;
+  double shift = desiredBase - base_;
+  int steps = 0;
+  if (shift > kStep / 2) {
+    steps = static_cast<int>(std::ceil(shift / kStep));
+  } else if (shift < -kStep && now - lastLateAt_ > 2.0 && now - lastDecreaseAt_ > 0.5) {
+    steps = -1;  // shrink gently: one 20 ms step at a time
+    lastDecreaseAt_ = now;
+  }
+  base_ += steps * kStep;
+  delay_ = base_ - minTransit();
+  return steps;
+}
+
+}  // namespace tgvoip

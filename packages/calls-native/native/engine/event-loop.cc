@@ -1,0 +1,128 @@
+#include "engine/event-loop.h"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <ctime>
+#include <stdexcept>
+
+namespace tgvoip {
+
+EngineLoop& EngineLoop::instance() {
+  static EngineLoop* loop = new EngineLoop();
+  return *loop;
+}
+
+EngineLoop::EngineLoop() {
+  epollFd_ = epoll_create1(EPOLL_CLOEXEC);
+  wakeFd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  timerFd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (epollFd_ < 0 || wakeFd_ < 0 || timerFd_ < 0) throw std::runtime_error("engine loop: cannot create fds");
+  itimerspec spec{};
+  spec.it_interval.tv_nsec = kTickMs * 1000000L;
+  spec.it_value.tv_nsec = kTickMs * 1000000L;
+  timerfd_settime(timerFd_, 0, &spec, nullptr);
+  for (int fd : {wakeFd_, timerFd_}) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    epoll_ctl(epollFd_, EPOLL_CTL_ADD, fd, &ev);
+  }
+  std::thread thread([this] { run(); });
+  threadId_ = thread.get_id();
+  thread.detach();
+}
+
+double EngineLoop::now() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+void EngineLoop::post(Task task) {
+  {
+    std::lock_guard<std::mutex> lock(tasksMutex_);
+    tasks_.push_back(std::move(task));
+  }
+  uint64_t one = 1;
+  ssize_t ignored = write(wakeFd_, &one, sizeof(one));
+  (void)ignored;
+}
+
+void EngineLoop::watch(int fd, IoHandler* handler) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = fd;
+  if (epoll_ctl(epollFd_, EPOLL_CTL_ADD, fd, &ev) == 0) handlers_[fd] = handler;
+}
+
+void EngineLoop::unwatch(int fd) {
+  epoll_ctl(epollFd_, EPOLL_CTL_DEL, fd, nullptr);
+  handlers_.erase(fd);
+}
+
+void EngineLoop::addTicker(Ticker* ticker) { tickers_.push_back(ticker); }
+
+void EngineLoop::removeTicker(Ticker* ticker) {
+  if (ticking_) removedWhileTicking_.push_back(ticker);
+  tickers_.erase(std::remove(tickers_.begin(), tickers_.end(), ticker), tickers_.end());
+}
+
+void EngineLoop::drainTasks() {
+  std::vector<Task> batch;
+  {
+    std::lock_guard<std::mutex> lock(tasksMutex_);
+    batch.swap(tasks_);
+  }
+  for (auto& task : batch) task();
+}
+
+void EngineLoop::runTickers() {
+  double t = now();
+  ticking_ = true;
+  removedWhileTicking_.clear();
+  // Iterate over a copy: a ticker may remove itself (call failed) during its tick.
+  std::vector<Ticker*> snapshot = tickers_;
+  for (Ticker* ticker : snapshot) {
+    if (std::find(removedWhileTicking_.begin(), removedWhileTicking_.end(), ticker) != removedWhileTicking_.end()) continue;
+    ticker->onTick(t);
+  }
+  ticking_ = false;
+}
+
+void EngineLoop::run() {
+  epoll_event events[64];
+  for (;;) {
+    int n = epoll_wait(epollFd_, events, 64, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    bool tick = false;
+    for (int i = 0; i < n; i++) {
+      int fd = events[i].data.fd;
+      if (fd == wakeFd_) {
+        uint64_t value;
+        ssize_t ignored = read(wakeFd_, &value, sizeof(value));
+        (void)ignored;
+        drainTasks();
+      } else if (fd == timerFd_) {
+        uint64_t expirations;
+        ssize_t ignored = read(timerFd_, &expirations, sizeof(expirations));
+        (void)ignored;
+        tick = true;
+      } else {
+        auto it = handlers_.find(fd);
+        if (it != handlers_.end()) it->second->onReadable(fd);
+      }
+    }
+    if (tick) runTickers();
+  }
+}
+
+}  // namespace tgvoip

@@ -1,0 +1,212 @@
+/**
+ * A UDP relay for tests, built per spec §10.7: datagrams are paired into calls by the
+ * first 15 tag bytes plus the high bits of byte 15, the low bit of byte 15 says which
+ * side sent them, and a forwarded datagram gets that bit flipped so the receiver sees
+ * its own tag. It answers UDP pings (SELF_INFO) and public-endpoint requests
+ * (PEER_INFO), and can misbehave on purpose: seeded loss, duplication, reordering,
+ * added jitter, and a switch that makes it stop answering altogether.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram'
+import { randomBytes } from 'node:crypto'
+import { buildPeerInfo, buildSelfInfo, classifyDatagram, PEER_TAG_SIZE } from './relay-control.js'
+import { SeededRandom } from './seeded-random.js'
+
+export interface RelayFaults {
+  /** Probability 0..1 that a forwarded datagram is dropped. */
+  lossRate?: number
+  /** Probability 0..1 that a forwarded datagram is sent twice. */
+  duplicateRate?: number
+  /** Probability 0..1 that a datagram is held back so later ones overtake it. */
+  reorderRate?: number
+  /** Each forwarded datagram is delayed by a uniform random 0..jitterMs milliseconds. */
+  jitterMs?: number
+  /** Seed for all of the above (default 1). */
+  seed?: number
+}
+
+export interface LocalRelayOptions {
+  /** Address to bind (default 127.0.0.1). */
+  host?: string
+  /** Port to bind (default: any free port). */
+  port?: number
+  faults?: RelayFaults
+}
+
+export interface RelayStats {
+  received: number
+  forwarded: number
+  dropped: number
+  duplicated: number
+  reordered: number
+  pingsAnswered: number
+  peerInfosAnswered: number
+}
+
+/** The two peer tags of one call: they differ only in bit 0 of byte 15 (§10.2). */
+export interface RelayTagPair {
+  callerTag: Uint8Array
+  calleeTag: Uint8Array
+}
+
+interface Side {
+  address: string
+  port: number
+}
+
+const REORDER_HOLD_MS = 90
+
+export class LocalRelay {
+  private readonly calls = new Map<string, [Side | undefined, Side | undefined]>()
+  private readonly pendingTimers = new Set<NodeJS.Timeout>()
+  private faults: Required<RelayFaults>
+  private random: SeededRandom
+  private answering = true
+  private closed = false
+  readonly stats: RelayStats = {
+    received: 0,
+    forwarded: 0,
+    dropped: 0,
+    duplicated: 0,
+    reordered: 0,
+    pingsAnswered: 0,
+    peerInfosAnswered: 0,
+  }
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly host: string,
+    readonly port: number,
+    faults: RelayFaults,
+  ) {
+    this.faults = LocalRelay.normalizeFaults(faults)
+    this.random = new SeededRandom(this.faults.seed)
+    socket.on('message', (message, remote) => this.onMessage(message, remote))
+  }
+
+  static async create(options: LocalRelayOptions = {}): Promise<LocalRelay> {
+    const host = options.host ?? '127.0.0.1'
+    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4')
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject)
+      socket.bind(options.port ?? 0, host, () => {
+        socket.off('error', reject)
+        resolve()
+      })
+    })
+    return new LocalRelay(socket, host, socket.address().port, options.faults ?? {})
+  }
+
+  /** Fresh random tags for one call, caller on side 0 and callee on side 1. */
+  static createTagPair(): RelayTagPair {
+    const callerTag = new Uint8Array(randomBytes(PEER_TAG_SIZE))
+    callerTag[15] = callerTag[15]! & 0xfe
+    const calleeTag = callerTag.slice()
+    calleeTag[15] = callerTag[15]! | 1
+    return { callerTag, calleeTag }
+  }
+
+  /** Replaces the fault configuration (and reseeds the generator). */
+  setFaults(faults: RelayFaults): void {
+    this.faults = LocalRelay.normalizeFaults(faults)
+    this.random = new SeededRandom(this.faults.seed)
+  }
+
+  /** While false the relay silently swallows everything, like a dead server. */
+  setAnswering(answering: boolean): void {
+    this.answering = answering
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    for (const timer of this.pendingTimers) clearTimeout(timer)
+    this.pendingTimers.clear()
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()))
+  }
+
+  private static normalizeFaults(faults: RelayFaults): Required<RelayFaults> {
+    const rate = (value: number | undefined, name: string): number => {
+      const v = value ?? 0
+      if (!(v >= 0 && v <= 1)) throw new RangeError(`${name} must be within 0..1, got ${v}`)
+      return v
+    }
+    const jitterMs = faults.jitterMs ?? 0
+    if (!(jitterMs >= 0)) throw new RangeError(`jitterMs must be >= 0, got ${jitterMs}`)
+    return {
+      lossRate: rate(faults.lossRate, 'lossRate'),
+      duplicateRate: rate(faults.duplicateRate, 'duplicateRate'),
+      reorderRate: rate(faults.reorderRate, 'reorderRate'),
+      jitterMs,
+      seed: faults.seed ?? 1,
+    }
+  }
+
+  private onMessage(datagram: Buffer, remote: RemoteInfo): void {
+    if (this.closed || !this.answering || datagram.length < 32) return
+    this.stats.received++
+    const side = datagram[15]! & 1
+    const callKey = datagram.subarray(0, 15).toString('hex') + ((datagram[15]! >> 1) & 0x7f).toString(16)
+    let call = this.calls.get(callKey)
+    if (!call) {
+      call = [undefined, undefined]
+      this.calls.set(callKey, call)
+    }
+    call[side] = { address: remote.address, port: remote.port }
+    const other = call[1 - side]
+    const request = classifyDatagram(datagram)
+    switch (request.kind) {
+      case 'ping':
+        this.stats.pingsAnswered++
+        this.send(buildSelfInfo(datagram.subarray(0, PEER_TAG_SIZE), request.queryId, remote.address, remote.port), call[side]!)
+        return
+      case 'publicEndpoints':
+        if (other) {
+          this.stats.peerInfosAnswered++
+          this.send(buildPeerInfo(datagram.subarray(0, PEER_TAG_SIZE), call[side]!, other), call[side]!)
+        }
+        return
+      case 'unknownControl':
+        return
+      case 'data':
+        break
+    }
+    if (!other) {
+      this.stats.dropped++
+      return
+    }
+    const forwarded = Buffer.from(datagram)
+    forwarded[15] = forwarded[15]! ^ 1
+    this.forwardWithFaults(forwarded, other)
+  }
+
+  private forwardWithFaults(datagram: Buffer, to: Side): void {
+    if (this.random.chance(this.faults.lossRate)) {
+      this.stats.dropped++
+      return
+    }
+    const copies = this.random.chance(this.faults.duplicateRate) ? 2 : 1
+    if (copies === 2) this.stats.duplicated++
+    for (let i = 0; i < copies; i++) {
+      let delay = this.faults.jitterMs > 0 ? this.random.next() * this.faults.jitterMs : 0
+      if (this.random.chance(this.faults.reorderRate)) {
+        this.stats.reordered++
+        delay += REORDER_HOLD_MS
+      }
+      this.stats.forwarded++
+      if (delay <= 0) {
+        this.send(datagram, to)
+      } else {
+        const timer = setTimeout(() => {
+          this.pendingTimers.delete(timer)
+          this.send(datagram, to)
+        }, delay)
+        this.pendingTimers.add(timer)
+      }
+    }
+  }
+
+  private send(datagram: Buffer, to: Side): void {
+    if (this.closed) return
+    this.socket.send(datagram, to.port, to.address)
+  }
+}
