@@ -101,17 +101,18 @@ export class Call extends CallLifecycle {
     this.gAHash = requested.gAHash
   }
 
-  /** @internal Starts ringing locally: sends `phone.receivedCall` and arms the ring timeout. */
+  /** @internal Starts ringing locally: sends `phone.receivedCall` at once and arms the ring timeout. */
   async ring(): Promise<void> {
+    const received = this.ctx.client.call({ _: 'phone.receivedCall', peer: this.inputPhoneCall() }).then(
+      () => undefined,
+      (err: unknown) => {
+        if (tl.RpcError.is(err, 'CALL_ALREADY_DISCARDED')) this.finish(CallEndReason.Missed)
+        else this.ctx.log.warn('phone.receivedCall failed for call %s: %s', this.id, err)
+      },
+    )
     const timeouts = await this.ctx.config.getTimeouts()
-    if (this.state !== CallState.Ringing) return
-    this.setPhaseTimer(timeouts.ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
-    try {
-      await this.ctx.client.call({ _: 'phone.receivedCall', peer: this.inputPhoneCall() })
-    } catch (err) {
-      if (tl.RpcError.is(err, 'CALL_ALREADY_DISCARDED')) this.finish(CallEndReason.Missed)
-      else this.ctx.log.warn('phone.receivedCall failed for call %s: %s', this.id, err)
-    }
+    if (this.state === CallState.Ringing) this.setPhaseTimer(timeouts.ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
+    await received
   }
 
   /** @internal Every `phoneCall*` update for this call. Duplicates and stale updates are no-ops. */

@@ -1,0 +1,77 @@
+import type { tl } from '@mtcute/core'
+import { MemoryStorage, PeersIndex, RawUpdateInfo } from '@mtcute/core'
+import { BaseTelegramClient } from '@mtcute/core/client.js'
+import { NodePlatform, TcpTransport } from '@mtcute/node'
+import { LogManager } from '@mtcute/core/utils.js'
+import { NodeCryptoProvider } from '@mtcute/node/utils.js'
+
+/** Answers one RPC for a device; throws `tl.RpcError` like Telegram would. */
+export type FakeRpcHandler = (request: tl.RpcMethod) => unknown
+
+/**
+ * A real mtcute `BaseTelegramClient` (in-memory storage, Node platform) whose RPCs go to
+ * `FakeTelegram` instead of the network, and whose updates come from it. Everything above
+ * `call()` and the update emitters is mtcute's own code, so `TelegramClient` methods
+ * (`resolveUser`, `getMe`, ...) behave as with a real server.
+ */
+export class FakeTelegramClient extends BaseTelegramClient {
+  private handler: FakeRpcHandler | null = null
+
+  constructor(logLevel: number) {
+    const platform = new NodePlatform()
+    const logger = new LogManager('fake', platform)
+    logger.level = logLevel
+    super({
+      logger,
+      apiId: 1,
+      apiHash: 'fake-telegram',
+      storage: new MemoryStorage(),
+      crypto: new NodeCryptoProvider(),
+      platform,
+      // Never used: `connect` and `call` are overridden, so no socket is ever opened.
+      transport: new TcpTransport(),
+      updates: false,
+    })
+  }
+
+  /** @internal Wires the client to the fake server. */
+  attach(handler: FakeRpcHandler): void {
+    this.handler = handler
+  }
+
+  override async connect(): Promise<void> {
+    await this.prepare()
+  }
+
+  override async call<T extends tl.RpcMethod>(message: T): Promise<tl.RpcCallReturn[T['_']]> {
+    await this.prepare()
+    if (!this.handler) throw new Error('This fake client was disconnected from FakeTelegram')
+    // A macrotask-free async hop, so callers never see a synchronous answer (as with a socket).
+    await Promise.resolve()
+    const result = this.handler(message) as tl.RpcCallReturn[T['_']]
+    await this.storage.peers.updatePeersFrom(result as tl.TlObject)
+    return result
+  }
+
+  override async destroy(): Promise<void> {
+    this.handler = null
+    await super.destroy()
+  }
+
+  /** What mtcute does with `Updates` from a socket or an RPC result: store peers, dispatch each update. */
+  override handleClientUpdate(updates: tl.TypeUpdates): void {
+    this.receive(updates)
+  }
+
+  /** @internal An update pushed by the fake server. */
+  receive(updates: tl.TypeUpdates): void {
+    if (this.destroyed) return
+    this.onServerUpdate.emit(updates)
+    const peers = 'users' in updates ? PeersIndex.from(updates) : new PeersIndex()
+    if ('users' in updates) {
+      this.storage.peers.updatePeersFrom(updates).catch((err: unknown) => this.log.warn('storing peers failed: %s', err))
+    }
+    const list = updates._ === 'updates' || updates._ === 'updatesCombined' ? updates.updates : updates._ === 'updateShort' ? [updates.update] : []
+    for (const update of list) this.onRawUpdate.emit(new RawUpdateInfo(update, peers))
+  }
+}

@@ -1,0 +1,57 @@
+import type { tl } from '@mtcute/core'
+
+/** A `phoneConnection` endpoint the fake server hands out (e.g. a local relay). */
+export interface FakeRelay {
+  id: bigint
+  ip: string
+  ipv6?: string
+  port: number
+  tcp?: boolean
+}
+
+export interface FakeDhConfig {
+  g: number
+  p: Uint8Array | bigint
+}
+
+/** Who receives a fake update: the user and which of their devices (0-based, in connect order). */
+export interface FakeRecipient {
+  userId: number
+  deviceIndex: number
+}
+
+export interface FakeTelegramOptions {
+  /** `messages.getDhConfig`; Telegram's prime with g = 3 by default. Change later with `setDhConfig`. */
+  dhConfig?: FakeDhConfig
+  /** Call timeouts in `help.getConfig` (Telegram's values by default). */
+  config?: Partial<Pick<tl.RawConfig, 'callReceiveTimeoutMs' | 'callRingTimeoutMs' | 'callConnectTimeoutMs' | 'callPacketTimeoutMs'>>
+  /** `phone.getCallConfig` JSON. */
+  callConfig?: Record<string, unknown>
+  /**
+   * Endpoints put in `phoneCall.connections`. Default: one relay at 127.0.0.1:1 (nothing
+   * listens there; point it at a local relay to carry media).
+   */
+  relays?: FakeRelay[]
+  /**
+   * Peer tag for one relay of one call, per side. Default: 16 random bytes per (call, relay),
+   * the SAME for caller and callee, as libtgvoip relays pair the two sides by tag.
+   */
+  peerTag?: (info: { callId: bigint; relay: FakeRelay; side: 'caller' | 'callee' }) => Uint8Array
+  /** `phoneCall.p2pAllowed` (default false: relays only). */
+  p2pAllowed?: boolean
+  /** Ask for a rating (`needRating`) when an established call is discarded (default true). */
+  needRating?: boolean
+  /** Ask for the debug log (`needDebug`) when an established call is discarded (default false). */
+  needDebug?: boolean
+  /** Delay before each update is delivered, in ms (default 0: next microtask). */
+  updateDelayMs?: number
+  /** Deliver every update twice (tests duplicate handling). */
+  duplicateUpdates?: boolean
+  /**
+   * Sees every `phoneCall*` update before delivery; return a modified copy to tamper with it
+   * (wrong `g_b`, fingerprint, ...) or null to drop it.
+   */
+  tamperUpdate?: (phoneCall: tl.TypePhoneCall, to: FakeRecipient) => tl.TypePhoneCall | null
+  /** mtcute log level of the fake clients (default 0: silent). */
+  logLevel?: number
+}

@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto'
+
+import { Long, tl } from '@mtcute/core'
+
+import type { FakeRelay, FakeTelegramOptions } from './fake-options.js'
+
+/** One connected client of a fake user. */
+export interface FakeDevice {
+  readonly userId: number
+  readonly deviceIndex: number
+  push(phoneCall: tl.TypePhoneCall): void
+}
+
+export type FakeCallState = 'requested' | 'accepted' | 'confirmed' | 'discarded'
+
+/** The server's view of a call, exposed for assertions (`fake.calls`). */
+export interface FakeServerCall {
+  readonly id: bigint
+  readonly accessHash: Long
+  readonly adminId: number
+  readonly participantId: number
+  readonly date: number
+  state: FakeCallState
+  gAHash: Uint8Array
+  gA: Uint8Array | null
+  gB: Uint8Array | null
+  keyFingerprint: bigint | null
+  protocol: tl.RawPhoneCallProtocol
+  receiveDate: number | null
+  startDate: number | null
+  connections: tl.RawPhoneConnection[]
+  callerDevice: FakeDevice
+  acceptedBy: FakeDevice | null
+  discard: { byUserId: number; reason: string; duration: number; connectionId: bigint } | null
+  rating: { rating: number; comment: string } | null
+  debugLog: string | null
+}
+
+function rpcError(text: string): tl.RpcError {
+  return new tl.RpcError(400, text)
+}
+
+function negotiate(a: tl.TypePhoneCallProtocol, b: tl.TypePhoneCallProtocol): tl.RawPhoneCallProtocol {
+  const minLayer = Math.max(a.minLayer, b.minLayer)
+  const maxLayer = Math.min(a.maxLayer, b.maxLayer)
+  if (minLayer > maxLayer) throw rpcError('CALL_PROTOCOL_LAYER_INVALID')
+  const common = a.libraryVersions.filter((v) => b.libraryVersions.includes(v))
+  return {
+    _: 'phoneCallProtocol',
+    udpP2p: Boolean(a.udpP2p && b.udpP2p),
+    udpReflector: Boolean(a.udpReflector && b.udpReflector),
+    minLayer,
+    maxLayer,
+    libraryVersions: common.length > 0 ? common : a.libraryVersions.slice(0, 1),
+  }
+}
+
+/**
+ * The `phone.*` half of the fake server: Telegram's call state machine with its errors
+ * (`CALL_ALREADY_ACCEPTED/DISCARDED/DECLINED`, `CALL_PEER_INVALID`), the second-device rule
+ * (one accept wins, the other devices get `phoneCallDiscarded`), `receiveDate`, and relays.
+ */
+export class FakePhoneService {
+  readonly calls = new Map<bigint, FakeServerCall>()
+
+  constructor(
+    private readonly options: FakeTelegramOptions,
+    private readonly devicesOf: (userId: number) => FakeDevice[],
+    private readonly userExists: (userId: number) => boolean,
+  ) {}
+
+  handle(device: FakeDevice, request: tl.RpcMethod): unknown {
+    switch (request._) {
+      case 'phone.requestCall':
+        return this.requestCall(device, request)
+      case 'phone.receivedCall':
+        return this.receivedCall(device, request)
+      case 'phone.acceptCall':
+        return this.acceptCall(device, request)
+      case 'phone.confirmCall':
+        return this.confirmCall(device, request)
+      case 'phone.discardCall':
+        return this.discardCall(device, request)
+      case 'phone.setCallRating': {
+        const call = this.find(device, request.peer)
+        call.rating = { rating: request.rating, comment: request.comment }
+        return { _: 'updates', updates: [], users: [], chats: [], date: now(), seq: 0 } satisfies tl.RawUpdates
+      }
+      case 'phone.saveCallDebug':
+        this.find(device, request.peer).debugLog = request.debug.data
+        return true
+      default:
+        return undefined
+    }
+  }
+
+  private requestCall(device: FakeDevice, req: tl.phone.RawRequestCallRequest): tl.phone.RawPhoneCall {
+    if (req.userId._ !== 'inputUser' || !this.userExists(req.userId.userId) || req.userId.userId === device.userId) {
+      throw rpcError('USER_ID_INVALID')
+    }
+    if (req.gAHash.length !== 32) throw rpcError('G_A_HASH_INVALID')
+    const call: FakeServerCall = {
+      id: randomBytes(8).readBigInt64LE() & 0x7fffffffffffffffn,
+      accessHash: Long.fromString(String(randomBytes(8).readBigInt64LE())),
+      adminId: device.userId,
+      participantId: req.userId.userId,
+      date: now(),
+      state: 'requested',
+      gAHash: req.gAHash,
+      gA: null,
+      gB: null,
+      keyFingerprint: null,
+      protocol: { ...req.protocol, _: 'phoneCallProtocol' },
+      receiveDate: null,
+      startDate: null,
+      connections: [],
+      callerDevice: device,
+      acceptedBy: null,
+      discard: null,
+      rating: null,
+      debugLog: null,
+    }
+    this.calls.set(call.id, call)
+    for (const callee of this.devicesOf(call.participantId)) {
+      callee.push({ ...this.base(call), _: 'phoneCallRequested', gAHash: call.gAHash, protocol: call.protocol })
+    }
+    return { _: 'phone.phoneCall', phoneCall: this.waiting(call), users: [] }
+  }
+
+  private receivedCall(device: FakeDevice, req: tl.phone.RawReceivedCallRequest): boolean {
+    const call = this.find(device, req.peer)
+    if (call.state === 'discarded') throw rpcError('CALL_ALREADY_DISCARDED')
+    if (device.userId === call.participantId && call.receiveDate === null) {
+      call.receiveDate = now()
+      call.callerDevice.push(this.waiting(call))
+    }
+    return true
+  }
+
+  private acceptCall(device: FakeDevice, req: tl.phone.RawAcceptCallRequest): tl.phone.RawPhoneCall {
+    const call = this.find(device, req.peer)
+    if (device.userId !== call.participantId) throw rpcError('CALL_PEER_INVALID')
+    if (call.state === 'discarded') throw rpcError('CALL_ALREADY_DISCARDED')
+    if (call.state !== 'requested') throw rpcError('CALL_ALREADY_ACCEPTED')
+    call.protocol = negotiate(call.protocol, req.protocol)
+    call.state = 'accepted'
+    call.gB = req.gB
+    call.acceptedBy = device
+    call.receiveDate ??= now()
+    for (const other of this.devicesOf(call.participantId)) {
+      if (other !== device) other.push({ _: 'phoneCallDiscarded', id: bigToLong(call.id) })
+    }
+    call.callerDevice.push({ ...this.base(call), _: 'phoneCallAccepted', gB: call.gB, protocol: call.protocol })
+    return { _: 'phone.phoneCall', phoneCall: this.waiting(call), users: [] }
+  }
+
+  private confirmCall(device: FakeDevice, req: tl.phone.RawConfirmCallRequest): tl.phone.RawPhoneCall {
+    const call = this.find(device, req.peer)
+    if (device.userId !== call.adminId) throw rpcError('CALL_PEER_INVALID')
+    if (call.state === 'discarded') throw rpcError('CALL_ALREADY_DISCARDED')
+    if (call.state !== 'accepted') throw rpcError('CALL_PEER_INVALID')
+    call.state = 'confirmed'
+    call.gA = req.gA
+    call.keyFingerprint = BigInt(req.keyFingerprint.toString())
+    call.startDate = now()
+    call.connections = this.relays().map((relay) => this.connection(call, relay))
+    const calleeView = this.established(call, call.gA, 'callee')
+    call.acceptedBy!.push(calleeView)
+    return { _: 'phone.phoneCall', phoneCall: this.established(call, call.gB!, 'caller'), users: [] }
+  }
+
+  private discardCall(device: FakeDevice, req: tl.phone.RawDiscardCallRequest): tl.RawUpdates {
+    const call = this.find(device, req.peer)
+    if (call.state === 'discarded') throw rpcError('CALL_ALREADY_DECLINED')
+    const wasEstablished = call.state === 'confirmed'
+    call.state = 'discarded'
+    call.discard = { byUserId: device.userId, reason: req.reason._, duration: req.duration, connectionId: BigInt(req.connectionId.toString()) }
+    const discarded: tl.RawPhoneCallDiscarded = {
+      _: 'phoneCallDiscarded',
+      id: bigToLong(call.id),
+      reason: req.reason,
+      duration: req.duration,
+      needRating: wasEstablished && (this.options.needRating ?? true),
+      needDebug: wasEstablished && (this.options.needDebug ?? false),
+    }
+    const involved = [call.callerDevice, ...(call.acceptedBy ? [call.acceptedBy] : this.devicesOf(call.participantId))]
+    for (const other of involved) if (other !== device) other.push(discarded)
+    return { _: 'updates', updates: [{ _: 'updatePhoneCall', phoneCall: discarded }], users: [], chats: [], date: now(), seq: 0 }
+  }
+
+  private find(device: FakeDevice, peer: tl.TypeInputPhoneCall): FakeServerCall {
+    const call = this.calls.get(BigInt(peer.id.toString()))
+    if (!call || !call.accessHash.eq(peer.accessHash)) throw rpcError('CALL_PEER_INVALID')
+    if (device.userId !== call.adminId && device.userId !== call.participantId) throw rpcError('CALL_PEER_INVALID')
+    return call
+  }
+
+  private base(call: FakeServerCall) {
+    return { id: bigToLong(call.id), accessHash: call.accessHash, date: call.date, adminId: call.adminId, participantId: call.participantId }
+  }
+
+  private waiting(call: FakeServerCall): tl.RawPhoneCallWaiting {
+    return { ...this.base(call), _: 'phoneCallWaiting', protocol: call.protocol, receiveDate: call.receiveDate ?? undefined }
+  }
+
+  private established(call: FakeServerCall, gAOrB: Uint8Array, side: 'caller' | 'callee'): tl.RawPhoneCall {
+    return {
+      ...this.base(call),
+      _: 'phoneCall',
+      p2pAllowed: this.options.p2pAllowed ?? false,
+      gAOrB,
+      keyFingerprint: bigToLong(call.keyFingerprint!),
+      protocol: call.protocol,
+      connections: call.connections.map((c, i) => ({ ...c, peerTag: this.peerTag(call, i, side) })),
+      startDate: call.startDate!,
+    }
+  }
+
+  private relays(): FakeRelay[] {
+    return this.options.relays ?? [{ id: 1n, ip: '127.0.0.1', port: 1 }]
+  }
+
+  private connection(call: FakeServerCall, relay: FakeRelay): tl.RawPhoneConnection {
+    // One random tag per (call, relay), shared by both sides unless the `peerTag` hook says otherwise.
+    return { _: 'phoneConnection', id: bigToLong(relay.id), ip: relay.ip, ipv6: relay.ipv6 ?? '', port: relay.port, tcp: relay.tcp, peerTag: new Uint8Array(randomBytes(16)) }
+  }
+
+  private peerTag(call: FakeServerCall, index: number, side: 'caller' | 'callee'): Uint8Array {
+    const hook = this.options.peerTag
+    const relay = this.relays()[index]
+    if (hook && relay) return hook({ callId: call.id, relay, side })
+    return call.connections[index]!.peerTag
+  }
+}
+
+function now(): number {
+  return Math.floor(Date.now() / 1000)
+}
+
+function bigToLong(value: bigint): Long {
+  return Long.fromString(value.toString())
+}

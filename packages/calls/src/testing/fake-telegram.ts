@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto'
+
+import { Long, tl } from '@mtcute/core'
+import { TelegramClient } from '@mtcute/core/client.js'
+
+import { i2b } from '../crypto/bytes.js'
+import { TELEGRAM_DH_PRIME } from '../crypto/safe-prime.js'
+import { FakeTelegramClient } from './fake-client.js'
+import type { FakeDhConfig, FakeTelegramOptions } from './fake-options.js'
+import type { FakeDevice, FakeServerCall } from './fake-phone.js'
+import { FakePhoneService } from './fake-phone.js'
+
+/** A fake account. */
+export interface FakeUser {
+  readonly id: number
+  readonly firstName: string
+  readonly username: string | null
+}
+
+/** One RPC as the fake server saw it, for assertions. */
+export interface FakeRequest {
+  userId: number
+  deviceIndex: number
+  method: string
+  request: tl.RpcMethod
+}
+
+interface Device extends FakeDevice {
+  client: FakeTelegramClient
+}
+
+/**
+ * An in-process Telegram for offline tests and demos: `createClient()` gives connected mtcute
+ * `TelegramClient`s for fake users, and the server side of user lookup,
+ * `messages.getDhConfig`, `help.getConfig`, `phone.getCallConfig` and the `phone.*` call
+ * methods runs in memory. No network, no account, works with or without a test runner.
+ */
+export class FakeTelegram {
+  /** Every RPC the clients made, in order. */
+  readonly requests: FakeRequest[] = []
+  private readonly users = new Map<number, { user: FakeUser; raw: tl.RawUser; devices: Device[] }>()
+  private readonly phone: FakePhoneService
+  private dh: { g: number; p: Uint8Array; version: number }
+  private nextUserId = 1000
+  private readonly timers = new Set<NodeJS.Timeout>()
+
+  constructor(readonly options: FakeTelegramOptions = {}) {
+    this.dh = { ...encodeDh(options.dhConfig ?? { g: 3, p: TELEGRAM_DH_PRIME }), version: 1 }
+    this.phone = new FakePhoneService(
+      options,
+      (userId) => this.users.get(userId)?.devices ?? [],
+      (userId) => this.users.has(userId),
+    )
+  }
+
+  /** Server-side state of every call, by id. */
+  get calls(): ReadonlyMap<bigint, FakeServerCall> {
+    return this.phone.calls
+  }
+
+  /** Requests of one method, e.g. `requestsOf('phone.discardCall')`. */
+  requestsOf(method: string): FakeRequest[] {
+    return this.requests.filter((r) => r.method === method)
+  }
+
+  /** Replaces the DH config; the version is bumped so clients re-fetch it. Values are not checked. */
+  setDhConfig(config: FakeDhConfig): void {
+    this.dh = { ...encodeDh(config), version: this.dh.version + 1 }
+  }
+
+  addUser(info: { firstName?: string; username?: string } = {}): FakeUser {
+    const id = this.nextUserId++
+    const user: FakeUser = { id, firstName: info.firstName ?? `User ${id}`, username: info.username ?? null }
+    const raw: tl.RawUser = {
+      _: 'user',
+      id,
+      accessHash: Long.fromNumber(id * 7919),
+      firstName: user.firstName,
+      username: user.username ?? undefined,
+    }
+    this.users.set(id, { user, raw, devices: [] })
+    return user
+  }
+
+  /** A new logged-in device (client) of `user`. Call twice for a second device. */
+  async connect(user: FakeUser): Promise<TelegramClient> {
+    const entry = this.users.get(user.id)
+    if (!entry) throw new Error(`FakeTelegram: unknown user ${user.id}`)
+    const client = new FakeTelegramClient(this.options.logLevel ?? 0)
+    const device: Device = {
+      userId: user.id,
+      deviceIndex: entry.devices.length,
+      client,
+      push: (phoneCall) => this.deliver(device, phoneCall),
+    }
+    client.attach((request) => this.handle(device, request))
+    entry.devices.push(device)
+    await client.prepare()
+    await client.notifyLoggedIn({ ...entry.raw, self: true })
+    return new TelegramClient({ client })
+  }
+
+  /** `addUser` + `connect`. */
+  async createClient(info: { firstName?: string; username?: string } = {}): Promise<TelegramClient> {
+    return this.connect(this.addUser(info))
+  }
+
+  /** Destroys every client and cancels pending deliveries. */
+  async destroy(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+    for (const entry of this.users.values()) {
+      for (const device of entry.devices.splice(0)) await device.client.destroy()
+    }
+  }
+
+  private handle(device: Device, request: tl.RpcMethod): unknown {
+    this.requests.push({ userId: device.userId, deviceIndex: device.deviceIndex, method: request._, request })
+    const answer = this.phone.handle(device, request) ?? this.handleGeneral(device, request)
+    if (answer === undefined) throw new tl.RpcError(400, 'FAKE_TELEGRAM_UNSUPPORTED_METHOD')
+    return answer
+  }
+
+  private handleGeneral(device: Device, request: tl.RpcMethod): unknown {
+    switch (request._) {
+      case 'users.getUsers':
+        return request.id.flatMap((input) => {
+          const id = input._ === 'inputUserSelf' ? device.userId : input._ === 'inputUser' ? input.userId : -1
+          const entry = this.users.get(id)
+          return entry ? [{ ...entry.raw, self: id === device.userId }] : []
+        })
+      case 'contacts.resolveUsername': {
+        const entry = [...this.users.values()].find((u) => u.user.username?.toLowerCase() === request.username.toLowerCase())
+        if (!entry) throw new tl.RpcError(400, 'USERNAME_NOT_OCCUPIED')
+        return { _: 'contacts.resolvedPeer', peer: { _: 'peerUser', userId: entry.user.id }, users: [entry.raw], chats: [] }
+      }
+      case 'messages.getDhConfig':
+        if (request.version === this.dh.version) {
+          return { _: 'messages.dhConfigNotModified', random: randomBytes(request.randomLength) }
+        }
+        return { _: 'messages.dhConfig', g: this.dh.g, p: this.dh.p, version: this.dh.version, random: randomBytes(request.randomLength) }
+      case 'help.getConfig':
+        return {
+          _: 'config',
+          callReceiveTimeoutMs: 20_000,
+          callRingTimeoutMs: 90_000,
+          callConnectTimeoutMs: 30_000,
+          callPacketTimeoutMs: 10_000,
+          ...this.options.config,
+        }
+      case 'phone.getCallConfig':
+        return { _: 'dataJSON', data: JSON.stringify(this.options.callConfig ?? defaultCallConfig) }
+      default:
+        return undefined
+    }
+  }
+
+  private deliver(device: Device, original: tl.TypePhoneCall): void {
+    const phoneCall = this.options.tamperUpdate
+      ? this.options.tamperUpdate(original, { userId: device.userId, deviceIndex: device.deviceIndex })
+      : original
+    if (!phoneCall) return
+    const peerIds = 'adminId' in phoneCall ? [phoneCall.adminId, phoneCall.participantId] : []
+    const updates: tl.RawUpdates = {
+      _: 'updates',
+      updates: [{ _: 'updatePhoneCall', phoneCall }],
+      users: peerIds.flatMap((id) => {
+        const entry = this.users.get(id)
+        return entry ? [{ ...entry.raw, self: id === device.userId }] : []
+      }),
+      chats: [],
+      date: Math.floor(Date.now() / 1000),
+      seq: 0,
+    }
+    const times = this.options.duplicateUpdates ? 2 : 1
+    for (let i = 0; i < times; i++) this.schedule(() => device.client.receive(updates))
+  }
+
+  private schedule(fn: () => void): void {
+    const delay = this.options.updateDelayMs ?? 0
+    if (delay <= 0) {
+      queueMicrotask(fn)
+      return
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      fn()
+    }, delay)
+    this.timers.add(timer)
+  }
+}
+
+const defaultCallConfig = {
+  audio_frame_size: 60,
+  jitter_min_delay_60: 2,
+  jitter_max_delay_60: 10,
+  audio_max_bitrate: 20000,
+  use_tcp: false,
+  force_tcp: false,
+}
+
+function encodeDh(config: FakeDhConfig): { g: number; p: Uint8Array } {
+  if (typeof config.p !== 'bigint') return { g: config.g, p: config.p }
+  const bytes = Math.max(1, Math.ceil(config.p.toString(16).length / 2))
+  return { g: config.g, p: i2b(config.p, bytes) }
+}

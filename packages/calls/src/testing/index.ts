@@ -1,0 +1,5 @@
+export { FakeTelegram } from './fake-telegram.js'
+export type { FakeRequest, FakeUser } from './fake-telegram.js'
+export { FakeTelegramClient } from './fake-client.js'
+export type { FakeDhConfig, FakeRecipient, FakeRelay, FakeTelegramOptions } from './fake-options.js'
+export type { FakeCallState, FakeServerCall } from './fake-phone.js'

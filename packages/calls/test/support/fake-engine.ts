@@ -1,0 +1,104 @@
+import { EventEmitter } from 'node:events'
+
+import type { CallEngine, CallEngineSessionOptions, MediaSession, MediaSessionEvents, MediaStats } from '../../src/engine/call-engine.js'
+import { MediaState } from '../../src/engine/call-engine.js'
+
+/** What a fake session does after `start()`. */
+export type FakeEngineBehaviour = 'establish' | 'fail' | 'hang'
+
+/**
+ * A test double for the media engine: records what signaling handed it, goes
+ * connecting -> established on start (or fails / hangs), and lets tests drive failures.
+ */
+export class FakeEngine implements CallEngine {
+  readonly name = 'fake'
+  readonly minLayer = 65
+  readonly maxLayer = 92
+  readonly libraryVersions = ['2.4.4']
+  readonly sessions: FakeMediaSession[] = []
+  behaviour: FakeEngineBehaviour = 'establish'
+
+  createSession(options: CallEngineSessionOptions): MediaSession {
+    const session = new FakeMediaSession(options, this.behaviour)
+    this.sessions.push(session)
+    return session
+  }
+}
+
+export class FakeMediaSession extends EventEmitter<MediaSessionEvents> implements MediaSession {
+  state = MediaState.Connecting
+  started = false
+  closed = false
+  readonly written: Int16Array[] = []
+  private readonly incoming: Int16Array[] = []
+  private wake: (() => void) | null = null
+
+  constructor(
+    readonly options: CallEngineSessionOptions,
+    private readonly behaviour: FakeEngineBehaviour,
+  ) {
+    super()
+  }
+
+  start(): void {
+    this.started = true
+    queueMicrotask(() => {
+      if (this.behaviour === 'establish') this.setState(MediaState.Established)
+      else if (this.behaviour === 'fail') this.fail(new Error('fake engine: no relay answered'))
+    })
+  }
+
+  fail(error: Error): void {
+    this.emit('error', error)
+    this.setState(MediaState.Failed)
+  }
+
+  setState(next: MediaState): void {
+    const old = this.state
+    this.state = next
+    this.emit('stateChange', old, next)
+  }
+
+  /** Simulates a frame arriving from the peer. */
+  receiveFrame(frame: Int16Array): void {
+    this.incoming.push(frame)
+    this.wake?.()
+  }
+
+  async writeFrame(frame: Int16Array): Promise<void> {
+    this.written.push(frame)
+  }
+
+  async *frames(): AsyncIterable<Int16Array> {
+    while (!this.closed) {
+      const frame = this.incoming.shift()
+      if (frame) {
+        yield frame
+        continue
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve))
+      this.wake = null
+    }
+  }
+
+  setMuted(): void {}
+
+  stats(): MediaStats {
+    return { bytesSent: 0, bytesReceived: 0, packetsSent: 0, packetsReceived: 0, packetsLost: 0, lossRate: 0, rttMs: Number.NaN, jitterMs: 0, bitrate: 0, signalBars: 4 }
+  }
+
+  debugLog(): string {
+    return JSON.stringify({ engine: 'fake', callId: String(this.options.callId), frames: this.written.length })
+  }
+
+  preferredRelayId(): bigint {
+    return this.options.endpoints[0]?.id ?? 0n
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.wake?.()
+    this.setState(MediaState.Closed)
+  }
+}
