@@ -74,6 +74,9 @@ export class FfmpegProcess {
   /** Kills the process (if still running) and waits until it is reaped. */
   async kill(): Promise<void> {
     if (this.running) this.child.kill('SIGKILL')
+    // 'close' waits for the pipes too, and unread output would keep stdout open forever.
+    this.child.stdout?.destroy()
+    this.child.stdin?.destroy()
     await this.exited
   }
 }
