@@ -1,0 +1,206 @@
+/**
+ * Typed access to the addon's `internal` export: the pure protocol codecs and the Opus
+ * wrappers, for tests (spec vectors, capture conformance) and tools. Not part of the
+ * public API; the controller does all of this inside the engine thread.
+ */
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+export interface AesKeyIv {
+  key: Uint8Array
+  iv: Uint8Array
+}
+
+export type OpenDatagramResult =
+  | { ok: true; packet: Uint8Array; plaintext: Uint8Array }
+  | { ok: false; error: string }
+
+export interface ParsedExtra {
+  type: number
+  payload: Uint8Array
+  streamFlags?: { streamId: number; flags: number }
+  lanEndpoint?: { ip: string; port: number }
+  networkChanged?: { flags: number }
+  ipv6Endpoint?: { ip: string; port: number }
+}
+
+export interface ParsedFecEntry {
+  pts: number
+  data: Uint8Array
+}
+
+export interface ParsedStreamData {
+  streamId: number
+  pts: number
+  data: Uint8Array
+  keyframe: boolean
+  fragmented: boolean
+  /** Oldest first; the last entry is a low-bitrate copy of this record's own frame. */
+  fec: ParsedFecEntry[]
+}
+
+export interface ParsedInit {
+  protocolVersion: number
+  minProtocolVersion: number
+  flags: number
+  audioCodecs: number[]
+  videoDecoderCount: number
+}
+
+export interface ParsedInitAck {
+  protocolVersion: number
+  minProtocolVersion: number
+  streams: { id: number; type: number; codec: number; frameDurationMs: number; enabled: boolean }[]
+}
+
+export type ParsedPacket =
+  | {
+      ok: true
+      type: number
+      ackId: number
+      seq: number
+      recentMask: number
+      recvTs?: number
+      extras: ParsedExtra[]
+      body: Uint8Array
+      /** Set when the type-specific body does not parse (the header still counts). */
+      bodyError?: string
+      init?: ParsedInit
+      initAck?: ParsedInitAck
+      pongSeq?: number
+      streamData?: ParsedStreamData[]
+    }
+  | { ok: false; error: string }
+
+export interface PacketHeaderInput {
+  type: number
+  ackId?: number
+  seq: number
+  recentMask?: number
+  extras?: { type: number; payload: Uint8Array }[]
+  recvTs?: number
+}
+
+export type RelayControlKind =
+  | 'udp_ping'
+  | 'public_endpoints_request'
+  | 'self_info'
+  | 'peer_info'
+  | 'unknown'
+
+export interface SelfInfo {
+  date: number
+  queryId: bigint
+  /** Dotted IPv4 when the relay reported an IPv4-mapped address, else IPv6 text. */
+  ip: string
+  port: number
+}
+
+export interface PeerInfo {
+  myIp: string
+  myPort: number
+  peerIp: string
+  peerPort: number
+}
+
+export interface ParsedRelayControl {
+  kind: RelayControlKind
+  tag: Uint8Array
+  code: number
+  queryId: bigint
+  selfInfo?: SelfInfo
+  peerInfo?: PeerInfo
+}
+
+export interface OpusDecoderHandle {
+  /** Decodes one packet to 48 kHz mono PCM; throws on a corrupt packet. */
+  decode(packet: Uint8Array): Int16Array
+  /** Recovers the frame before `nextPacket` from its in-band FEC (default 2880 samples). */
+  decodeFec(nextPacket: Uint8Array, samples?: number): Int16Array
+  /** Packet loss concealment (default 2880 samples). */
+  conceal(samples?: number): Int16Array
+  reset(): void
+}
+
+export interface OpusEncoderHandle {
+  /** Encodes one frame (2880 samples = 60 ms for the wire). */
+  encode(pcm: Int16Array): Uint8Array
+  setBitrate(bitsPerSecond: number): boolean
+  setPacketLossPercent(percent: number): boolean
+  setInbandFec(enabled: boolean): boolean
+}
+
+export interface OpusEncoderSettings {
+  bitrate?: number
+  complexity?: number
+  inbandFec?: boolean
+  packetLossPercent?: number
+}
+
+export interface ProtocolInternal {
+  sha1(data: Uint8Array): Uint8Array
+  sha256(data: Uint8Array): Uint8Array
+  kdf2(key: Uint8Array, msgKey: Uint8Array, x: 0 | 8): AesKeyIv
+  kdfLegacy(key: Uint8Array, msgKey: Uint8Array, x: 0 | 8): AesKeyIv
+  msgKey(key: Uint8Array, plaintext: Uint8Array, x: 0 | 8): Uint8Array
+  aesIgeEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array
+  aesIgeDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array
+  keyFingerprint(key: Uint8Array): Uint8Array
+  callId(key: Uint8Array): Uint8Array
+  /** Encrypts a packet as sent by the given side; random padding unless `padding` is given. */
+  sealPacket(
+    key: Uint8Array,
+    senderIsOutgoing: boolean,
+    packet: Uint8Array,
+    prefix: Uint8Array | null,
+    padding?: Uint8Array,
+  ): Uint8Array
+  /** Authenticates and decrypts a datagram sent by the given side. */
+  openDatagram(
+    key: Uint8Array,
+    senderIsOutgoing: boolean,
+    datagram: Uint8Array,
+    prefix: Uint8Array | null,
+  ): OpenDatagramResult
+  parsePacket(packet: Uint8Array): ParsedPacket
+  encodePacket(header: PacketHeaderInput, body?: Uint8Array): Uint8Array
+  encodeInit(init?: { protocolVersion?: number; minProtocolVersion?: number; flags?: number }): Uint8Array
+  encodeInitAck(initAck?: {
+    protocolVersion?: number
+    minProtocolVersion?: number
+    audioEnabled?: boolean
+  }): Uint8Array
+  encodeStreamData(record: { streamId?: number; pts: number; data: Uint8Array; fec?: Uint8Array[] }): Uint8Array
+  encodePong(pingSeq: number): Uint8Array
+  parseRelayControl(datagram: Uint8Array): ParsedRelayControl | null
+  encodeUdpPing(tag: Uint8Array, queryId: bigint): Uint8Array
+  encodePublicEndpointsRequest(tag: Uint8Array): Uint8Array
+  encodeSelfInfoReply(tag: Uint8Array, info: SelfInfo): Uint8Array
+  encodePeerInfoReply(tag: Uint8Array, info: PeerInfo): Uint8Array
+  OpusDecoder: new () => OpusDecoderHandle
+  OpusEncoder: new (settings?: OpusEncoderSettings) => OpusEncoderHandle
+}
+
+/** Packet types of the short header (spec §5). */
+export const PacketType = {
+  Init: 1,
+  InitAck: 2,
+  StreamData: 4,
+  Ping: 6,
+  Pong: 7,
+  StreamDataX2: 8,
+  StreamDataX3: 9,
+  Nop: 14,
+} as const
+
+let cached: ProtocolInternal | undefined
+
+export function loadProtocolInternal(): ProtocolInternal {
+  if (!cached) {
+    const require = createRequire(import.meta.url)
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => { internal: ProtocolInternal }
+    // src/internal/ and dist/internal/ both sit two levels below the package root.
+    cached = nodeGypBuild(fileURLToPath(new URL('../..', import.meta.url))).internal
+  }
+  return cached
+}
