@@ -43,6 +43,7 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   private pendingDiscard: { reason: CallEndReason; error: Error | undefined } | null = null
   private debugLog: string | null = null
   private needRating = false
+  private debugRequested = false
   private resolveEnded!: (reason: CallEndReason) => void
 
   /** Resolves with the end reason when the call is over (never rejects). */
@@ -192,7 +193,10 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   protected noteDiscardFlags(discarded: tl.RawPhoneCallDiscarded): void {
     if (discarded.id.toString() !== this.id.toString()) return
     if (discarded.needRating) this.needRating = true
-    if (discarded.needDebug) void this.saveDebug()
+    if (discarded.needDebug && !this.debugRequested) {
+      this.debugRequested = true
+      void this.saveDebug()
+    }
   }
 
   protected finish(reason: CallEndReason, error?: Error): void {
