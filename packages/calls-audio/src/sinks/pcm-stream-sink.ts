@@ -15,24 +15,24 @@ export interface PcmStreamSinkOptions {
  */
 export class PcmStreamSink implements AudioSink {
   readonly stream: Readable
-  private resumeWriter: (() => void) | undefined
+  private waitingWriters: (() => void)[] = []
   private closed = false
 
   constructor(options: PcmStreamSinkOptions = {}) {
     const bufferFrames = options.bufferFrames ?? 50
     this.stream = new Readable({
       highWaterMark: bufferFrames * FRAME_BYTES,
-      read: () => this.wakeWriter(),
+      read: () => this.wakeWriters(),
     })
     // A reader that destroys the stream must not leave a writer waiting forever.
-    this.stream.once('close', () => this.wakeWriter())
+    this.stream.once('close', () => this.wakeWriters())
   }
 
   write(frame: Int16Array): void | Promise<void> {
     if (this.closed || this.stream.destroyed) throw new SinkClosedError()
     if (this.stream.push(frameBytes(frame))) return
     return new Promise((resolve) => {
-      this.resumeWriter = resolve
+      this.waitingWriters.push(resolve)
     })
   }
 
@@ -40,12 +40,10 @@ export class PcmStreamSink implements AudioSink {
     if (this.closed) return
     this.closed = true
     if (!this.stream.destroyed) this.stream.push(null)
-    this.wakeWriter()
+    this.wakeWriters()
   }
 
-  private wakeWriter(): void {
-    const resume = this.resumeWriter
-    this.resumeWriter = undefined
-    resume?.()
+  private wakeWriters(): void {
+    for (const resume of this.waitingWriters.splice(0)) resume()
   }
 }
