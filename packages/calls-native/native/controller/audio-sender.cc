@@ -6,10 +6,7 @@ namespace tgvoip {
 
 namespace {
 constexpr double kFrameSeconds = 0.060;
-// How long a partly written block may be awaited before it is padded with silence.
-constexpr double kMaxPhaseWait = 0.045;
 constexpr int kSecondaryBitrate = 8000;
-constexpr double kOnTimeTolerance = 0.006;
 }  // namespace
 
 AudioSender::AudioSender(std::shared_ptr<SpscRing> input, int bitrate)
@@ -19,32 +16,25 @@ AudioSender::AudioSender(std::shared_ptr<SpscRing> input, int bitrate)
   encoder_ = opus::Encoder::create(settings);
 }
 
-bool AudioSender::due(double now) const {
-  if (now < nextSendAt_) return false;
-  size_t available = input_->available();
-  if (available >= static_cast<size_t>(opus::kFrameSamples) || available == 0) return true;
-  return now - nextSendAt_ >= kMaxPhaseWait;
-}
+bool AudioSender::due(double now) const { return now >= nextSendAt_; }
 
 void AudioSender::skip(double now) {
   while (nextSendAt_ <= now) nextSendAt_ += kFrameSeconds;
 }
 
 bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<protocol::Bytes>& fec, uint32_t& pts) {
-  size_t got = input_->read(pcm_.data(), opus::kFrameSamples);
-  if (got < static_cast<size_t>(opus::kFrameSamples)) {
-    samplesUnderrun_ += opus::kFrameSamples - got;
-    std::fill(pcm_.begin() + static_cast<long>(got), pcm_.end(), 0);
-  }
-  // On time (within a tick): keep the exact 60 ms clock. Late because we waited for the
-  // producer: move the clock's phase to the producer's. Later still (engine stall):
-  // keep the clock, so the backlog is sent at once instead of the stream drifting.
-  double lateness = now - nextSendAt_;
-  if (lateness > kOnTimeTolerance && lateness <= kMaxPhaseWait + kOnTimeTolerance) {
-    nextSendAt_ = now + kFrameSeconds;
+  // The wire keeps a strict 60 ms clock whatever the producer does. A block that is not
+  // complete yet stays in the ring and silence goes out instead: consuming part of it
+  // would misalign every later block against a steady producer.
+  if (input_->available() >= static_cast<size_t>(opus::kFrameSamples)) {
+    input_->read(pcm_.data(), opus::kFrameSamples);
   } else {
-    nextSendAt_ += kFrameSeconds;
+    samplesUnderrun_ += opus::kFrameSamples;
+    std::fill(pcm_.begin(), pcm_.end(), 0);
   }
+  nextSendAt_ += kFrameSeconds;
+  // After an engine stall, skip what cannot be sent in time rather than bursting.
+  if (nextSendAt_ < now - kFrameSeconds) nextSendAt_ = now;
   if (!encoder_) return false;
   if (encoder_->encode(pcm_.data(), opus::kFrameSamples, packet) <= 1) return false;
   fec.clear();

@@ -16,9 +16,7 @@ class AudioSender {
  public:
   AudioSender(std::shared_ptr<SpscRing> input, int bitrate);
 
-  // True when a 60 ms block should be encoded now. A block that is only partly written
-  // is awaited for a little while, so the send clock locks onto a real-time producer's
-  // phase instead of adding up to a frame of extra delay.
+  // True when the 60 ms send clock says the next block is due.
   bool due(double now) const;
   // Encodes the next block into `packet` (+ `fec` entries, oldest first). Returns false
   // if the encoder failed. Advances the clock.

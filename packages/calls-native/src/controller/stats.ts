@@ -1,0 +1,72 @@
+/** The public stats object and the one-line debug string built from native counters. */
+import { CallState } from '../enums.js'
+import type { NativeStats } from '../native/native-addon.js'
+
+export interface Stats {
+  /** pytgvoip's four byte counters; this engine does not split by network kind, so all traffic is in the *Wifi ones. */
+  bytesSentWifi: number
+  bytesSentMobile: number
+  bytesRecvdWifi: number
+  bytesRecvdMobile: number
+  packetsSent: number
+  packetsReceived: number
+  /** Datagrams dropped as unauthenticated, from unknown sources or malformed. */
+  packetsDropped: number
+  /** Incoming audio frames that did not arrive in time (repaired or concealed). */
+  audioFramesLost: number
+  framesRecoveredByExtraFec: number
+  framesRecoveredByInbandFec: number
+  framesConcealed: number
+  /** Recent incoming loss, 0..1. */
+  lossRate: number
+  /** Outgoing loss derived from acks, 0..1. */
+  sendLossRate: number
+  /** Round trip through the relay in use (NaN until measured). */
+  rttMs: number
+  jitterBufferDelayMs: number
+  jitterBufferPackets: number
+  bitrate: number
+  extraEcLevel: number
+  signalBars: number
+  /** connect() to ESTABLISHED in seconds (NaN until established). */
+  connectTimeSeconds: number
+  peerVersion: number
+}
+
+const finite = (value: number | undefined): number => (value === undefined || value < 0 ? Number.NaN : value)
+
+export function toStats(s: Partial<NativeStats>): Stats {
+  return {
+    bytesSentWifi: s.bytesSent ?? 0,
+    bytesSentMobile: 0,
+    bytesRecvdWifi: s.bytesReceived ?? 0,
+    bytesRecvdMobile: 0,
+    packetsSent: s.packetsSent ?? 0,
+    packetsReceived: s.packetsReceived ?? 0,
+    packetsDropped: s.packetsDropped ?? 0,
+    audioFramesLost: s.packetsLost ?? 0,
+    framesRecoveredByExtraFec: s.framesExtraFec ?? 0,
+    framesRecoveredByInbandFec: s.framesInbandFec ?? 0,
+    framesConcealed: s.framesConcealed ?? 0,
+    lossRate: s.lossRate ?? 0,
+    sendLossRate: s.sendLossRate ?? 0,
+    rttMs: finite(s.rttMs),
+    jitterBufferDelayMs: s.jitterDelayMs ?? 0,
+    jitterBufferPackets: s.jitterPackets ?? 0,
+    bitrate: s.bitrate ?? 0,
+    extraEcLevel: s.extraEcLevel ?? 0,
+    signalBars: s.signalBars ?? 0,
+    connectTimeSeconds: finite(s.connectSeconds),
+    peerVersion: s.peerVersion ?? 0,
+  }
+}
+
+export function describeStats(s: Partial<NativeStats>, state: CallState): string {
+  const rtt = s.rttMs !== undefined && s.rttMs >= 0 ? `${s.rttMs.toFixed(0)} ms` : '?'
+  return (
+    `state ${CallState[state]}, relay ${s.currentEndpointId ?? 0n}, rtt ${rtt}, ` +
+    `jitter ${(s.jitterDelayMs ?? 0).toFixed(0)} ms, loss ${((s.lossRate ?? 0) * 100).toFixed(1)}%, ` +
+    `bitrate ${s.bitrate ?? 0} bps, extra EC ${s.extraEcLevel ?? 0}, ` +
+    `sent ${s.packetsSent ?? 0} pkts / ${s.bytesSent ?? 0} B, recvd ${s.packetsReceived ?? 0} pkts / ${s.bytesReceived ?? 0} B`
+  )
+}

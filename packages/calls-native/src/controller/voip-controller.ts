@@ -1,0 +1,262 @@
+/**
+ * One call's media engine, mirroring pytgvoip's `VoIPController` (camelCased). The
+ * native half runs on the process-wide engine thread; this class validates arguments,
+ * turns engine events into `stateChange` / `signalBars` events (and the seed's handler
+ * lists), and exposes audio as callbacks, a write-with-backpressure API, a Readable and
+ * async iterators.
+ */
+import { EventEmitter } from 'node:events'
+import type { Readable, Writable } from 'node:stream'
+import { CallError, CallState, type NetType } from '../enums.js'
+import { ControllerDestroyedError, InvalidArgumentError, InvalidKeyError, NotConfiguredError } from '../errors.js'
+import { NativeEventKind, type NativeCall, type NativeStats } from '../native/native-addon.js'
+import { validateConfig, type VoIPConfig } from './call-config.js'
+import { validateEndpoints, type Endpoint } from './endpoint.js'
+import { registerTarget, setKeepAlive, unregisterTarget, type EngineEventTarget } from './event-registry.js'
+import { PcmIo, type RecvAudioFrameCallback, type SendAudioFrameCallback } from './pcm-io.js'
+import { describeStats, toStats, type Stats } from './stats.js'
+
+export interface VoIPControllerOptions {
+  /** Accepted for pytgvoip compatibility; this engine keeps no persistent state. */
+  persistentStateFile?: string
+  /** Accepted for pytgvoip compatibility (logging goes through getDebugLog()). */
+  debug?: boolean
+  logsDir?: string
+  /**
+   * How far ahead (ms) the send-audio callback keeps the outgoing ring filled. More
+   * lead survives a busier JS event loop; less lead means lower latency. Default 120.
+   */
+  sendLeadMs?: number
+}
+
+export interface VoIPControllerEvents {
+  stateChange: [oldState: CallState, newState: CallState]
+  signalBars: [bars: number]
+}
+
+const KEY_SIZE = 256
+
+export class VoIPController extends EventEmitter<VoIPControllerEvents> implements EngineEventTarget, Disposable {
+  static readonly LIBTGVOIP_VERSION = '2.4.4'
+  static readonly CONNECTION_MAX_LAYER = 92
+
+  readonly persistentStateFile: string
+  readonly callStateChangedHandlers: Array<(state: CallState) => void> = []
+  readonly signalBarsChangedHandlers: Array<(bars: number) => void> = []
+
+  private readonly native: NativeCall
+  private readonly handle: number
+  private readonly pcm: PcmIo
+  private currentState = CallState.WAIT_INIT
+  private lastError = CallError.UNKNOWN
+  private hasKey = false
+  private hasEndpoints = false
+  private connected = false
+  private destroyed = false
+  private establishedAtMs = 0
+  private lastStats: Partial<NativeStats> = {}
+
+  constructor(options: VoIPControllerOptions = {}) {
+    super()
+    this.persistentStateFile = options.persistentStateFile ?? ''
+    const leadMs = options.sendLeadMs ?? 120
+    if (!Number.isFinite(leadMs) || leadMs < 40 || leadMs > 900) {
+      throw new InvalidArgumentError(`sendLeadMs must be within 40..900, got ${leadMs}`)
+    }
+    const { addon, handle } = registerTarget(this)
+    this.handle = handle
+    this.native = new addon.NativeCall(handle)
+    this.pcm = new PcmIo(this.native, Math.round((leadMs / 1000) * 48_000))
+  }
+
+  get state(): CallState {
+    return this.currentState
+  }
+
+  /** Seconds since the call became established (0 before that). */
+  get callDuration(): number {
+    return this.establishedAtMs ? Math.floor((Date.now() - this.establishedAtMs) / 1000) : 0
+  }
+
+  /** Kept for pytgvoip parity: audio I/O needs no separate start, so this only checks liveness. */
+  start(): void {
+    this.assertAlive()
+  }
+
+  connect(): void {
+    this.assertAlive()
+    if (!this.hasKey || !this.hasEndpoints) {
+      throw new NotConfiguredError('call setEncryptionKey() and setRemoteEndpoints() before connect()')
+    }
+    if (this.connected) return
+    this.connected = true
+    setKeepAlive(this.handle, true)
+    this.native.connect()
+  }
+
+  setConfig(config: VoIPConfig): void {
+    this.assertAlive()
+    this.native.configure(validateConfig(config))
+  }
+
+  setEncryptionKey(key: Uint8Array, isOutgoing: boolean): void {
+    this.assertAlive()
+    if (!(key instanceof Uint8Array) || key.length !== KEY_SIZE) {
+      throw new InvalidKeyError(`the encryption key must be exactly ${KEY_SIZE} bytes`)
+    }
+    this.native.setEncryptionKey(key, Boolean(isOutgoing))
+    this.hasKey = true
+  }
+
+  setRemoteEndpoints(endpoints: Endpoint[], allowP2p: boolean, tcp: boolean, connectionMaxLayer: number): void {
+    this.assertAlive()
+    if (!Number.isInteger(connectionMaxLayer) || connectionMaxLayer <= 0) {
+      throw new InvalidArgumentError(`connectionMaxLayer must be a positive integer, got ${connectionMaxLayer}`)
+    }
+    this.native.setRemoteEndpoints(validateEndpoints(endpoints), Boolean(allowP2p), Boolean(tcp), connectionMaxLayer)
+    this.hasEndpoints = true
+  }
+
+  setMicMute(mute: boolean): void {
+    this.assertAlive()
+    this.native.setMicMute(Boolean(mute))
+  }
+
+  setNetworkType(type: NetType): void {
+    this.assertAlive()
+    if (!Number.isInteger(type) || type < 0 || type > 11) throw new InvalidArgumentError(`unknown NetType ${type}`)
+    this.native.setNetworkType(type)
+  }
+
+  /** 1: max bitrate (bps), 2: expected packet loss (%), 3: P2P toggle, 4: echo cancellation. */
+  debugCtl(request: number, param: number): void {
+    this.assertAlive()
+    if (!Number.isInteger(request) || !Number.isInteger(param)) {
+      throw new InvalidArgumentError('debugCtl() takes two integers')
+    }
+    this.native.debugCtl(request, param)
+  }
+
+  getStats(): Stats {
+    return toStats(this.nativeStats())
+  }
+
+  getDebugString(): string {
+    return describeStats(this.nativeStats(), this.currentState)
+  }
+
+  /** JSON with the call's counters, for `phone.saveCallDebug`. */
+  getDebugLog(): string {
+    return this.destroyed ? JSON.stringify({ state: CallState[this.currentState] }) : this.native.getDebugLog()
+  }
+
+  getLastError(): CallError {
+    return this.lastError
+  }
+
+  /** The relay in use, for `phone.discardCall`'s `connection_id` (0n if unknown). */
+  getPreferredRelayId(): bigint {
+    return this.nativeStats().preferredRelayId ?? 0n
+  }
+
+  needRate(): boolean {
+    return this.nativeStats().needRate ?? false
+  }
+
+  /** The peer's INIT flags (group-call and video capability bits). */
+  getPeerCapabilities(): number {
+    return this.nativeStats().peerCapabilities ?? 0
+  }
+
+  /** pytgvoip's pull callback: asked for `length` bytes of s16le PCM; short results are padded. */
+  setSendAudioFrameCallback(callback: SendAudioFrameCallback | null): void {
+    this.pcm.setSendCallback(callback)
+  }
+
+  /** pytgvoip's push callback: gets each received 20 ms frame as s16le bytes. */
+  setRecvAudioFrameCallback(callback: RecvAudioFrameCallback | null): void {
+    this.pcm.setRecvCallback(callback)
+  }
+
+  /** Queues PCM (48 kHz mono s16); resolves once all of it is in the engine's ring. */
+  writeAudio(pcm: Int16Array): Promise<void> {
+    return this.pcm.write(pcm)
+  }
+
+  /** Queues what fits right now; returns the number of samples accepted. */
+  tryWriteAudio(pcm: Int16Array): number {
+    return this.pcm.tryWrite(pcm)
+  }
+
+  /** Writable for outgoing s16le PCM bytes (backpressure follows the engine clock). */
+  createAudioWritable(): Writable {
+    return this.pcm.createWritable()
+  }
+
+  /** Readable of received s16le PCM bytes; ends on destroy(). */
+  createAudioReadable(): Readable {
+    return this.pcm.createReadable()
+  }
+
+  /** Received audio as 960-sample frames; ends on destroy(). */
+  receivedFrames(maxBufferedFrames?: number): AsyncIterableIterator<Int16Array> {
+    return this.pcm.frames(maxBufferedFrames)
+  }
+
+  /** Stops the call, closes its socket and ends every audio stream. Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return
+    this.lastStats = this.native.getStats()
+    this.destroyed = true
+    this.native.destroy()
+    unregisterTarget(this.handle, this)
+    this.pcm.close()
+  }
+
+  [Symbol.dispose](): void {
+    this.destroy()
+  }
+
+  /** @internal Engine events, routed by the event registry. */
+  onEngineEvent(kind: number, a: number, b: number): void {
+    if (this.destroyed) return
+    switch (kind) {
+      case NativeEventKind.StateChanged:
+        this.changeState(a as CallState, b as CallError)
+        break
+      case NativeEventKind.SignalBars:
+        for (const handler of this.signalBarsChangedHandlers) handler(a)
+        this.emit('signalBars', a)
+        break
+      case NativeEventKind.AudioReady:
+        this.pcm.onAudioReady()
+        break
+      case NativeEventKind.InputSpace:
+        this.pcm.onInputSpace()
+        break
+    }
+  }
+
+  private changeState(state: CallState, error: CallError): void {
+    const old = this.currentState
+    if (old === state) return
+    this.currentState = state
+    if (state === CallState.ESTABLISHED && !this.establishedAtMs) this.establishedAtMs = Date.now()
+    if (state === CallState.FAILED) {
+      this.lastError = error
+      // A failed call does nothing more; it must not keep the process alive.
+      setKeepAlive(this.handle, false)
+    }
+    for (const handler of this.callStateChangedHandlers) handler(state)
+    this.emit('stateChange', old, state)
+  }
+
+  private nativeStats(): Partial<NativeStats> {
+    return this.destroyed ? this.lastStats : this.native.getStats()
+  }
+
+  private assertAlive(): void {
+    if (this.destroyed) throw new ControllerDestroyedError('this VoIPController was destroyed')
+  }
+}
+

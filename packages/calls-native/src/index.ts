@@ -1,0 +1,20 @@
+export { VoIPController } from './controller/voip-controller.js'
+export type { VoIPControllerEvents, VoIPControllerOptions } from './controller/voip-controller.js'
+export type { VoIPConfig } from './controller/call-config.js'
+export type { Endpoint } from './controller/endpoint.js'
+export type { Stats } from './controller/stats.js'
+export type { RecvAudioFrameCallback, SendAudioFrameCallback } from './controller/pcm-io.js'
+export { FRAME_BYTES, FRAME_SAMPLES } from './controller/pcm-io.js'
+export { VoIPServerConfig } from './server-config.js'
+export type { BitrateConfig } from './server-config.js'
+export { CallError, CallState, DataSaving, NetType } from './enums.js'
+export {
+  ControllerDestroyedError,
+  InvalidArgumentError,
+  InvalidKeyError,
+  InvalidPeerTagError,
+  MissingIpv4Error,
+  NoEndpointsError,
+  NotConfiguredError,
+  VoIPError,
+} from './errors.js'

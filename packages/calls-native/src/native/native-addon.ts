@@ -1,0 +1,97 @@
+/**
+ * Loads the compiled addon (a prebuild or build/Release) and describes the part of it
+ * the controller uses. The native layer stays dumb: validation, events and streams
+ * live in TypeScript.
+ */
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+/** Snapshot of one call's counters, as the engine thread last published them. */
+export interface NativeStats {
+  state: number
+  error: number
+  bytesSent: number
+  bytesReceived: number
+  packetsSent: number
+  packetsReceived: number
+  packetsDropped: number
+  packetsLost: number
+  framesPrimary: number
+  framesExtraFec: number
+  framesInbandFec: number
+  framesConcealed: number
+  lossRate: number
+  sendLossRate: number
+  rttMs: number
+  jitterDelayMs: number
+  jitterSpreadMs: number
+  jitterPackets: number
+  bitrate: number
+  extraEcLevel: number
+  signalBars: number
+  peerVersion: number
+  peerCapabilities: number
+  connectSeconds: number
+  establishedAt: number
+  udpRelayRttMs: number
+  preferredRelayId: bigint
+  currentEndpointId: bigint
+  publicAddress: string
+  needRate: boolean
+}
+
+export interface NativeEndpoint {
+  id: bigint
+  ip: string
+  ipv6: string
+  port: number
+  peerTag: Uint8Array
+}
+
+export interface NativeCall {
+  configure(config: { initTimeout: number; recvTimeout: number; dataSaving: number; callId: bigint }): void
+  setEncryptionKey(key: Uint8Array, isOutgoing: boolean): void
+  setRemoteEndpoints(endpoints: NativeEndpoint[], allowP2p: boolean, tcp: boolean, maxLayer: number): void
+  connect(): void
+  setMicMute(muted: boolean): void
+  setNetworkType(type: number): void
+  debugCtl(request: number, param: number): void
+  /** Samples accepted into the input ring (may be fewer than given). */
+  writePcm(pcm: Int16Array): number
+  /** Samples copied out of the output ring. */
+  readPcm(pcm: Int16Array): number
+  inputFree(): number
+  outputAvailable(): number
+  /** Ask for one InputSpace event once `freeSamples` can be written. */
+  armInputSpace(freeSamples: number): void
+  getStats(): Partial<NativeStats>
+  getDebugLog(): string
+  destroy(): void
+}
+
+export enum NativeEventKind {
+  StateChanged = 1,
+  SignalBars = 2,
+  AudioReady = 3,
+  InputSpace = 4,
+}
+
+export interface NativeAddon {
+  NativeCall: new (handle: number) => NativeCall
+  setEventDispatcher(dispatch: (handle: number, kind: number, a: number, b: number) => void): void
+  setServerConfig(values: Record<string, number | boolean>): void
+  engineRef(): void
+  engineUnref(): void
+}
+
+let cached: NativeAddon | undefined
+
+export function loadAddon(): NativeAddon {
+  if (!cached) {
+    const require = createRequire(import.meta.url)
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeAddon
+    // src/ and dist/ both sit one level below the package root.
+    cached = nodeGypBuild(fileURLToPath(new URL('../..', import.meta.url)))
+  }
+  return cached
+}

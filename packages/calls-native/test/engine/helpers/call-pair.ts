@@ -1,0 +1,106 @@
+/** Two VoIPControllers (caller and callee) talking through a LocalRelay on loopback. */
+import { randomBytes } from 'node:crypto'
+import { CallState, VoIPController, type Endpoint } from '../../../src/index.js'
+import { LocalRelay } from '../../../src/testing/index.js'
+import { ToneSource } from './tone.js'
+
+export interface PairOptions {
+  initTimeout?: number
+  recvTimeout?: number
+  callerTone?: number
+  calleeTone?: number
+  /** Give the callee a different key (handshake must fail). */
+  wrongKey?: boolean
+  /** Collect received frames (default true). */
+  record?: boolean
+}
+
+export interface Side {
+  controller: VoIPController
+  received: Int16Array[]
+  /** Wall-clock ms of each received frame. */
+  receivedAt: number[]
+}
+
+export interface CallPair {
+  caller: Side
+  callee: Side
+  close(): void
+}
+
+export function relayEndpoint(relay: LocalRelay, tag: Uint8Array, id = 1n): Endpoint {
+  return { id, ip: '127.0.0.1', ipv6: '', port: relay.port, peerTag: tag }
+}
+
+function makeSide(
+  key: Uint8Array,
+  isOutgoing: boolean,
+  endpoint: Endpoint,
+  options: PairOptions,
+  tone: number | undefined,
+): Side {
+  const controller = new VoIPController()
+  controller.setConfig({
+    initTimeout: options.initTimeout ?? 5,
+    recvTimeout: options.recvTimeout ?? 5,
+    dataSavingMode: 0,
+    callId: 1n,
+  })
+  controller.setEncryptionKey(key, isOutgoing)
+  controller.setRemoteEndpoints([endpoint], false, false, VoIPController.CONNECTION_MAX_LAYER)
+  const side: Side = { controller, received: [], receivedAt: [] }
+  if (tone !== undefined) {
+    const source = new ToneSource(tone)
+    controller.setSendAudioFrameCallback((length) => source.next(length / 2))
+  }
+  if (options.record !== false) {
+    controller.setRecvAudioFrameCallback((frame) => {
+      side.received.push(new Int16Array(frame.slice().buffer))
+      side.receivedAt.push(Date.now())
+    })
+  }
+  return side
+}
+
+export function createCallPair(relay: LocalRelay, options: PairOptions = {}): CallPair {
+  const key = new Uint8Array(randomBytes(256))
+  const calleeKey = options.wrongKey ? new Uint8Array(randomBytes(256)) : key
+  const tags = LocalRelay.createTagPair()
+  const caller = makeSide(key, true, relayEndpoint(relay, tags.callerTag), options, options.callerTone)
+  const callee = makeSide(calleeKey, false, relayEndpoint(relay, tags.calleeTag), options, options.calleeTone)
+  return {
+    caller,
+    callee,
+    close() {
+      caller.controller.destroy()
+      callee.controller.destroy()
+    },
+  }
+}
+
+export function connectBoth(pair: CallPair): void {
+  for (const side of [pair.caller, pair.callee]) {
+    side.controller.start()
+    side.controller.connect()
+  }
+}
+
+/** Resolves when `controller` reaches `state`; rejects after `timeoutMs`. */
+export function waitForState(controller: VoIPController, state: CallState, timeoutMs: number): Promise<void> {
+  if (controller.state === state) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      controller.off('stateChange', listener)
+      reject(new Error(`state ${CallState[controller.state]} after ${timeoutMs} ms, wanted ${CallState[state]}`))
+    }, timeoutMs)
+    const listener = (_old: CallState, next: CallState): void => {
+      if (next !== state) return
+      clearTimeout(timer)
+      controller.off('stateChange', listener)
+      resolve()
+    }
+    controller.on('stateChange', listener)
+  })
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
