@@ -19,7 +19,6 @@ export interface PipeResult {
  */
 export async function pipe(source: AudioSource, sink: AudioSink, options: PipeOptions = {}): Promise<PipeResult> {
   const { signal, closeSink = true } = options
-  signal?.throwIfAborted()
   let onAbort: (() => void) | undefined
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal?.reason)
@@ -33,9 +32,10 @@ export async function pipe(source: AudioSource, sink: AudioSink, options: PipeOp
     promise.catch(() => {})
     return Promise.race([promise, aborted])
   }
-  const iterator = source[Symbol.asyncIterator]()
   let frames = 0
   try {
+    signal?.throwIfAborted()
+    const iterator = source[Symbol.asyncIterator]()
     for (;;) {
       const next = await untilAborted(iterator.next())
       if (next.done) break
