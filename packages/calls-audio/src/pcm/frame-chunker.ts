@@ -5,7 +5,7 @@ import { FRAME_SAMPLES } from '../core/constants.js'
  * samples. Each returned frame is a fresh array, so consumers may keep or modify it.
  */
 export class FrameChunker {
-  private pending = new Int16Array(FRAME_SAMPLES)
+  private pending: Int16Array
   private filled = 0
 
   constructor(private readonly frameSamples = FRAME_SAMPLES) {
