@@ -177,7 +177,11 @@ export interface ProtocolInternal {
   encodePublicEndpointsRequest(tag: Uint8Array): Uint8Array
   encodeSelfInfoReply(tag: Uint8Array, info: SelfInfo): Uint8Array
   encodePeerInfoReply(tag: Uint8Array, info: PeerInfo): Uint8Array
-  OpusDecoder: new () => OpusDecoderHandle
+  OpusDecoder: {
+    new (): OpusDecoderHandle
+    /** Samples per channel at 48 kHz the packet decodes to, or a negative libopus error. */
+    packetSamples(packet: Uint8Array): number
+  }
   OpusEncoder: new (settings?: OpusEncoderSettings) => OpusEncoderHandle
 }
 

@@ -1,0 +1,90 @@
+/**
+ * Loads the libtgvoip reference recordings from `<repo root>/../shared/data/captures`
+ * (CI clones the repo next to `shared/`). Missing captures throw: conformance must never
+ * pass by skipping.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export type Side = 'caller' | 'callee'
+
+export interface ToneSegment {
+  kind: 'sine' | 'digital_silence'
+  frequency_hz?: number
+  start_s: number
+  stop_s: number | null
+}
+
+export interface CaptureMeta {
+  scenario: string
+  key_hex: string
+  peer_tag_hex: string
+  caller_is_outgoing: boolean
+  caller_sends: { segments: ToneSegment[] }
+  callee_sends: { segments: ToneSegment[] }
+  relay_drop_rate: number
+}
+
+export interface CaptureRecord {
+  t: number
+  from: Side | 'relay'
+  to: Side | 'relay' | null
+  len: number
+  hex: string
+  action: 'ping' | 'ping_reply' | 'peer_info_req' | 'peer_info_reply' | 'forwarded' | 'dropped' | 'direct' | 'forwarded_copy'
+  reason?: 'no_peer' | 'loss'
+  path?: 'relay' | 'direct'
+}
+
+export interface Capture {
+  name: string
+  meta: CaptureMeta
+  records: CaptureRecord[]
+  key: Uint8Array
+  peerTag: Uint8Array
+}
+
+export const CAPTURE_NAMES = ['relay-basic', 'relay-loss', 'relay-silence', 'p2p'] as const
+
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error('conformance: cannot find the repository root (pnpm-workspace.yaml)')
+    dir = parent
+  }
+  return dir
+}
+
+export function capturesDir(): string {
+  return resolve(findRepoRoot(), '..', 'shared', 'data', 'captures')
+}
+
+export function loadCapture(name: string): Capture {
+  const dir = join(capturesDir(), name)
+  if (!existsSync(join(dir, 'meta.json')) || !existsSync(join(dir, 'packets.jsonl'))) {
+    throw new Error(`conformance: capture ${name} is missing at ${dir} (expected shared/ next to the repo)`)
+  }
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as CaptureMeta
+  const records = readFileSync(join(dir, 'packets.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as CaptureRecord)
+  return {
+    name,
+    meta,
+    records,
+    key: Buffer.from(meta.key_hex, 'hex'),
+    peerTag: Buffer.from(meta.peer_tag_hex, 'hex'),
+  }
+}
+
+/** The datagrams carrying encrypted packets (relay copies of forwarded ones are skipped). */
+export function encryptedRecords(capture: Capture): (CaptureRecord & { from: Side })[] {
+  return capture.records.filter(
+    (record): record is CaptureRecord & { from: Side } =>
+      (record.action === 'forwarded' || record.action === 'dropped' || record.action === 'direct') &&
+      (record.from === 'caller' || record.from === 'callee'),
+  )
+}
