@@ -80,6 +80,9 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
    */
   async call(user: InputPeerLike, source?: CallAudioSource, options: OutgoingCallOptions = {}): Promise<Call> {
     if (this.destroyed) throw new CallOptionsError('This CallManager was destroyed')
+    if ((source || options.sink) && !this.options.engine) {
+      throw new CallOptionsError('source/sink need a media engine: pass `engine` to CallManager/callsPlugin')
+    }
     const inputUser = await resolveUser(this.client, user)
     if (inputUser._ !== 'inputUser' && inputUser._ !== 'inputUserFromMessage') {
       throw new CallOptionsError('Cannot call yourself')
