@@ -94,6 +94,16 @@ describe('FileSource', () => {
     expect((await iterator.next()).done).toBe(true)
   })
 
+  it('ends cleanly when closed while a read is pending', async () => {
+    const source = new FileSource(long)
+    const iterator = source[Symbol.asyncIterator]()
+    const pending = iterator.next()
+    await source.close()
+    const result = await pending
+    if (!result.done) expect(result.value).toHaveLength(FRAME_SAMPLES)
+    expect((await iterator.next()).done).toBe(true)
+  })
+
   it('rejects a corrupt file with AudioDecodeError instead of hanging', async () => {
     const corrupt = join(dir, 'corrupt.mp3')
     await writeFile(corrupt, Buffer.alloc(4096, 0x5a))

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { PassThrough, Readable, Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import {
+  AudioEncodeError,
   CallbackSink,
   FRAME_BYTES,
   FRAME_SAMPLES,
@@ -13,6 +14,7 @@ import {
   RawFileSink,
   SinkClosedError,
   ToneSource,
+  WavFileSink,
   WritableSink,
   analyzeTone,
   pipe,
@@ -32,6 +34,15 @@ describe('simple sinks', () => {
     await pipe(tone, new RawFileSink(path))
     const bytes = await readFile(path)
     expect(new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2)).toEqual(expected)
+  })
+
+  it('file sinks report an unwritable path as AudioEncodeError', async () => {
+    const missingDir = join(dir, 'no', 'such', 'dir')
+    const wav = new WavFileSink(join(missingDir, 'a.wav'))
+    const raw = new RawFileSink(join(missingDir, 'a.pcm'))
+    const frame = new Int16Array(FRAME_SAMPLES)
+    await expect(Promise.resolve().then(() => wav.write(frame)).then(() => wav.close())).rejects.toBeInstanceOf(AudioEncodeError)
+    await expect(Promise.resolve().then(() => raw.write(frame)).then(() => raw.close())).rejects.toBeInstanceOf(AudioEncodeError)
   })
 
   it('CallbackSink and NullSink receive every frame and refuse writes after close', async () => {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 
 /** The bytes of a frame as a Buffer copy, so the caller may reuse the frame afterwards. */
 export function frameBytes(frame: Int16Array): Buffer {
@@ -29,13 +30,12 @@ export async function writeWithBackpressure(stream: Writable, chunk: Uint8Array)
   })
 }
 
-/** Ends a stream and waits until everything is flushed (or it fails). */
-export function endStream(stream: Writable): Promise<void> {
+/** Ends a stream and waits until everything is flushed; rejects if it fails. */
+export async function endStream(stream: Writable): Promise<void> {
   if (stream.destroyed || stream.writableFinished) {
-    return stream.errored ? Promise.reject(stream.errored) : Promise.resolve()
+    if (stream.errored) throw stream.errored
+    return
   }
-  return new Promise((resolve, reject) => {
-    stream.once('error', reject)
-    stream.end(() => resolve())
-  })
+  stream.end()
+  await finished(stream)
 }

@@ -25,7 +25,7 @@ export interface LevelMeterEvents {
 
 const schema = z.object({ intervalMs: z.number().min(20).max(60_000).default(100) })
 
-const SILENT: Level = { rms: 0, dbfs: Number.NEGATIVE_INFINITY, peak: 0 }
+const SILENT: Level = Object.freeze({ rms: 0, dbfs: Number.NEGATIVE_INFINITY, peak: 0 })
 
 /** A sink that reports loudness every interval (a VU meter, or a "mic is dead" check). */
 export class LevelMeter extends EventEmitter<LevelMeterEvents> implements AudioSink {

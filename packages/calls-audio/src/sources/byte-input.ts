@@ -17,7 +17,7 @@ export function openByteInput(input: ByteInput): OpenedByteInput {
     return { chunks: stream, close: () => stream.destroy() }
   }
   if (input instanceof Uint8Array) {
-    return { chunks: [input].values() as unknown as AsyncIterable<Uint8Array>, close: () => {} }
+    return { chunks: single(input), close: () => {} }
   }
   return {
     chunks: input,
@@ -25,4 +25,8 @@ export function openByteInput(input: ByteInput): OpenedByteInput {
       if (input instanceof Readable) input.destroy()
     },
   }
+}
+
+async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes
 }

@@ -81,12 +81,18 @@ export class FileSource extends BaseSource {
     const converter = new PcmConverter({ sampleRate: SAMPLE_RATE, channels: 1, format: 's16le' })
     let decodedBytes = 0
     try {
-      for await (const chunk of process.stdout as AsyncIterable<Buffer>) {
-        decodedBytes += chunk.length
-        for (const frame of chunker.push(converter.push(chunk))) {
-          yield applyGain(frame, this.volume)
-          if (this.closed) return decodedBytes
+      try {
+        for await (const chunk of process.stdout as AsyncIterable<Buffer>) {
+          decodedBytes += chunk.length
+          for (const frame of chunker.push(converter.push(chunk))) {
+            yield applyGain(frame, this.volume)
+            if (this.closed) return decodedBytes
+          }
         }
+      } catch (error) {
+        // close() destroys stdout under a pending read; that is an ending, not a failure.
+        if (this.closed) return decodedBytes
+        throw error
       }
       const exit = await process.exited
       if (this.closed) return decodedBytes
