@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 need_apt=()
 dpkg -s libopus-dev >/dev/null 2>&1 || need_apt+=(libopus-dev)
+# libssl-dev only for the standalone C++ protocol tests (ASan); the addon uses Node's OpenSSL.
+dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++ make python3)
