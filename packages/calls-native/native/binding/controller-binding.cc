@@ -205,6 +205,7 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     num("connectSeconds", s.connectSeconds);
     num("establishedAt", s.establishedAt);
     num("udpRelayRttMs", s.udpRelayRttMs);
+    num("localPort", s.localPort);
     out.Set("preferredRelayId", Napi::BigInt::New(env, s.preferredRelayId));
     out.Set("currentEndpointId", Napi::BigInt::New(env, s.currentEndpointId));
     out.Set("publicAddress", Napi::String::New(env, s.publicAddress));

@@ -16,6 +16,7 @@ void CallController::publishStats(double now) {
   s.peerVersion = peerVersion_;
   s.peerCapabilities = peerInitFlags_;
   s.establishedAt = establishedAt_;
+  s.localPort = socket_.localPort();
   if (!endpoints_.empty()) {
     s.preferredRelayId = endpoints_[preferredIndex_].info.id;
     s.currentEndpointId = endpoints_[currentIndex_].info.id;

@@ -66,6 +66,7 @@ struct CallStats {
   double udpRelayRttMs = -1;    // relay SELF_INFO round trip
   std::string publicAddress;    // as the relay saw us (SELF_INFO)
   bool needRate = false;
+  uint16_t localPort = 0;  // our UDP socket
 };
 
 }  // namespace tgvoip

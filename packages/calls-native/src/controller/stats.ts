@@ -31,6 +31,8 @@ export interface Stats {
   /** connect() to ESTABLISHED in seconds (NaN until established). */
   connectTimeSeconds: number
   peerVersion: number
+  /** Local UDP port of the call's socket (0 before connect()). */
+  localPort: number
 }
 
 const finite = (value: number | undefined): number => (value === undefined || value < 0 ? Number.NaN : value)
@@ -58,6 +60,7 @@ export function toStats(s: Partial<NativeStats>): Stats {
     signalBars: s.signalBars ?? 0,
     connectTimeSeconds: finite(s.connectSeconds),
     peerVersion: s.peerVersion ?? 0,
+    localPort: s.localPort ?? 0,
   }
 }
 

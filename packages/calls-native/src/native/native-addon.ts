@@ -34,6 +34,7 @@ export interface NativeStats {
   connectSeconds: number
   establishedAt: number
   udpRelayRttMs: number
+  localPort: number
   preferredRelayId: bigint
   currentEndpointId: bigint
   publicAddress: string

@@ -58,6 +58,8 @@ const REORDER_HOLD_MS = 90
 export class LocalRelay {
   private readonly calls = new Map<string, [Side | undefined, Side | undefined]>()
   private readonly pendingTimers = new Set<NodeJS.Timeout>()
+  /** Observer for every datagram the relay receives (before faults): packet capture in tests. */
+  onDatagram: ((datagram: Buffer, from: RemoteInfo) => void) | undefined
   private faults: Required<RelayFaults>
   private random: SeededRandom
   private answering = true
@@ -111,6 +113,19 @@ export class LocalRelay {
     this.random = new SeededRandom(this.faults.seed)
   }
 
+  /**
+   * Sends `datagram` (unchanged) from the relay to whichever client last used `tag`, as
+   * if the relay had forwarded it: lets tests feed garbage through the trusted path.
+   * Returns false if no client has used that tag yet.
+   */
+  inject(tag: Uint8Array, datagram: Uint8Array): boolean {
+    const side = tag[15]! & 1
+    const to = this.calls.get(LocalRelay.callKey(tag))?.[side]
+    if (!to) return false
+    this.send(Buffer.from(datagram), to)
+    return true
+  }
+
   /** While false the relay silently swallows everything, like a dead server. */
   setAnswering(answering: boolean): void {
     this.answering = answering
@@ -144,8 +159,9 @@ export class LocalRelay {
   private onMessage(datagram: Buffer, remote: RemoteInfo): void {
     if (this.closed || !this.answering || datagram.length < 32) return
     this.stats.received++
+    this.onDatagram?.(datagram, remote)
     const side = datagram[15]! & 1
-    const callKey = datagram.subarray(0, 15).toString('hex') + ((datagram[15]! >> 1) & 0x7f).toString(16)
+    const callKey = LocalRelay.callKey(datagram)
     let call = this.calls.get(callKey)
     if (!call) {
       call = [undefined, undefined]
@@ -177,6 +193,11 @@ export class LocalRelay {
     const forwarded = Buffer.from(datagram)
     forwarded[15] = forwarded[15]! ^ 1
     this.forwardWithFaults(forwarded, other)
+  }
+
+  /** A call is identified by the tag without its side bit (§10.7 step 2). */
+  private static callKey(tag: Uint8Array): string {
+    return Buffer.from(tag.subarray(0, 15)).toString('hex') + ':' + ((tag[15]! >> 1) & 0x7f).toString(16)
   }
 
   private forwardWithFaults(datagram: Buffer, to: Side): void {
