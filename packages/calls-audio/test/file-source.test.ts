@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -110,6 +111,20 @@ describe('FileSource', () => {
     const error = await collect(new FileSource(corrupt)).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(AudioDecodeError)
     expect((error as Error).message).toContain('corrupt.mp3')
+  })
+
+  it('gives up on a URL whose server never answers', async () => {
+    const sockets = new Set<Socket>()
+    const server = createServer((socket) => void sockets.add(socket)) // accepts, then stays silent
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    try {
+      const source = new FileSource(`http://127.0.0.1:${port}/stream.mp3`, { networkTimeoutMs: 300 })
+      await expect(collect(source)).rejects.toBeInstanceOf(AudioDecodeError)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      server.close()
+    }
   })
 
   it('rejects a file without audio and a missing file with AudioDecodeError', async () => {

@@ -43,8 +43,6 @@ function buildKernelTable(): Float64Array {
 }
 
 export class Resampler {
-  /** Input samples per output sample. */
-  private readonly step: number
   /** Cutoff as a fraction of the input Nyquist frequency. */
   private readonly cutoff: number
   /** Kernel half-width in input samples. */
@@ -60,7 +58,6 @@ export class Resampler {
     readonly inputRate: number,
     readonly outputRate: number,
   ) {
-    this.step = inputRate / outputRate
     this.cutoff = Math.min(1, outputRate / inputRate) * PASSBAND
     this.halfWidth = ZERO_CROSSINGS / this.cutoff
     // Zeros before the first sample let output 0 sit exactly on input 0 (no added delay).

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { BaseSource } from '../core/base-source.js'
-import { FRAME_SAMPLES, SAMPLE_RATE } from '../core/constants.js'
+import { SAMPLE_RATE } from '../core/constants.js'
 import { durationMsSchema, parseOptions } from '../core/options.js'
 import { FrameChunker } from '../pcm/frame-chunker.js'
 import { ToneSynth } from './tone-synth.js'

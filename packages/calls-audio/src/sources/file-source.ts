@@ -20,6 +20,11 @@ export interface FileSourceOptions {
   ffmpegPath?: string
   /** Extra ffmpeg options placed before `-i` (e.g. `['-f', 'mp3']` or network options). */
   inputOptions?: string[]
+  /**
+   * For URL inputs: fail with `AudioDecodeError` when the server sends nothing for this
+   * long (default 15 000 ms), instead of waiting forever.
+   */
+  networkTimeoutMs?: number
 }
 
 const schema = z.object({
@@ -28,7 +33,11 @@ const schema = z.object({
   volume: volumeSchema.default(1),
   ffmpegPath: z.string().min(1).optional(),
   inputOptions: z.array(z.string()).default([]),
+  networkTimeoutMs: z.number().int().positive().default(15_000),
 })
+
+/** `scheme://…` other than file: is read over the network by ffmpeg. */
+const NETWORK_URL = /^(?!file:)[a-z][a-z0-9+.-]*:\/\//i
 
 /**
  * Any file or URL ffmpeg can read (mp3, ogg, opus, m4a, flac, video files, http(s)
@@ -73,6 +82,8 @@ export class FileSource extends BaseSource {
   /** One pass over the input; returns how many PCM bytes ffmpeg produced. */
   private async *decodeOnce(binary: string, seekMs: number, chunker: FrameChunker): AsyncGenerator<Int16Array, number, undefined> {
     const args = ['-nostdin', ...this.options.inputOptions]
+    // ffmpeg's I/O timeout is in microseconds.
+    if (NETWORK_URL.test(this.input)) args.push('-rw_timeout', String(this.options.networkTimeoutMs * 1000))
     if (seekMs > 0) args.push('-ss', (seekMs / 1000).toFixed(3))
     args.push('-i', this.input, '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 's16le', 'pipe:1')
     const process = new FfmpegProcess(binary, args, { stdin: false })
