@@ -80,6 +80,24 @@ describe('duplicate and unknown updates', () => {
   })
 })
 
+describe('update ordering', () => {
+  it('handles updates that overtake the phone.requestCall answer', async () => {
+    env = await twoParties({ rpcDelayMs: 20 })
+    const callerStates: CallState[] = []
+    env.alice.calls.once('outgoingCall', (call) => call.on('stateChange', (_o, n) => callerStates.push(n)))
+    const incoming = env.nextIncoming()
+    const outgoing = env.alice.calls.call('bob')
+    const callee = await incoming
+    // Bob's device confirmed receipt before Alice learned the call's id: the receipt is
+    // replayed once the id is known, so Alice goes straight to ringing (in order, it would
+    // have been waiting -> ringing).
+    await vi.waitFor(() => expect(callerStates).toEqual([CallState.Ringing]))
+    await callee.accept()
+    const call = await outgoing
+    expect(call.emojis).toEqual(callee.emojis)
+  })
+})
+
 describe('user handlers', () => {
   it('a throwing or rejecting incomingCall handler breaks neither the call nor other listeners', async () => {
     env = await twoParties()

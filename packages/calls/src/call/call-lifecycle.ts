@@ -24,15 +24,10 @@ export interface CallEvents {
  * live in `Call`.
  */
 export abstract class CallLifecycle extends EventEmitter<CallEvents> {
-  /** Telegram's call id (0n until the server assigned one to an outgoing call). */
-  id = 0n
-  /** The end reason once `ended`/`failed`, else null. */
-  endReason: CallEndReason | null = null
-  /** Why the call failed (or was aborted), else null. */
-  error: Error | null = null
-  /** The media session while the call has one. */
-  session: MediaSession | null = null
-
+  protected _id = 0n
+  protected _session: MediaSession | null = null
+  private _endReason: CallEndReason | null = null
+  private _error: Error | null = null
   protected accessHash: tl.Long | null = null
   protected media: CallMediaOptions = {}
   protected pump: MediaPump | null = null
@@ -61,6 +56,26 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
 
   get state(): CallState {
     return this._state
+  }
+
+  /** Telegram's call id (0n until the server assigned one to an outgoing call). */
+  get id(): bigint {
+    return this._id
+  }
+
+  /** The end reason once `ended`/`failed`, else null. */
+  get endReason(): CallEndReason | null {
+    return this._endReason
+  }
+
+  /** Why the call failed (or was aborted), else null. */
+  get error(): Error | null {
+    return this._error
+  }
+
+  /** The media session while the call has one (null without an engine and after the end). */
+  get session(): MediaSession | null {
+    return this._session
   }
 
   /** Seconds the call has been (or was) established; 0 if it never was. */
@@ -97,7 +112,7 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   }
 
   protected inputPhoneCall(): tl.RawInputPhoneCall {
-    return { _: 'inputPhoneCall', id: bigIntToLong(this.id), accessHash: this.accessHash! }
+    return { _: 'inputPhoneCall', id: bigIntToLong(this._id), accessHash: this.accessHash! }
   }
 
   protected setState(next: CallState): void {
@@ -112,8 +127,10 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     }
   }
 
+  /** One timer per phase (receive, ring, key exchange, connect); never armed once the call is ending. */
   protected setPhaseTimer(ms: number, onExpire: () => void): void {
     this.clearPhaseTimer()
+    if (this.isFinished || this._state === CallState.HangingUp) return
     this.phaseTimer = setTimeout(onExpire, ms)
   }
 
@@ -147,7 +164,7 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
       return
     }
     const duration = this.duration
-    const relayId = this.session?.preferredRelayId() ?? 0n
+    const relayId = this._session?.preferredRelayId() ?? 0n
     this.setState(CallState.HangingUp)
     this.stopMedia()
     if (!this.accessHash) {
@@ -203,10 +220,10 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     if (this.isFinished) return
     this.clearPhaseTimer()
     this.stopMedia()
-    this.endReason = reason
-    this.error = error ?? null
+    this._endReason = reason
+    this._error = error ?? null
     this.endedAt = Date.now()
-    this.setState(isFailure(this.error) ? CallState.Failed : CallState.Ended)
+    this.setState(isFailure(this._error) ? CallState.Failed : CallState.Ended)
     this.resolveEnded(reason)
     this.ctx.onFinished(this)
     if (this.needRating) {
@@ -222,9 +239,9 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   protected stopMedia(): void {
     this.pump?.stop()
     this.pump = null
-    const session = this.session
+    const session = this._session
     if (!session) return
-    this.session = null
+    this._session = null
     try {
       this.debugLog = session.debugLog()
     } catch (err) {

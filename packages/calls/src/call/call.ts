@@ -29,14 +29,8 @@ export class Call extends CallLifecycle {
   readonly isOutgoing: boolean
   /** The other party's user id. */
   readonly peerId: number
-  /** The other party, when Telegram sent its user object (always for incoming calls). */
-  peer: User | null
-  /** The four key emojis both sides see (empty until the keys are agreed). */
-  emojis: readonly string[] = []
-  /** The key fingerprint both sides agreed on (null until then). */
-  keyFingerprint: bigint | null = null
-  /** libtgvoip version the server negotiated (`phoneCall.protocol.libraryVersions[0]`). */
-  libraryVersion: string | null = null
+  private _peer: User | null
+  private _libraryVersion: string | null = null
 
   private callerSecret: CallerSecret | null = null
   private calleeSecret: CalleeSecret | null = null
@@ -49,7 +43,27 @@ export class Call extends CallLifecycle {
     super(ctx, init.isOutgoing ? CallState.Requesting : CallState.Ringing)
     this.isOutgoing = init.isOutgoing
     this.peerId = init.peerId
-    this.peer = init.peer
+    this._peer = init.peer
+  }
+
+  /** The other party, when Telegram sent its user object (always for incoming calls). */
+  get peer(): User | null {
+    return this._peer
+  }
+
+  /** The four key emojis both sides see (empty until the keys are agreed and checked). */
+  get emojis(): readonly string[] {
+    return this.mediaStarted ? this.key!.emojis : []
+  }
+
+  /** The key fingerprint both sides agreed on (null until then). */
+  get keyFingerprint(): bigint | null {
+    return this.mediaStarted ? this.key!.fingerprint : null
+  }
+
+  /** libtgvoip version the server negotiated (`phoneCall.protocol.libraryVersions[0]`). */
+  get libraryVersion(): string | null {
+    return this._libraryVersion
   }
 
   /**
@@ -96,7 +110,7 @@ export class Call extends CallLifecycle {
 
   /** @internal An incoming call from `updatePhoneCall{phoneCallRequested}`. */
   initIncoming(requested: tl.RawPhoneCallRequested): void {
-    this.id = longToBigInt(requested.id)
+    this._id = longToBigInt(requested.id)
     this.accessHash = requested.accessHash
     this.gAHash = requested.gAHash
   }
@@ -163,11 +177,12 @@ export class Call extends CallLifecycle {
         protocol: this.ctx.protocol,
       })
       const rawPeer = res.users.find((u) => u.id === this.peerId)
-      if (rawPeer?._ === 'user') this.peer = new User(rawPeer)
-      this.id = longToBigInt(res.phoneCall.id)
+      if (rawPeer?._ === 'user') this._peer = new User(rawPeer)
+      this._id = longToBigInt(res.phoneCall.id)
       if ('accessHash' in res.phoneCall) this.accessHash = res.phoneCall.accessHash
       this.ctx.registerId(this)
-      if (await this.flushPendingDiscard()) return
+      // Updates that overtook the response were just replayed and may have ended the call.
+      if (this.isFinished || (await this.flushPendingDiscard())) return
       this.setPhaseTimer(timeouts.receiveTimeoutMs, () => void this.discard(CallEndReason.Missed))
       this.handleUpdate(res.phoneCall)
     } catch (err) {
@@ -252,9 +267,7 @@ export class Call extends CallLifecycle {
       return
     }
     this.mediaStarted = true
-    this.emojis = this.key.emojis
-    this.keyFingerprint = this.key.fingerprint
-    this.libraryVersion = pc.protocol.libraryVersions[0] ?? null
+    this._libraryVersion = pc.protocol.libraryVersions[0] ?? null
     await this.startMedia(pc)
   }
 
@@ -281,12 +294,12 @@ export class Call extends CallLifecycle {
         endpoints: pc.connections.flatMap((c) => (c._ === 'phoneConnection' ? [toEndpoint(c)] : [])),
         allowP2p: pc.p2pAllowed ?? false,
         maxLayer: pc.protocol.maxLayer,
-        libraryVersion: this.libraryVersion ?? '',
+        libraryVersion: this._libraryVersion ?? '',
         connectTimeoutMs: timeouts.connectTimeoutMs,
         packetTimeoutMs: timeouts.packetTimeoutMs,
         serverConfig,
       })
-      this.session = session
+      this._session = session
       let lastError: Error | undefined
       session.on('error', (err) => (lastError = err))
       session.on('stateChange', (_old, next) => this.onMediaState(session, next, lastError))
@@ -299,7 +312,7 @@ export class Call extends CallLifecycle {
   }
 
   private onMediaState(session: MediaSession, next: MediaState, lastError: Error | undefined): void {
-    if (this.session !== session || this.isFinished || this.state === CallState.HangingUp) return
+    if (this._session !== session || this.isFinished || this.state === CallState.HangingUp) return
     switch (next) {
       case MediaState.Established:
         this.clearPhaseTimer()

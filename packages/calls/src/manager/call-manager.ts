@@ -66,6 +66,8 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
       onFinished: (call) => this.forget(call),
     }
     client.onRawUpdate.add(this.onRawUpdate)
+    // A destroyed client can no longer carry calls: end them (and free their media) with it.
+    client.stopSignal.addEventListener('abort', () => void this.destroy(), { once: true })
   }
 
   /** Calls that have not finished yet. */

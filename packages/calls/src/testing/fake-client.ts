@@ -17,7 +17,10 @@ export type FakeRpcHandler = (request: tl.RpcMethod) => unknown
 export class FakeTelegramClient extends BaseTelegramClient {
   private handler: FakeRpcHandler | null = null
 
-  constructor(logLevel: number) {
+  constructor(
+    logLevel: number,
+    private readonly rpcDelayMs = 0,
+  ) {
     const platform = new NodePlatform()
     const logger = new LogManager('fake', platform)
     logger.level = logLevel
@@ -49,6 +52,7 @@ export class FakeTelegramClient extends BaseTelegramClient {
     // A macrotask-free async hop, so callers never see a synchronous answer (as with a socket).
     await Promise.resolve()
     const result = this.handler(message) as tl.RpcCallReturn[T['_']]
+    if (this.rpcDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.rpcDelayMs))
     await this.storage.peers.updatePeersFrom(result as tl.TlObject)
     return result
   }

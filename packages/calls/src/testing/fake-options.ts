@@ -43,6 +43,11 @@ export interface FakeTelegramOptions {
   needRating?: boolean
   /** Ask for the debug log (`needDebug`) when an established call is discarded (default false). */
   needDebug?: boolean
+  /**
+   * Delay before each RPC answer reaches the client, in ms (default 0). The server acts at
+   * once, so updates it pushes can overtake the answer, as on a real network.
+   */
+  rpcDelayMs?: number
   /** Delay before each update is delivered, in ms (default 0: next microtask). */
   updateDelayMs?: number
   /** Deliver every update twice (tests duplicate handling). */

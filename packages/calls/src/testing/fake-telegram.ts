@@ -86,7 +86,7 @@ export class FakeTelegram {
   async connect(user: FakeUser): Promise<TelegramClient> {
     const entry = this.users.get(user.id)
     if (!entry) throw new Error(`FakeTelegram: unknown user ${user.id}`)
-    const client = new FakeTelegramClient(this.options.logLevel ?? 0)
+    const client = new FakeTelegramClient(this.options.logLevel ?? 0, this.options.rpcDelayMs ?? 0)
     const device: Device = {
       userId: user.id,
       deviceIndex: entry.devices.length,
