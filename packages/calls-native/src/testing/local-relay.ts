@@ -87,6 +87,7 @@ export class LocalRelay {
 
   static async create(options: LocalRelayOptions = {}): Promise<LocalRelay> {
     const host = options.host ?? '127.0.0.1'
+    LocalRelay.normalizeFaults(options.faults ?? {}) // validate before a socket exists
     const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4')
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject)

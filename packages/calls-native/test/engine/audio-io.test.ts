@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { CallState } from '../../src/index.js'
+import { connectBoth, sleep, waitForState } from './helpers/call-pair.js'
+import { audibleShare, useRelay } from './helpers/relay-fixture.js'
+import { concat, dominantFrequency, rms, ToneSource } from './helpers/tone.js'
+
+describe('audio I/O', () => {
+  const fixture = useRelay()
+
+  it('writeAudio() with backpressure in, receivedFrames() out', async () => {
+    const relay = await fixture.relay()
+    const pair = fixture.pair(relay, { record: false })
+    connectBoth(pair)
+    await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
+    const tone = new ToneSource(660)
+    const started = Date.now()
+    // 3 s of audio written as fast as the engine takes it: backpressure must pace it.
+    const writing = (async () => {
+      for (let i = 0; i < 150; i++) await pair.caller.controller.writeAudio(tone.next(960))
+    })()
+    const received: Int16Array[] = []
+    for await (const frame of pair.callee.controller.receivedFrames()) {
+      expect(frame.length).toBe(960)
+      received.push(frame)
+      if (received.length >= 100) break
+    }
+    await writing
+    // The ring holds 1 s, so 3 s of audio cannot be accepted in much under 2 s.
+    expect(Date.now() - started).toBeGreaterThan(1800)
+    const audible = received.filter((frame) => rms(frame) > 300)
+    expect(audible.length).toBeGreaterThan(40)
+    expect(Math.abs(dominantFrequency(concat(audible.slice(-25))) - 660)).toBeLessThanOrEqual(2)
+  })
+
+  it('a Readable of s16le bytes carries the same audio', async () => {
+    const relay = await fixture.relay()
+    const pair = fixture.pair(relay, { callerTone: 523, record: false })
+    connectBoth(pair)
+    const chunks: Buffer[] = []
+    const readable = pair.callee.controller.createAudioReadable()
+    readable.on('data', (chunk: Buffer) => chunks.push(chunk))
+    await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
+    await sleep(1500)
+    const bytes = Buffer.concat(chunks)
+    const pcm = new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2))
+    expect(Math.abs(dominantFrequency(pcm.subarray(pcm.length - 48000)) - 523)).toBeLessThanOrEqual(2)
+  })
+
+  it('mute sends STREAM_FLAGS: the peer hears silence, and NOPs keep the call alive', async () => {
+    const relay = await fixture.relay()
+    const pair = fixture.pair(relay, { callerTone: 440, calleeTone: 880 })
+    connectBoth(pair)
+    await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
+    await sleep(800)
+    pair.caller.controller.setMicMute(true)
+    await sleep(300)
+    const mark = pair.callee.received.length
+    await sleep(2800) // longer than the 2 s RECONNECTING threshold
+    const whileMuted = pair.callee.received.slice(mark)
+    expect(whileMuted.length).toBeGreaterThan(100)
+    expect(whileMuted.every((frame) => rms(frame) < 50)).toBe(true)
+    expect(pair.callee.controller.state).toBe(CallState.ESTABLISHED)
+    pair.caller.controller.setMicMute(false)
+    await sleep(1000)
+    const after = pair.callee.received.slice(-25)
+    expect(audibleShare(after)).toBeGreaterThan(0.8)
+    expect(Math.abs(dominantFrequency(concat(after)) - 440)).toBeLessThanOrEqual(2)
+  })
+
+  it('the jitter buffer starts at 2 packets and adapts down to 1 on a clean link', async () => {
+    const relay = await fixture.relay()
+    const pair = fixture.pair(relay, { callerTone: 440, calleeTone: 880 })
+    connectBoth(pair)
+    await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
+    await sleep(250)
+    expect(pair.callee.controller.getStats().jitterBufferPackets).toBe(2)
+    await sleep(2500)
+    const stats = pair.callee.controller.getStats()
+    expect(stats.jitterBufferPackets).toBe(1)
+    expect(stats.jitterBufferDelayMs).toBeLessThan(60)
+  })
+})
