@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -38,14 +38,22 @@ export function sineInput(frequency: number, seconds: number, sampleRate = 48_00
   return ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=${seconds}:sample_rate=${sampleRate}`]
 }
 
-/** ffmpeg children of this process (to prove sources reap what they spawn). */
+/**
+ * ffmpeg children of this process, running or zombie (killed but not reaped), read from
+ * /proc so the check needs no extra tools.
+ */
 export async function ffmpegChildren(): Promise<number[]> {
-  try {
-    const { stdout } = await run('pgrep', ['-P', String(process.pid), 'ffmpeg'])
-    return stdout.split('\n').filter(Boolean).map(Number)
-  } catch {
-    return [] // pgrep exits 1 when nothing matches
+  const children: number[] = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
+    // "pid (comm) state ppid …"; comm may contain spaces, so split after the last ')'.
+    const commEnd = stat.lastIndexOf(')')
+    const comm = stat.slice(stat.indexOf('(') + 1, commEnd)
+    const ppid = Number(stat.slice(commEnd + 2).split(' ')[1])
+    if (comm === 'ffmpeg' && ppid === process.pid) children.push(Number(entry))
   }
+  return children
 }
 
 /** A test source yielding `frames` frames all filled with `value`, recording close(). */
