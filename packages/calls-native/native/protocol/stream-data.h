@@ -20,7 +20,12 @@ constexpr uint16_t kLengthFlagKeyframe = 0x8000;
 constexpr size_t kMaxFecEntries = 4;
 constexpr size_t kMaxFecEntrySize = 255;
 
-/** A low-bitrate copy of an earlier (or the current) frame. */
+/**
+ * A low-bitrate copy of an earlier (or the current) frame. Check that it is a 60 ms Opus
+ * packet (opus::Decoder::packetSamples == opus::kFrameSamples) before playing it:
+ * libtgvoip 2.5 was recorded sending process memory instead of Opus here (captures/
+ * relay-loss: 0 of 346 entries valid), so an unchecked copy plays noise.
+ */
 struct FecEntry {
   uint32_t pts = 0;
   ByteView data;
