@@ -105,6 +105,13 @@ describe('FileSource', () => {
     expect((await iterator.next()).done).toBe(true)
   })
 
+  it('does not start ffmpeg when closed before the first read completes', async () => {
+    const source = new FileSource(long)
+    const pending = source[Symbol.asyncIterator]().next()
+    await source.close() // lands while the ffmpeg binary is still being looked up
+    expect((await pending).done).toBe(true)
+  })
+
   it('rejects a corrupt file with AudioDecodeError instead of hanging', async () => {
     const corrupt = join(dir, 'corrupt.mp3')
     await writeFile(corrupt, Buffer.alloc(4096, 0x5a))

@@ -81,6 +81,8 @@ export class FileSource extends BaseSource {
 
   /** One pass over the input; returns how many PCM bytes ffmpeg produced. */
   private async *decodeOnce(binary: string, seekMs: number, chunker: FrameChunker): AsyncGenerator<Int16Array, number, undefined> {
+    // close() may have run while ffmpeg was being looked up; spawning now would leak it.
+    if (this.closed) return 0
     const args = ['-nostdin', ...this.options.inputOptions]
     // ffmpeg's I/O timeout is in microseconds.
     if (NETWORK_URL.test(this.input)) args.push('-rw_timeout', String(this.options.networkTimeoutMs * 1000))
