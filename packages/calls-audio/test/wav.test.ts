@@ -45,6 +45,15 @@ describe('WAV round trip', () => {
     expect(await collect(new WavSource(path))).toEqual(input)
   })
 
+  it.each(['u8', ...lossless] as WavSampleFormat[])('%s: the file WavFileSink writes is read by ffmpeg too', async (format) => {
+    const input = testSignal().map((value) => (format === 'u8' ? Math.max(-32768, Math.min(32512, Math.round(value / 256) * 256)) : value))
+    const path = join(dir, `for-ffmpeg-${format}.wav`)
+    const raw = join(dir, `from-ffmpeg-${format}.raw`)
+    await writeWav(path, toFrames(input), { format, channels: 2 })
+    await ffmpeg('-i', path, '-af', 'pan=mono|c0=c0', '-f', 's16le', raw)
+    expect(await collect(new PcmStreamSource(raw))).toEqual(input)
+  })
+
   it('u8: exact for values representable in 8 bits, rounded otherwise', async () => {
     const input = testSignal().map((value) => Math.max(-32768, Math.min(32512, Math.round(value / 256) * 256)))
     const path = join(dir, 'round-u8.wav')
