@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import { calcFingerprint, CallEndReason, CallState, generateVisualization } from '../src/index.js'
 import type { Call } from '../src/index.js'
@@ -7,6 +7,7 @@ import type { TwoParties } from './support/setup.js'
 
 let env: TwoParties | undefined
 afterEach(async () => {
+  vi.useRealTimers()
   await env?.cleanup()
   env = undefined
 })
@@ -153,6 +154,18 @@ describe('a full call from Alice to Bob', () => {
     expect(env.bobEngine.sessions[0]!.closed).toBe(true)
     expect(env.alice.calls.activeCalls).toHaveLength(0)
     expect(env.bob.calls.activeCalls).toHaveLength(0)
+  })
+
+  it('reports the established duration in phone.discardCall', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    env = await twoParties()
+    const { caller, callee } = await establish(env)
+    await vi.advanceTimersByTimeAsync(7_500)
+    expect(caller.duration).toBe(7)
+    await callee.hangup()
+    expect(env.fake.requestsOf('phone.discardCall')[0]!.request).toMatchObject({ duration: 7 })
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(caller.duration).toBe(7)
   })
 
   it('asks for a rating and sends it; sends the engine debug log when asked', async () => {
