@@ -58,6 +58,7 @@ describe('key fingerprint and emoji visualization (shared vector)', () => {
     const { indexes, emojis } = generateVisualization(key, gA)
     expect(indexes).toEqual([212, 127, 75, 321])
     expect(emojis).toEqual(['🎾', '🌙', '💛', '🔟'])
+    expect(generateVisualization(b2i(key), b2i(gA)).indexes).toEqual([212, 127, 75, 321])
   })
 
   it('ships the full 333-entry table', () => {

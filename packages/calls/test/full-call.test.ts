@@ -173,8 +173,9 @@ describe('a full call from Alice to Bob', () => {
     const { caller, callee } = await establish(env)
     const calleeAsked = new Promise<void>((resolve) => callee.once('needRating', resolve))
     const callerAsked = new Promise<void>((resolve) => caller.once('needRating', resolve))
+    const debugAsked = new Promise<void>((resolve) => callee.once('needDebug', resolve))
     await caller.hangup()
-    await Promise.all([calleeAsked, callerAsked])
+    await Promise.all([calleeAsked, callerAsked, debugAsked])
     await callee.rate(4, 'clear enough')
     const server = env.fake.calls.get(caller.id)!
     expect(server.rating).toEqual({ rating: 4, comment: 'clear enough' })

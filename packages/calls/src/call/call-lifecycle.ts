@@ -16,6 +16,8 @@ export interface CallEvents {
   stateChange: [oldState: CallState, newState: CallState]
   /** Telegram asks for a rating of this (ended) call: answer with `call.rate()`. */
   needRating: []
+  /** Telegram asked for the engine's debug log; it is being sent with `phone.saveCallDebug`. */
+  needDebug: []
 }
 
 /**
@@ -226,12 +228,15 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     this.setState(isFailure(this._error) ? CallState.Failed : CallState.Ended)
     this.resolveEnded(reason)
     this.ctx.onFinished(this)
-    if (this.needRating) {
-      try {
-        this.emit('needRating')
-      } catch (err) {
-        this.ctx.log.error('a needRating listener threw: %s', err)
-      }
+    if (this.needRating) this.safeEmit('needRating')
+    if (this.debugRequested) this.safeEmit('needDebug')
+  }
+
+  private safeEmit(event: 'needRating' | 'needDebug'): void {
+    try {
+      this.emit(event)
+    } catch (err) {
+      this.ctx.log.error('a %s listener threw: %s', event, err)
     }
   }
 
