@@ -12,6 +12,7 @@
 #include "protocol/packet.h"
 #include "protocol/relay-control.h"
 #include "protocol/stream-data.h"
+#include "protocol/tcp-obfuscation.h"
 #include "test/spec-key.h"
 #include "test/test-harness.h"
 #include "test/tone.h"
@@ -198,6 +199,28 @@ TEST("fuzz: mutated datagrams are rejected; sealed mutated packets open and pars
     }
   }
   CHECK(accepted < rounds);
+}
+
+TEST("fuzz: the TCP deframer survives arbitrary stream bytes") {
+  Mutator mutator(kSeed + 3);
+  Bytes header;
+  auto client = TcpObfuscatedCodec::createClient(header);
+  CHECK(client.has_value());
+  if (!client) return;
+  Bytes wire;
+  client->encodeFrame(Bytes(96, 1), wire);
+  size_t frames = 0;
+  for (int i = 0; i < kIterations / 20; i++) {
+    auto relay = TcpObfuscatedCodec::acceptClient(header.data());
+    std::vector<Bytes> out;
+    // Mutated ciphertext decrypts to arbitrary lengths and partial frames.
+    const Bytes mutated = mutator.mutate(wire);
+    if (relay->feed(mutated, out) == TcpFrameError::None) {
+      for (const Bytes& frame : out) CHECK(frame.size() <= kMaxTcpFrameSize && frame.size() % 4 == 0);
+      frames += out.size();
+    }
+  }
+  CHECK(frames > 0);
 }
 
 TEST("fuzz: the Opus decoder survives mutated packets") {
