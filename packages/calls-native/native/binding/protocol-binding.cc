@@ -129,6 +129,7 @@ void InitProtocolBinding(Napi::Env env, Napi::Object exports) {
   binding::AddPacketFunctions(env, internal);
   binding::AddRelayControlFunctions(env, internal);
   binding::AddOpusClasses(env, internal);
+  binding::AddTcpClasses(env, internal);
   exports.Set("internal", internal);
 }
 

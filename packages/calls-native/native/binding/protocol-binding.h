@@ -7,7 +7,7 @@
 
 namespace tgvoip {
 
-// Adds `exports.internal` with the crypto, datagram, packet, relay-control and Opus helpers.
+// Adds `exports.internal` with the crypto, datagram, packet, relay-control, TCP and Opus helpers.
 void InitProtocolBinding(Napi::Env env, Napi::Object exports);
 
 namespace binding {
@@ -16,6 +16,7 @@ void AddCryptoFunctions(Napi::Env env, Napi::Object internal);
 void AddPacketFunctions(Napi::Env env, Napi::Object internal);
 void AddRelayControlFunctions(Napi::Env env, Napi::Object internal);
 void AddOpusClasses(Napi::Env env, Napi::Object internal);
+void AddTcpClasses(Napi::Env env, Napi::Object internal);
 }  // namespace binding
 
 }  // namespace tgvoip

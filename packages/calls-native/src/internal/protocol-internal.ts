@@ -137,6 +137,16 @@ export interface OpusEncoderSettings {
   packetLossPercent?: number
 }
 
+/** One end of an obfuscated TCP relay connection (spec §10.6). */
+export interface TcpObfuscatedCodecHandle {
+  /** The client's 64-byte connection header (empty on the relay side). */
+  readonly header: Uint8Array
+  /** Frames and encrypts one datagram (size a multiple of 4). */
+  encodeFrame(datagram: Uint8Array): Uint8Array
+  /** Decrypts received stream bytes; returns the complete frames. Throws on a frame over 1500 bytes. */
+  feed(bytes: Uint8Array): Uint8Array[]
+}
+
 export interface ProtocolInternal {
   sha1(data: Uint8Array): Uint8Array
   sha256(data: Uint8Array): Uint8Array
@@ -183,6 +193,8 @@ export interface ProtocolInternal {
     packetSamples(packet: Uint8Array): number
   }
   OpusEncoder: new (settings?: OpusEncoderSettings) => OpusEncoderHandle
+  /** 'client' with a random (or given) nonce, or 'relay' from the client's header. */
+  TcpObfuscatedCodec: new (role: 'client' | 'relay', nonceOrHeader?: Uint8Array) => TcpObfuscatedCodecHandle
 }
 
 /** Packet types of the short header (spec §5). */

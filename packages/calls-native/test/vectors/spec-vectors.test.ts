@@ -1,8 +1,8 @@
 /**
  * Every test vector of the wire spec (§16.1-§16.8) through the addon: key identifiers,
  * KDF2 and the legacy KDF, byte-exact packets and datagrams, relay control packets and
- * datagrams captured from the real library. (§16.9 emoji lives in @tgvoip/calls; §16.10
- * TCP is not implemented.)
+ * datagrams captured from the real library, TCP obfuscation. (§16.9 emoji lives in
+ * @tgvoip/calls.)
  */
 import { describe, expect, it } from 'vitest'
 
@@ -205,5 +205,28 @@ describe('§16.8 datagrams captured from the real library', () => {
     expect(record).toMatchObject({ streamId: 1, pts: 0, fec: [] })
     expect(record!.data.length).toBe(51)
     expect(new native.OpusDecoder().decode(record!.data).length).toBe(2880)
+  })
+})
+
+describe('§16.10 TCP obfuscation', () => {
+  const nonce = bytes(
+    '010e1b2835424f5c697683909daab7c4d1deebf805121f2c394653606d7a8794a1aebbc8d5e2effc091623303d4a5764717e8b98a5b2bfccd9e6f3000d1a2734',
+  )
+  it('header and first frame; the relay side decodes it', () => {
+    const client = new native.TcpObfuscatedCodec('client', nonce)
+    expect(hex(client.header)).toBe(
+      '010e1b2835424f5c697683909daab7c4d1deebf805121f2c394653606d7a8794a1aebbc8d5e2effc091623303d4a5764717e8b98a5b2bfcc4180c3959da17eab',
+    )
+    const datagram = bytes(
+      '101112131415161718191a1b1c1d1e1f36f0b48d5c9a30736603678038a481cfa9ab0eb4190072c4cd606ba676d152008aee92da0bb78d248c5f9954089db93e042de5695471a72ac65e07602ac880f36798cc291be8852a225f7acfc409bc7b',
+    )
+    const frame = client.encodeFrame(datagram)
+    expect(hex(frame)).toBe(
+      '5d2c0ecd0ef798e6590598ffc0d1539aa9ba499b0cc02463521febc447ffdc7f53e504036946a92a3a35dc7a4acbeb757535968acf1631c1db1609bbdb31e1b762b55b7d8b36a87a0325609208bfddef73cfd8b64c05bfb8ff2a9cced424fc3a6a',
+    )
+    const relay = new native.TcpObfuscatedCodec('relay', client.header)
+    expect(relay.feed(frame.subarray(0, 50))).toEqual([])
+    expect(relay.feed(frame.subarray(50)).map(hex)).toEqual([hex(datagram)])
+    expect(client.feed(relay.encodeFrame(datagram)).map(hex)).toEqual([hex(datagram)])
   })
 })
