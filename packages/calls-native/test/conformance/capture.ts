@@ -18,6 +18,8 @@ export interface ToneSegment {
 
 export interface CaptureMeta {
   scenario: string
+  caller_addr: string
+  callee_addr: string
   key_hex: string
   peer_tag_hex: string
   caller_is_outgoing: boolean
@@ -29,7 +31,9 @@ export interface CaptureMeta {
 export interface CaptureRecord {
   t: number
   from: Side | 'relay'
+  from_addr: string
   to: Side | 'relay' | null
+  to_addr: string
   len: number
   hex: string
   action: 'ping' | 'ping_reply' | 'peer_info_req' | 'peer_info_reply' | 'forwarded' | 'dropped' | 'direct' | 'forwarded_copy'
