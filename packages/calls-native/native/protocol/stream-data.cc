@@ -59,6 +59,8 @@ ParseError parseRecord(ByteReader& reader, StreamDataRecord& record) {
   return extraFec ? parseFecBlock(reader, record) : ParseError::None;
 }
 
+bool primaryComplete(const StreamDataRecord& record) { return record.data.data != nullptr; }
+
 }  // namespace
 
 ParseError parseStreamData(PacketType type, ByteView body, std::vector<StreamDataRecord>& out) {
@@ -69,8 +71,9 @@ ParseError parseStreamData(PacketType type, ByteView body, std::vector<StreamDat
   for (int i = 0; i < count; i++) {
     StreamDataRecord record;
     const ParseError error = parseRecord(reader, record);
+    // A bad FEC block does not spoil the primary frame before it: keep the record.
+    if (error == ParseError::None || primaryComplete(record)) out.push_back(std::move(record));
     if (error != ParseError::None) return error;
-    out.push_back(std::move(record));
   }
   return ParseError::None;
 }

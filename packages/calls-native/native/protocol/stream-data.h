@@ -45,8 +45,9 @@ struct StreamDataRecord {
 
 /**
  * Parses the body of STREAM_DATA (one record), STREAM_DATA_X2 (two) or X3 (three); any
- * other type is InvalidValue. Views point into `body`. On a record that runs past the
- * end, returns Truncated with the complete records before it in `out`.
+ * other type is InvalidValue. Views point into `body`. On error `out` still holds every
+ * record whose primary frame is complete (a malformed FEC block after a good frame keeps
+ * that record, with the FEC entries read so far), so receivers can play what arrived.
  */
 ParseError parseStreamData(PacketType type, ByteView body, std::vector<StreamDataRecord>& out);
 

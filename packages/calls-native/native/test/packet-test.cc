@@ -162,6 +162,30 @@ TEST("X2/X3 records, truncation and unknown types") {
   CHECK(parseStreamData(PacketType::Nop, body, records) == ParseError::InvalidValue);
 }
 
+TEST("a malformed FEC block keeps the primary frame before it") {
+  const Bytes primary(50, 9), fec(20, 8);
+  OutgoingStreamData record;
+  record.pts = 360;
+  record.data = primary;
+  record.fec = {fec, fec};
+  Bytes body;
+  CHECK(encodeStreamData(record, body));
+  std::vector<StreamDataRecord> records;
+  // Cut inside the second FEC entry: the frame and the first entry survive.
+  CHECK(parseStreamData(PacketType::StreamData, ByteView(body.data(), body.size() - 5), records) ==
+        ParseError::Truncated);
+  CHECK(records.size() == 1 && records[0].data.size == 50 && records[0].fec.size() == 1);
+  // Five entries is not a valid count: InvalidValue, the frame is still there.
+  Bytes five = body;
+  five[1 + 2 + 4 + 50] = 5;  // after stream byte, u16 length, pts and data: the count
+  CHECK(parseStreamData(PacketType::StreamData, five, records) == ParseError::InvalidValue);
+  CHECK(records.size() == 1 && records[0].fec.empty());
+  // Cut inside the primary frame: nothing to play.
+  CHECK(parseStreamData(PacketType::StreamData, ByteView(body.data(), 30), records) ==
+        ParseError::Truncated);
+  CHECK(records.empty());
+}
+
 TEST("header with every extra type, recv_ts and an unknown extra") {
   PacketHeader header;
   header.type = PacketType::Nop;
