@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import { AbortError, CallBusyError, CallDeclinedError, CallEndReason, CallMissedError, CallState, callsPlugin } from '../src/index.js'
+import type { Call } from '../src/index.js'
 import { FakeTelegram } from '../src/testing/index.js'
 import { twoParties } from './support/setup.js'
 import type { TwoParties } from './support/setup.js'
@@ -57,23 +58,32 @@ describe('declining', () => {
 })
 
 describe('timeouts (fake timers)', () => {
-  it('discards as missed when nobody answers within the ring timeout', async () => {
+  it.each([
+    ['after', { updateDelayMs: 5 }],
+    ['before', { rpcDelayMs: 5 }],
+    ['racing', {}],
+  ])('discards as missed when nobody answers within the ring timeout (receipt %s the request answer)', async (_order, timing) => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
-    const fake = new FakeTelegram({ config: { callRingTimeoutMs: 90_000 } })
+    const fake = new FakeTelegram({ config: { callRingTimeoutMs: 90_000 }, ...timing })
     const alice = await fake.createClient({ username: 'alice' })
     const bob = await fake.createClient({ username: 'bob' })
     alice.use(callsPlugin())
     // Bob's own ring timer is longer, so Alice's ring timeout is the one that fires.
     bob.use(callsPlugin({ timeouts: { ringTimeoutMs: 200_000 } }))
-    const incoming = new Promise<import('../src/index.js').Call>((resolve) => bob.calls.once('incomingCall', resolve))
-    const outgoing = alice.calls.call('bob')
-    const rejected = expect(outgoing).rejects.toBeInstanceOf(CallMissedError)
-    const callee = await incoming
-    await vi.advanceTimersByTimeAsync(89_000)
-    expect(callee.state).toBe(CallState.Ringing)
-    await vi.advanceTimersByTimeAsync(2_000)
+    let callee: Call | undefined
+    let caller: Call | undefined
+    bob.calls.once('incomingCall', (call) => (callee = call))
+    alice.calls.once('outgoingCall', (call) => (caller = call))
+    const rejected = expect(alice.calls.call('bob')).rejects.toBeInstanceOf(CallMissedError)
+    await vi.advanceTimersByTimeAsync(100)
+    expect(caller!.state).toBe(CallState.Ringing)
+    // Well past the 20 s receive timeout: only the ring timeout applies now.
+    await vi.advanceTimersByTimeAsync(88_000)
+    expect(callee!.state).toBe(CallState.Ringing)
+    expect(caller!.state).toBe(CallState.Ringing)
+    await vi.advanceTimersByTimeAsync(3_000)
     await rejected
-    expect(await callee.ended).toBe(CallEndReason.Missed)
+    expect(await callee!.ended).toBe(CallEndReason.Missed)
     const discards = fake.requestsOf('phone.discardCall')
     expect(discards).toHaveLength(1)
     expect(discards[0]!.request).toMatchObject({ reason: { _: 'phoneCallDiscardReasonMissed' } })

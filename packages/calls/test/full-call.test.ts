@@ -101,7 +101,8 @@ describe('a full call from Alice to Bob', () => {
   })
 
   it('sends receivedCall at once, so the caller rings before the answer', async () => {
-    env = await twoParties()
+    // Updates lag the RPC answers slightly, so the caller sees every step in order.
+    env = await twoParties({ updateDelayMs: 2 })
     const callerStates: CallState[] = []
     env.alice.calls.once('outgoingCall', (call) => recordStates(call, callerStates))
     const incoming = env.nextIncoming()

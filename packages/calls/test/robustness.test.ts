@@ -18,7 +18,7 @@ afterEach(async () => {
 
 describe('duplicate and unknown updates', () => {
   it('processes every update once when the server delivers each twice', async () => {
-    env = await twoParties({ duplicateUpdates: true })
+    env = await twoParties({ duplicateUpdates: true, updateDelayMs: 2 })
     const incomingCalls: Call[] = []
     env.bob.calls.on('incomingCall', (call) => incomingCalls.push(call))
     const callerStates: CallState[] = []

@@ -6,6 +6,7 @@ import { CallFailedError, CallOptionsError, CallSecurityError, CallStateError, A
 import type { CallEndpoint, MediaSession } from '../engine/call-engine.js'
 import { MediaState } from '../engine/call-engine.js'
 import { bigIntToLong, longToBigInt } from '../signaling/long.js'
+import type { CallTimeouts } from '../signaling/server-config.js'
 import type { CallMediaOptions } from './audio-types.js'
 import type { CallContext } from './call-context.js'
 import { CallLifecycle } from './call-lifecycle.js'
@@ -37,6 +38,7 @@ export class Call extends CallLifecycle {
   private gAHash: Uint8Array | null = null
   private key: AgreedKey | null = null
   private mediaStarted = false
+  private timeouts: CallTimeouts | null = null
 
   /** @internal Created by `CallManager`. */
   constructor(ctx: CallContext, init: CallInit) {
@@ -125,6 +127,7 @@ export class Call extends CallLifecycle {
       },
     )
     const timeouts = await this.ctx.config.getTimeouts()
+    this.timeouts ??= timeouts
     if (this.state === CallState.Ringing) this.setPhaseTimer(timeouts.ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
     await received
   }
@@ -146,7 +149,8 @@ export class Call extends CallLifecycle {
         return
       case 'phoneCallWaiting':
         if (!this.isOutgoing || (this.state !== CallState.Requesting && this.state !== CallState.Waiting)) return
-        if (pc.receiveDate) void this.startRinging()
+        // Outgoing updates are only routed here once runRequest stored the timeouts.
+        if (pc.receiveDate) this.startRinging(this.timeouts!)
         else this.setState(CallState.Waiting)
         return
       case 'phoneCallAccepted':
@@ -168,6 +172,8 @@ export class Call extends CallLifecycle {
     try {
       const [dh, timeouts] = await Promise.all([this.ctx.dh.get(), this.ctx.config.getTimeouts()])
       if (await this.flushPendingDiscard()) return
+      this.timeouts = timeouts
+      void this.ctx.config.getCallConfig() // warm the cache the engine will need
       this.callerSecret = createCallerSecret(dh)
       const res = await this.ctx.client.call({
         _: 'phone.requestCall',
@@ -180,10 +186,12 @@ export class Call extends CallLifecycle {
       if (rawPeer?._ === 'user') this._peer = new User(rawPeer)
       this._id = longToBigInt(res.phoneCall.id)
       if ('accessHash' in res.phoneCall) this.accessHash = res.phoneCall.accessHash
+      // Armed before replaying early updates: a replayed receipt must be able to replace it
+      // with the ring timer, not be overwritten by it.
+      this.setPhaseTimer(timeouts.receiveTimeoutMs, () => void this.discard(CallEndReason.Missed))
       this.ctx.registerId(this)
       // Updates that overtook the response were just replayed and may have ended the call.
       if (this.isFinished || (await this.flushPendingDiscard())) return
-      this.setPhaseTimer(timeouts.receiveTimeoutMs, () => void this.discard(CallEndReason.Missed))
       this.handleUpdate(res.phoneCall)
     } catch (err) {
       if (this.isFinished) return
@@ -193,10 +201,10 @@ export class Call extends CallLifecycle {
     }
   }
 
-  private async startRinging(): Promise<void> {
+  /** The callee's device has the call: the receive timeout gives way to the ring timeout. */
+  private startRinging(timeouts: CallTimeouts): void {
     this.setState(CallState.Ringing)
-    const { ringTimeoutMs } = await this.ctx.config.getTimeouts()
-    if (this.state === CallState.Ringing) this.setPhaseTimer(ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
+    if (this.state === CallState.Ringing) this.setPhaseTimer(timeouts.ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
   }
 
   private async onAccepted(accepted: tl.RawPhoneCallAccepted): Promise<void> {
@@ -208,8 +216,7 @@ export class Call extends CallLifecycle {
       return
     }
     this.callerSecret!.secret = 0n
-    const { receiveTimeoutMs } = await this.ctx.config.getTimeouts()
-    this.setPhaseTimer(receiveTimeoutMs, () => this.failConnection('The server did not confirm the call in time'))
+    this.setPhaseTimer(this.timeouts!.receiveTimeoutMs, () => this.failConnection('The server did not confirm the call in time'))
     try {
       const res = await this.ctx.client.call({
         _: 'phone.confirmCall',
@@ -229,6 +236,8 @@ export class Call extends CallLifecycle {
     try {
       const [dh, timeouts] = await Promise.all([this.ctx.dh.get(), this.ctx.config.getTimeouts()])
       if (this.state !== CallState.ExchangingKeys) return
+      this.timeouts = timeouts
+      void this.ctx.config.getCallConfig() // warm the cache the engine will need
       this.calleeSecret = createCalleeSecret(dh)
       this.setPhaseTimer(timeouts.receiveTimeoutMs, () => this.failConnection('The caller did not confirm the call in time'))
       const res = await this.ctx.client.call({
@@ -283,7 +292,8 @@ export class Call extends CallLifecycle {
       this.setState(CallState.Established)
       return
     }
-    const [timeouts, serverConfig] = await Promise.all([this.ctx.config.getTimeouts(), this.ctx.config.getCallConfig()])
+    const serverConfig = await this.ctx.config.getCallConfig()
+    const timeouts = this.timeouts!
     if (this.state !== CallState.Connecting) return
     this.setPhaseTimer(timeouts.connectTimeoutMs, () => this.failConnection('The media connection timed out'))
     try {

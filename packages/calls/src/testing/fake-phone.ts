@@ -67,6 +67,7 @@ export class FakePhoneService {
     private readonly options: FakeTelegramOptions,
     private readonly devicesOf: (userId: number) => FakeDevice[],
     private readonly userExists: (userId: number) => boolean,
+    private readonly usersOf: (call: FakeServerCall) => tl.TypeUser[],
   ) {}
 
   handle(device: FakeDevice, request: tl.RpcMethod): unknown {
@@ -124,7 +125,7 @@ export class FakePhoneService {
     for (const callee of this.devicesOf(call.participantId)) {
       callee.push({ ...this.base(call), _: 'phoneCallRequested', gAHash: call.gAHash, protocol: call.protocol })
     }
-    return { _: 'phone.phoneCall', phoneCall: this.waiting(call), users: [] }
+    return { _: 'phone.phoneCall', phoneCall: this.waiting(call), users: this.usersOf(call) }
   }
 
   private receivedCall(device: FakeDevice, req: tl.phone.RawReceivedCallRequest): boolean {
@@ -151,7 +152,7 @@ export class FakePhoneService {
       if (other !== device) other.push({ _: 'phoneCallDiscarded', id: bigToLong(call.id) })
     }
     call.callerDevice.push({ ...this.base(call), _: 'phoneCallAccepted', gB: call.gB, protocol: call.protocol })
-    return { _: 'phone.phoneCall', phoneCall: this.waiting(call), users: [] }
+    return { _: 'phone.phoneCall', phoneCall: this.waiting(call), users: this.usersOf(call) }
   }
 
   private confirmCall(device: FakeDevice, req: tl.phone.RawConfirmCallRequest): tl.phone.RawPhoneCall {
@@ -166,7 +167,7 @@ export class FakePhoneService {
     call.connections = this.relays().map((relay) => this.connection(call, relay))
     const calleeView = this.established(call, call.gA, 'callee')
     call.acceptedBy!.push(calleeView)
-    return { _: 'phone.phoneCall', phoneCall: this.established(call, call.gB!, 'caller'), users: [] }
+    return { _: 'phone.phoneCall', phoneCall: this.established(call, call.gB!, 'caller'), users: this.usersOf(call) }
   }
 
   private discardCall(device: FakeDevice, req: tl.phone.RawDiscardCallRequest): tl.RawUpdates {

@@ -50,6 +50,7 @@ export class FakeTelegram {
       options,
       (userId) => this.users.get(userId)?.devices ?? [],
       (userId) => this.users.has(userId),
+      (call) => this.rawUsers([call.adminId, call.participantId]),
     )
   }
 
@@ -164,16 +165,20 @@ export class FakeTelegram {
     const updates: tl.RawUpdates = {
       _: 'updates',
       updates: [{ _: 'updatePhoneCall', phoneCall }],
-      users: peerIds.flatMap((id) => {
-        const entry = this.users.get(id)
-        return entry ? [{ ...entry.raw, self: id === device.userId }] : []
-      }),
+      users: this.rawUsers(peerIds, device.userId),
       chats: [],
       date: Math.floor(Date.now() / 1000),
       seq: 0,
     }
     const times = this.options.duplicateUpdates ? 2 : 1
     for (let i = 0; i < times; i++) this.schedule(() => device.client.receive(updates))
+  }
+
+  private rawUsers(ids: number[], selfId?: number): tl.RawUser[] {
+    return ids.flatMap((id) => {
+      const entry = this.users.get(id)
+      return entry ? [{ ...entry.raw, self: id === selfId }] : []
+    })
   }
 
   private schedule(fn: () => void): void {
