@@ -173,7 +173,7 @@ export class Call extends CallLifecycle {
       const [dh, timeouts] = await Promise.all([this.ctx.dh.get(), this.ctx.config.getTimeouts()])
       if (await this.flushPendingDiscard()) return
       this.timeouts = timeouts
-      void this.ctx.config.getCallConfig() // warm the cache the engine will need
+      if (this.ctx.engine) void this.ctx.config.getCallConfig() // warm the cache the engine will need
       this.callerSecret = createCallerSecret(dh)
       const res = await this.ctx.client.call({
         _: 'phone.requestCall',
@@ -237,7 +237,7 @@ export class Call extends CallLifecycle {
       const [dh, timeouts] = await Promise.all([this.ctx.dh.get(), this.ctx.config.getTimeouts()])
       if (this.state !== CallState.ExchangingKeys) return
       this.timeouts = timeouts
-      void this.ctx.config.getCallConfig() // warm the cache the engine will need
+      if (this.ctx.engine) void this.ctx.config.getCallConfig() // warm the cache the engine will need
       this.calleeSecret = createCalleeSecret(dh)
       this.setPhaseTimer(timeouts.receiveTimeoutMs, () => this.failConnection('The caller did not confirm the call in time'))
       const res = await this.ctx.client.call({
