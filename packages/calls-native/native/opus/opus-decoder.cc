@@ -17,6 +17,8 @@ Decoder::~Decoder() { opus_decoder_destroy(decoder_); }
 int Decoder::decode(protocol::ByteView packet, int16_t* pcm, int maxSamples) {
   // An empty packet would mean "concealment" to libopus; callers must ask for that explicitly.
   if (packet.size == 0) return OPUS_INVALID_PACKET;
+  const int samples = packetSamples(packet);
+  if (samples != kFrameSamples) return samples < 0 ? samples : OPUS_INVALID_PACKET;
   return opus_decode(decoder_, packet.data, static_cast<opus_int32>(packet.size), pcm, maxSamples, 0);
 }
 

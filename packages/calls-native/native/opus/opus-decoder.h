@@ -17,7 +17,13 @@ class Decoder {
   Decoder(const Decoder&) = delete;
   Decoder& operator=(const Decoder&) = delete;
 
-  /** Decodes one packet into `pcm` (room for `maxSamples`). Samples written, or a negative libopus error. */
+  /**
+   * Decodes one 60 ms packet into `pcm` (room for `maxSamples`): samples written, or a
+   * negative libopus error. Packets of any other duration are rejected with
+   * OPUS_INVALID_PACKET and leave the decoder untouched: the wire only carries 60 ms
+   * frames, so anything else is damaged data (libtgvoip 2.5 was recorded sending process
+   * memory as extra-FEC entries, some of which parse as short Opus packets).
+   */
   int decode(protocol::ByteView packet, int16_t* pcm, int maxSamples);
   /**
    * Recovers the frame *before* `nextPacket` from that packet's in-band FEC data (falls

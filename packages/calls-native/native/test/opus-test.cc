@@ -60,6 +60,13 @@ TEST("Opus in-band FEC and PLC fill a lost 60 ms frame; bad input is an error") 
   const uint8_t garbage[3] = {0xFF, 0xFF, 0xFF};
   CHECK(decoder->decode(protocol::ByteView(garbage, 3), pcm, opus::kFrameSamples) < 0);
   CHECK(decoder->decode(protocol::ByteView(), pcm, opus::kFrameSamples) < 0);
+  // A valid 20 ms packet is not a wire frame: rejected, like damaged data.
+  auto encoder = opus::Encoder::create(opus::EncoderSettings{});
+  protocol::Bytes shortPacket;
+  const auto tone = test::sine(880, 960);
+  CHECK(encoder && encoder->encode(tone.data(), 960, shortPacket) > 0);
+  CHECK(opus::Decoder::packetSamples(shortPacket) == 960);
+  CHECK(decoder->decode(shortPacket, pcm, opus::kFrameSamples) < 0);
   decoder->reset();
   CHECK(decoder->decode(packets[8], pcm, opus::kFrameSamples) == opus::kFrameSamples);
 }
