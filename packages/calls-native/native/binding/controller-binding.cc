@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "controller/call-controller.h"
+#include "controller/opus-floor.h"
 #include "controller/server-config.h"
 #include "engine/event-loop.h"
 #include "engine/js-notifier.h"
@@ -254,6 +255,15 @@ Napi::Value EngineUnref(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value MeasureOpusFloor(const Napi::CallbackInfo& info) {
+  auto result = measureOpusFloor(info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value());
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("cpuSeconds", result.cpuSeconds);
+  out.Set("frames", result.frames);
+  out.Set("bytes", static_cast<double>(result.bytes));
+  return out;
+}
+
 }  // namespace
 
 void InitControllerBinding(Napi::Env env, Napi::Object exports) {
@@ -262,6 +272,7 @@ void InitControllerBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("setServerConfig", Napi::Function::New(env, SetServerConfig));
   exports.Set("engineRef", Napi::Function::New(env, EngineRef));
   exports.Set("engineUnref", Napi::Function::New(env, EngineUnref));
+  exports.Set("measureOpusFloor", Napi::Function::New(env, MeasureOpusFloor));
 }
 
 }  // namespace tgvoip

@@ -7,6 +7,11 @@ namespace tgvoip {
 namespace {
 constexpr double kFrameSeconds = 0.060;
 constexpr int kSecondaryBitrate = 8000;
+constexpr double kProducerJitterMargin = 0.008;
+// Queue-delay trimming acts only on a pattern that held for this many sends (1.5 s)...
+constexpr int kSteadySends = 25;
+// ...and only when blocks wait longer than this for the clock.
+constexpr double kMaxSlack = 0.015;
 }  // namespace
 
 AudioSender::AudioSender(std::shared_ptr<SpscRing> input, int bitrate)
@@ -14,6 +19,40 @@ AudioSender::AudioSender(std::shared_ptr<SpscRing> input, int bitrate)
   opus::EncoderSettings settings;
   settings.bitrate = bitrate;
   encoder_ = opus::Encoder::create(settings);
+}
+
+void AudioSender::observe(double now) {
+  size_t available = input_->available();
+  if (available == 0) {
+    idle_ = true;
+    return;
+  }
+  if (!idle_) return;
+  idle_ = false;
+  // Assume a real-time producer: the block completes once the missing samples have
+  // been written, give or take the producer's timer jitter.
+  double untilComplete = available >= static_cast<size_t>(opus::kFrameSamples)
+                             ? 0
+                             : static_cast<double>(opus::kFrameSamples - available) / opus::kSampleRate;
+  nextSendAt_ = now + untilComplete + kProducerJitterMargin;
+}
+
+void AudioSender::trimQueueDelay(double now) {
+  const size_t block = static_cast<size_t>(opus::kFrameSamples);
+  size_t level = input_->available();
+  // A whole block already waits and little else: one block behind a real-time producer.
+  behindCount_ = (level >= block && level < 2 * block) ? behindCount_ + 1 : 0;
+  // A partial block completes (in real time) well before the clock will take it.
+  double completesAt = now + static_cast<double>(block - std::min(level, block)) / opus::kSampleRate;
+  double slack = nextSendAt_ - completesAt;
+  slackCount_ = (level > 0 && level < block && slack > kMaxSlack) ? slackCount_ + 1 : 0;
+  if (behindCount_ >= kSteadySends) {
+    nextSendAt_ = now;  // send the waiting block at the next tick
+    behindCount_ = 0;
+  } else if (slackCount_ >= kSteadySends) {
+    nextSendAt_ -= slack - kProducerJitterMargin;
+    slackCount_ = 0;
+  }
 }
 
 bool AudioSender::due(double now) const { return now >= nextSendAt_; }
@@ -35,6 +74,7 @@ bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<pr
   nextSendAt_ += kFrameSeconds;
   // After an engine stall, skip what cannot be sent in time rather than bursting.
   if (nextSendAt_ < now - kFrameSeconds) nextSendAt_ = now;
+  trimQueueDelay(now);
   if (!encoder_) return false;
   if (encoder_->encode(pcm_.data(), opus::kFrameSamples, packet) <= 1) return false;
   fec.clear();

@@ -16,6 +16,13 @@ class AudioSender {
  public:
   AudioSender(std::shared_ptr<SpscRing> input, int bitrate);
 
+  // Called every engine tick. When a producer starts writing into an empty ring, the
+  // send clock is re-phased once so blocks go out as soon as they are complete, instead
+  // of waiting up to a frame for the next tick of an unrelated clock.
+  void observe(double now);
+  // After a send: if a real-time producer keeps completing blocks well before the clock
+  // takes them, move the clock earlier (never later, so packets are never late).
+  void trimQueueDelay(double now);
   // True when the 60 ms send clock says the next block is due.
   bool due(double now) const;
   // Encodes the next block into `packet` (+ `fec` entries, oldest first). Returns false
@@ -23,7 +30,10 @@ class AudioSender {
   bool encodeNext(double now, protocol::Bytes& packet, std::vector<protocol::Bytes>& fec, uint32_t& pts);
   uint32_t nextPts() const { return pts_; }
 
-  void startClock(double now) { nextSendAt_ = now; }
+  void startClock(double now) {
+    nextSendAt_ = now;
+    idle_ = true;
+  }
   void setBitrate(int bitrate);
   int bitrate() const { return bitrate_; }
   // 0 disables extra EC; 2..4 entries per packet otherwise.
@@ -46,6 +56,9 @@ class AudioSender {
   int extraEcLevel_ = 0;
   uint32_t pts_ = 0;
   double nextSendAt_ = 0;
+  bool idle_ = true;
+  int behindCount_ = 0;
+  int slackCount_ = 0;
   uint64_t framesEncoded_ = 0;
   uint64_t samplesUnderrun_ = 0;
 };

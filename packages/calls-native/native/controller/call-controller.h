@@ -134,6 +134,7 @@ class CallController : public IoHandler, public Ticker {
   double lastLossCheckAt_ = 0;
   double lastBarsAt_ = 0;
   double lastStatsAt_ = 0;
+  double lastDebugLogAt_ = -1e9;
   double lastUdpPingAt_ = 0;
   int udpPingRounds_ = 0;
   double lastPublicEndpointsAt_ = 0;
@@ -154,7 +155,7 @@ class CallController : public IoHandler, public Ticker {
   CallStats counters_;
   mutable std::mutex snapshotMutex_;
   CallStats snapshot_;
-  std::string debugLog_;
+  std::string debugLog_;  // written on the engine thread only, under snapshotMutex_
 
   std::atomic<bool> audioReadyPending_{false};
   std::atomic<size_t> inputSpaceWanted_{0};

@@ -52,6 +52,14 @@ void CallController::publishStats(double now) {
                  (s.rttMs > server.get("rate_min_rtt", 0.6) * 1000) ||
                  (s.sendLossRate > server.get("rate_min_send_loss", 0.2));
   }
+  // The JSON debug log is built less often than the counters are copied: it is the
+  // costly part of publishing and nobody reads it ten times a second.
+  if (now - lastDebugLogAt_ < 1.0 && !debugLog_.empty()) {
+    std::lock_guard<std::mutex> lock(snapshotMutex_);
+    snapshot_ = std::move(s);
+    return;
+  }
+  lastDebugLogAt_ = now;
   std::ostringstream log;
   log << "{\"state\":\"" << stateName(s.state) << "\",\"error\":" << static_cast<int>(s.error)
       << ",\"peer_version\":" << s.peerVersion << ",\"connect_s\":" << s.connectSeconds

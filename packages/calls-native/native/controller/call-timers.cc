@@ -58,6 +58,7 @@ void CallController::setState(CallState state, double now) {
     everReconnected_ = true;
     udpPingRounds_ = 0;  // connectivity is re-tested on entering RECONNECTING (§9.4)
   }
+  lastDebugLogAt_ = -1e9;  // the debug log must show the new state at once
   publishStats(now);
   JsNotifier::notify({handle_, EventKind::kStateChanged, static_cast<int32_t>(state), static_cast<int32_t>(error_)});
 }
@@ -145,6 +146,7 @@ void CallController::sendAudio(double now) {
     Bytes opusPacket;
     std::vector<Bytes> fec;
     uint32_t pts = 0;
+    sender_->observe(now);
     while (sender_->due(now)) {
       if (!sender_->encodeNext(now, opusPacket, fec, pts)) continue;
       protocol::OutgoingStreamData record;

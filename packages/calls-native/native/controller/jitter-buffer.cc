@@ -37,6 +37,9 @@ void JitterBuffer::putPrimary(uint32_t pts, ByteView data, double now) {
   } else if (pts < nextPts_) {
     late_++;
     lastLateAt_ = now;
+    for (auto& outcome : recentOutcomes_) {
+      if (outcome.first == pts) outcome.second = false;
+    }
     return;
   }
   slots_[pts].primary = data.toBytes();
@@ -72,7 +75,7 @@ JitterBuffer::Frame JitterBuffer::take() {
   while (!slots_.empty() && slots_.begin()->first < nextPts_) slots_.erase(slots_.begin());
   nextPts_ += kFrameMs;
   bool missing = frame.kind == Kind::Missing;
-  recentOutcomes_.push_back(missing ? 1 : 0);
+  recentOutcomes_.emplace_back(frame.pts, missing);
   if (recentOutcomes_.size() > kOutcomeWindow) recentOutcomes_.pop_front();
   if (missing) {
     lost_++;
@@ -108,19 +111,29 @@ double JitterBuffer::jitterSpread() const {
 double JitterBuffer::lossRate() const {
   if (recentOutcomes_.empty()) return 0;
   size_t lost = 0;
-  for (uint8_t o : recentOutcomes_) lost += o;
+  for (const auto& outcome : recentOutcomes_) lost += outcome.second ? 1 : 0;
   return static_cast<double>(lost) / static_cast<double>(recentOutcomes_.size());
+}
+
+double JitterBuffer::transitPercentile(double fraction) const {
+  std::vector<double> sorted(transits_.begin(), transits_.end());
+  std::sort(sorted.begin(), sorted.end());
+  size_t index = static_cast<size_t>(fraction * static_cast<double>(sorted.size()));
+  return sorted[std::min(index, sorted.size() - 1)];
 }
 
 int JitterBuffer::adapt(double now, bool peerExtraEc) {
   if (!started_ || transits_.size() < 8) return 0;
-  double target = jitterSpread() + config_.guard;
+  // Play each packet late enough that ~97 % of recent packets would have been in time.
+  // Measured on absolute transit times, a one-off step in the path delay (or in the
+  // sender's clock phase) moves the target once instead of reading as lasting jitter.
+  double target = transitPercentile(0.97) + config_.guard;
   // Room for successor packets that carry this frame's FEC.
   if (lossRate() > 0) target += 0.060;
   if (peerExtraEc) target += 0.060;
-  target = std::min(target, config_.maxDelay);
-  double desiredBase = minTransit() + target;
-  double shift = desiredBase - base_;
+  double floor = minTransit();
+  target = std::min(target, floor + config_.maxDelay);
+  double shift = target - base_;
   int steps = 0;
   if (shift > kStep / 2) {
     steps = static_cast<int>(std::ceil(shift / kStep));
@@ -129,7 +142,7 @@ int JitterBuffer::adapt(double now, bool peerExtraEc) {
     lastDecreaseAt_ = now;
   }
   base_ += steps * kStep;
-  delay_ = base_ - minTransit();
+  delay_ = base_ - floor;
   return steps;
 }
 

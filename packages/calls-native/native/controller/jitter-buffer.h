@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <utility>
 
 #include "protocol/bytes.h"
 
@@ -61,11 +62,14 @@ class JitterBuffer {
   };
   double playTime(uint32_t pts) const { return base_ + static_cast<double>(pts) / 1000.0; }
   double minTransit() const;
+  double transitPercentile(double fraction) const;
 
   JitterConfig config_;
   std::map<uint32_t, Slot> slots_;
   std::deque<double> transits_;
-  std::deque<uint8_t> recentOutcomes_;  // 1 = lost, for the loss-aware floor
+  // Recent playout outcomes: pts and whether it was missing. A missing frame whose packet
+  // turns up late is re-marked: lateness is jitter (handled by the delay), not loss.
+  std::deque<std::pair<uint32_t, bool>> recentOutcomes_;
   bool started_ = false;
   uint32_t nextPts_ = 0;
   double base_ = 0;

@@ -31,13 +31,17 @@ export interface Stats {
   /** connect() to ESTABLISHED in seconds (NaN until established). */
   connectTimeSeconds: number
   peerVersion: number
+  /** Outgoing audio waiting in the input ring, in ms. */
+  sendQueueMs: number
+  /** Decoded audio not yet taken by JS, in ms. */
+  receiveQueueMs: number
   /** Local UDP port of the call's socket (0 before connect()). */
   localPort: number
 }
 
 const finite = (value: number | undefined): number => (value === undefined || value < 0 ? Number.NaN : value)
 
-export function toStats(s: Partial<NativeStats>): Stats {
+export function toStats(s: Partial<NativeStats>, queuedIn = 0, queuedOut = 0): Stats {
   return {
     bytesSentWifi: s.bytesSent ?? 0,
     bytesSentMobile: 0,
@@ -61,6 +65,8 @@ export function toStats(s: Partial<NativeStats>): Stats {
     connectTimeSeconds: finite(s.connectSeconds),
     peerVersion: s.peerVersion ?? 0,
     localPort: s.localPort ?? 0,
+    sendQueueMs: queuedIn / 48,
+    receiveQueueMs: queuedOut / 48,
   }
 }
 

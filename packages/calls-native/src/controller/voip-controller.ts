@@ -13,7 +13,7 @@ import { NativeEventKind, type NativeCall, type NativeStats } from '../native/na
 import { validateConfig, type VoIPConfig } from './call-config.js'
 import { validateEndpoints, type Endpoint } from './endpoint.js'
 import { registerTarget, setKeepAlive, unregisterTarget, type EngineEventTarget } from './event-registry.js'
-import { PcmIo, type RecvAudioFrameCallback, type SendAudioFrameCallback } from './pcm-io.js'
+import { PcmIo, RING_CAPACITY_SAMPLES, type RecvAudioFrameCallback, type SendAudioFrameCallback } from './pcm-io.js'
 import { describeStats, toStats, type Stats } from './stats.js'
 
 export interface VoIPControllerOptions {
@@ -138,7 +138,8 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
   }
 
   getStats(): Stats {
-    return toStats(this.nativeStats())
+    if (this.destroyed) return toStats(this.lastStats)
+    return toStats(this.native.getStats(), RING_CAPACITY_SAMPLES - this.native.inputFree(), this.native.outputAvailable())
   }
 
   getDebugString(): string {

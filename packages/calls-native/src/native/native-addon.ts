@@ -83,6 +83,8 @@ export interface NativeAddon {
   setServerConfig(values: Record<string, number | boolean>): void
   engineRef(): void
   engineUnref(): void
+  /** Benchmark floor: libopus encode+decode of `frames` 60 ms frames, CPU seconds of the calling thread. */
+  measureOpusFloor(frames: number, bitrate: number): { cpuSeconds: number; frames: number; bytes: number }
 }
 
 let cached: NativeAddon | undefined

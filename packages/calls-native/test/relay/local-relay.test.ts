@@ -42,7 +42,10 @@ describe('LocalRelay', () => {
     cleanup.push(() => relay.close())
     const a = await client(relay)
     const b = await client(relay)
-    cleanup.push(() => a.socket.close(), () => b.socket.close())
+    cleanup.push(
+      () => void a.socket.close(),
+      () => void b.socket.close(),
+    )
     return { relay, a, b, tags: LocalRelay.createTagPair() }
   }
 

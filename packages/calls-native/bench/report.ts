@@ -1,0 +1,68 @@
+/** Prints the benchmark table and writes the JSON next to the package. */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export interface BenchRow {
+  calls: number
+  callEnds: number
+  bitrate: number
+  cpuPerEndMs: number
+  engineCpuPerEndMs: number
+  floorPerEndMs: number
+  cpuVsFloor: number
+  engineVsFloor: number
+  rssPerEndKiB: number
+  connectMsMedian: number
+  connectMsMax: number
+  latencyMsMedian: number
+  latencyMsP95: number
+  latencySamples: number
+  jitterDelayMs: number
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+export function printAndSave(rows: BenchRow[], floorDetail: Record<string, unknown>): string {
+  const header = [
+    'calls',
+    'ends',
+    'bitrate',
+    'CPU/end ms/s',
+    'engine/end',
+    'opus floor',
+    'CPU÷floor',
+    'engine÷floor',
+    'RSS/end KiB',
+    'connect ms (med/max)',
+    'mouth→ear ms (med/p95, n)',
+    'jitter buf ms',
+  ]
+  const lines = rows.map((r) => [
+    String(r.calls),
+    String(r.callEnds),
+    String(r.bitrate),
+    r.cpuPerEndMs.toFixed(2),
+    r.engineCpuPerEndMs.toFixed(2),
+    r.floorPerEndMs.toFixed(2),
+    r.cpuVsFloor.toFixed(2),
+    r.engineVsFloor.toFixed(2),
+    r.rssPerEndKiB.toFixed(0),
+    `${r.connectMsMedian.toFixed(1)} / ${r.connectMsMax.toFixed(1)}`,
+    `${r.latencyMsMedian.toFixed(0)} / ${r.latencyMsP95.toFixed(0)} (${r.latencySamples})`,
+    r.jitterDelayMs.toFixed(0),
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
+  const format = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')
+  const table = [format(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(format)].join('\n')
+  console.log(table)
+  const dir = fileURLToPath(new URL('../bench-results/', import.meta.url))
+  mkdirSync(dir, { recursive: true })
+  const file = `${dir}engine-bench.json`
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), rows, floor: floorDetail }, null, 2))
+  console.log(`\nwritten: ${file}`)
+  return table
+}
