@@ -15,6 +15,7 @@ export interface AgreedKey {
 }
 
 export interface CallerSecret {
+  g: bigint
   p: bigint
   secret: bigint
   gA: Uint8Array
@@ -22,6 +23,7 @@ export interface CallerSecret {
 }
 
 export interface CalleeSecret {
+  g: bigint
   p: bigint
   secret: bigint
   gB: Uint8Array
@@ -42,19 +44,19 @@ function freshPower(dh: DhParams): { secret: bigint; power: Uint8Array } {
 /** Caller, before `phone.requestCall`: secret `a`, `g_a` and the commitment `SHA256(g_a)`. */
 export function createCallerSecret(dh: DhParams): CallerSecret {
   const { secret, power } = freshPower(dh)
-  return { p: dh.p, secret, gA: power, gAHash: sha256(power) }
+  return { g: BigInt(dh.g), p: dh.p, secret, gA: power, gAHash: sha256(power) }
 }
 
 /** Callee, before `phone.acceptCall`: secret `b` and `g_b`. */
 export function createCalleeSecret(dh: DhParams): CalleeSecret {
   const { secret, power } = freshPower(dh)
-  return { p: dh.p, secret, gB: power }
+  return { g: BigInt(dh.g), p: dh.p, secret, gB: power }
 }
 
 /** Caller, on `phoneCallAccepted`: check `g_b`, derive the key. */
 export function finishCaller(own: CallerSecret, gB: Uint8Array): AgreedKey {
   checkG(gB, own.p)
-  const key = computeSharedKey(gB, own.secret, own.p)
+  const key = computeSharedKey(gB, own.secret, own.g, own.p)
   return { key, fingerprint: calcFingerprint(key), emojis: generateVisualization(key, own.gA).emojis }
 }
 
@@ -69,7 +71,7 @@ export function finishCallee(own: CalleeSecret, gA: Uint8Array, gAHash: Uint8Arr
     throw new CallSecurityError('g_a does not match the hash the caller committed to')
   }
   checkG(gA, own.p)
-  const key = computeSharedKey(gA, own.secret, own.p)
+  const key = computeSharedKey(gA, own.secret, own.g, own.p)
   const fingerprint = calcFingerprint(key)
   if (fingerprint !== announcedFingerprint) {
     throw new CallSecurityError('Key fingerprint mismatch')
