@@ -283,7 +283,7 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   }
 }
 
-export function updatesOf(res: tl.TypeUpdates): tl.TypeUpdate[] {
+function updatesOf(res: tl.TypeUpdates): tl.TypeUpdate[] {
   switch (res._) {
     case 'updates':
     case 'updatesCombined':

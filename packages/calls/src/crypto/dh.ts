@@ -23,12 +23,15 @@ export function generateDhSecret(p: bigint, serverRandom?: Uint8Array): bigint {
 // Creating a DiffieHellman object re-runs OpenSSL's own prime checks (~300 ms for a prime it
 // does not know), so one object per (p, g) is kept and reused: setting the private key and
 // computing are synchronous back-to-back calls, so concurrent calls never interleave on it.
+// Only groups that passed checkDhConfig get here, so a handful at most; bounded regardless.
+const MAX_GROUPS = 8
 const groups = new Map<string, DiffieHellman>()
 
 function group(g: bigint, p: bigint): DiffieHellman {
   const id = `${g.toString(16)}:${p.toString(16)}`
   let dh = groups.get(id)
   if (!dh) {
+    if (groups.size >= MAX_GROUPS) groups.delete(groups.keys().next().value!)
     dh = createDiffieHellman(i2b(p), i2b(g, 1))
     groups.set(id, dh)
   }

@@ -9,8 +9,10 @@ export const TELEGRAM_DH_PRIME = BigInt(
 )
 
 // The result of a primality test never changes, and a test costs ~250 ms of OpenSSL time:
-// remember it per prime for the life of the process. Few distinct primes ever appear.
-const verdicts = new Map<bigint, Promise<boolean>>([[TELEGRAM_DH_PRIME, Promise.resolve(true)]])
+// remember it per prime. Few distinct primes ever appear; the bound only stops a hostile
+// server that sends a new bad prime every time from growing the cache forever.
+const MAX_VERDICTS = 64
+const verdicts = new Map<bigint, Promise<boolean>>()
 
 function isProbablePrime(n: bigint): Promise<boolean> {
   // OpenSSL's Miller-Rabin with its default round count for the size (64 rounds at 2048
@@ -22,8 +24,10 @@ function isProbablePrime(n: bigint): Promise<boolean> {
 
 /** True when `p` and `(p - 1) / 2` are both prime. Cached per prime; Telegram's prime short-circuits. */
 export function isSafePrime(p: bigint): Promise<boolean> {
+  if (p === TELEGRAM_DH_PRIME) return Promise.resolve(true)
   let verdict = verdicts.get(p)
   if (!verdict) {
+    if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value!)
     verdict = (async () => {
       if (p < 5n || p % 2n === 0n) return false
       return (await isProbablePrime(p)) && (await isProbablePrime((p - 1n) / 2n))

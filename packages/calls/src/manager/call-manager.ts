@@ -130,9 +130,12 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     if (pc._ === 'phoneCallRequested' && pc.adminId !== selfId) {
       this.onIncoming(pc, peers)
     } else if (this.requesting.size > 0 && pc._ !== 'phoneCallRequested') {
+      // Bounded: only our own in-flight requests can legitimately produce these.
       const list = this.early.get(id) ?? []
-      if (list.length < 8) list.push(pc)
-      this.early.set(id, list)
+      if (list.length < 8 && (list.length > 0 || this.early.size < 64)) {
+        list.push(pc)
+        this.early.set(id, list)
+      }
     }
   }
 
