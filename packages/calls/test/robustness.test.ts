@@ -123,16 +123,21 @@ describe('user handlers', () => {
     }
   })
 
-  it('a throwing stateChange listener does not stop the call', async () => {
+  it('a throwing stateChange listener starves neither accept() nor later listeners', async () => {
     env = await twoParties()
+    const later: CallState[] = []
+    let accepted: Promise<Call> | undefined
     env.bob.calls.on('incomingCall', (call) => {
       call.on('stateChange', () => {
         throw new Error('listener boom')
       })
-      void call.accept()
+      call.on('stateChange', (_old, next) => later.push(next))
+      accepted = call.accept()
     })
     const call = await env.alice.calls.call('bob')
     expect(call.state).toBe(CallState.Established)
+    await expect(accepted).resolves.toBeDefined()
+    expect(later).toContain(CallState.Established)
   })
 })
 

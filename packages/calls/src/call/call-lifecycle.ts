@@ -122,11 +122,7 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     if (old === next) return
     this._state = next
     if (next === CallState.Established && this.establishedAt === null) this.establishedAt = Date.now()
-    try {
-      this.emit('stateChange', old, next)
-    } catch (err) {
-      this.ctx.log.error('a stateChange listener threw: %s', err)
-    }
+    this.safeEmit('stateChange', old, next)
   }
 
   /** One timer per phase (receive, ring, key exchange, connect); never armed once the call is ending. */
@@ -222,6 +218,7 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     if (this.isFinished) return
     this.clearPhaseTimer()
     this.stopMedia()
+    this.releaseSecrets()
     this._endReason = reason
     this._error = error ?? null
     this.endedAt = Date.now()
@@ -232,13 +229,23 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     if (this.debugRequested) this.safeEmit('needDebug')
   }
 
-  private safeEmit(event: 'needRating' | 'needDebug'): void {
-    try {
-      this.emit(event)
-    } catch (err) {
-      this.ctx.log.error('a %s listener threw: %s', event, err)
+  /**
+   * Calls each listener in isolation. EventEmitter stops at the first listener that throws,
+   * which would also starve our own listeners (e.g. the one settling `accept()`).
+   */
+  private safeEmit<E extends keyof CallEvents>(event: E, ...args: CallEvents[E]): void {
+    for (const listener of this.rawListeners(event) as Array<(...a: CallEvents[E]) => unknown>) {
+      try {
+        const result = listener.apply(this, args)
+        if (result instanceof Promise) result.catch((err: unknown) => this.ctx.log.error('a %s listener rejected: %s', event, err))
+      } catch (err) {
+        this.ctx.log.error('a %s listener threw: %s', event, err)
+      }
     }
   }
+
+  /** Drops key material once the call is over. */
+  protected abstract releaseSecrets(): void
 
   /** Records the engine's debug log before closing: `phone.saveCallDebug` may ask for it later. */
   protected stopMedia(): void {

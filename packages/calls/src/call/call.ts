@@ -37,7 +37,7 @@ export class Call extends CallLifecycle {
   private calleeSecret: CalleeSecret | null = null
   private gAHash: Uint8Array | null = null
   private key: AgreedKey | null = null
-  private mediaStarted = false
+  private keyVerified = false
   private timeouts: CallTimeouts | null = null
 
   /** @internal Created by `CallManager`. */
@@ -55,12 +55,12 @@ export class Call extends CallLifecycle {
 
   /** The four key emojis both sides see (empty until the keys are agreed and checked). */
   get emojis(): readonly string[] {
-    return this.mediaStarted ? this.key!.emojis : []
+    return this.keyVerified ? this.key!.emojis : []
   }
 
   /** The key fingerprint both sides agreed on (null until then). */
   get keyFingerprint(): bigint | null {
-    return this.mediaStarted ? this.key!.fingerprint : null
+    return this.keyVerified ? this.key!.fingerprint : null
   }
 
   /** libtgvoip version the server negotiated (`phoneCall.protocol.libraryVersions[0]`). */
@@ -157,8 +157,15 @@ export class Call extends CallLifecycle {
         if (this.isOutgoing && this.callerSecret && !this.key && this.state !== CallState.HangingUp) void this.onAccepted(pc)
         return
       case 'phoneCall':
-        if (this.state === CallState.ExchangingKeys && !this.mediaStarted) void this.onConfirmed(pc)
+        if (this.state === CallState.ExchangingKeys && !this.keyVerified) void this.onConfirmed(pc)
     }
+  }
+
+  /** Called once when the call finishes: secrets and the key are no longer needed. */
+  protected override releaseSecrets(): void {
+    this.key?.key.fill(0)
+    if (this.callerSecret) this.callerSecret.secret = 0n
+    if (this.calleeSecret) this.calleeSecret.secret = 0n
   }
 
   private useMedia(media: CallMediaOptions): void {
@@ -275,7 +282,7 @@ export class Call extends CallLifecycle {
       void this.discard(CallEndReason.Disconnected, new CallSecurityError('The server echoed a different key fingerprint'))
       return
     }
-    this.mediaStarted = true
+    this.keyVerified = true
     this._libraryVersion = pc.protocol.libraryVersions[0] ?? null
     await this.startMedia(pc)
   }
@@ -299,7 +306,8 @@ export class Call extends CallLifecycle {
     try {
       const session = engine.createSession({
         callId: this.id,
-        key: this.key!.key,
+        // The engine gets its own copy: ours is wiped when the call finishes.
+        key: Uint8Array.from(this.key!.key),
         isOutgoing: this.isOutgoing,
         endpoints: pc.connections.flatMap((c) => (c._ === 'phoneConnection' ? [toEndpoint(c)] : [])),
         allowP2p: pc.p2pAllowed ?? false,
