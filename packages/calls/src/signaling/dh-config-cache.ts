@@ -29,7 +29,6 @@ export class DhConfigCache {
     if (res._ === 'messages.dhConfigNotModified') {
       if (!this.current) {
         // The server claims we hold a config we never stored: ask again from scratch.
-        this.current = null
         const retry = await this.client.call({ _: 'messages.getDhConfig', version: 0, randomLength: DH_BYTES })
         if (retry._ === 'messages.dhConfigNotModified') throw new Error('Server sent dhConfigNotModified for version 0')
         return this.store(retry.version, retry.g, retry.p, retry.random)
