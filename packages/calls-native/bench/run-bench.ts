@@ -5,7 +5,7 @@
  * up, and mouth-to-ear latency; and libopus alone on the same 60 ms frames as the floor.
  * A "call end" is one VoIPController: each call has two in this process.
  *
- * BENCH_CALLS="1,10,30" and BENCH_SECONDS=8 choose the sizes and the measuring window.
+ * BENCH_CALLS="1,10,20" and BENCH_SECONDS=8 choose the sizes and the measuring window.
  */
 import { fork } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
@@ -17,7 +17,7 @@ import { sampleCpu } from './cpu-meter.js'
 import { latencies } from './latency-probe.js'
 import { percentile, printAndSave, type BenchRow } from './report.js'
 
-const sizes = (process.env.BENCH_CALLS ?? '1,10,30').split(',').map(Number)
+const sizes = (process.env.BENCH_CALLS ?? '1,10,20').split(',').map(Number)
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 8)
 const WARM_UP_MS = 5000
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

@@ -40,16 +40,13 @@ void AudioSender::observe(double now) {
 void AudioSender::trimQueueDelay(double now) {
   const size_t block = static_cast<size_t>(opus::kFrameSamples);
   size_t level = input_->available();
-  // A whole block already waits and little else: one block behind a real-time producer.
-  behindCount_ = (level >= block && level < 2 * block) ? behindCount_ + 1 : 0;
   // A partial block completes (in real time) well before the clock will take it.
   double completesAt = now + static_cast<double>(block - std::min(level, block)) / opus::kSampleRate;
   double slack = nextSendAt_ - completesAt;
   slackCount_ = (level > 0 && level < block && slack > kMaxSlack) ? slackCount_ + 1 : 0;
-  if (behindCount_ >= kSteadySends) {
-    nextSendAt_ = now;  // send the waiting block at the next tick
-    behindCount_ = 0;
-  } else if (slackCount_ >= kSteadySends) {
+  // Only a partial block says "real-time producer": a producer that writes ahead keeps
+  // whole blocks queued, and must not speed the clock up.
+  if (slackCount_ >= kSteadySends) {
     nextSendAt_ -= slack - kProducerJitterMargin;
     slackCount_ = 0;
   }
@@ -71,9 +68,9 @@ bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<pr
     samplesUnderrun_ += opus::kFrameSamples;
     std::fill(pcm_.begin(), pcm_.end(), 0);
   }
+  // After an engine stall the missed blocks go out back to back: skipping them would
+  // leave their audio queued for good and add the stall to every later frame's delay.
   nextSendAt_ += kFrameSeconds;
-  // After an engine stall, skip what cannot be sent in time rather than bursting.
-  if (nextSendAt_ < now - kFrameSeconds) nextSendAt_ = now;
   trimQueueDelay(now);
   if (!encoder_) return false;
   if (encoder_->encode(pcm_.data(), opus::kFrameSamples, packet) <= 1) return false;

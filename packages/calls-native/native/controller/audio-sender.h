@@ -57,7 +57,6 @@ class AudioSender {
   uint32_t pts_ = 0;
   double nextSendAt_ = 0;
   bool idle_ = true;
-  int behindCount_ = 0;
   int slackCount_ = 0;
   uint64_t framesEncoded_ = 0;
   uint64_t samplesUnderrun_ = 0;

@@ -10,9 +10,12 @@ using protocol::ByteView;
 using protocol::Bytes;
 
 namespace {
-constexpr size_t kTransitWindow = 64;
+// ~2 s of packets: long enough for a stable percentile, short enough to forget steps.
+constexpr size_t kTransitWindow = 32;
 constexpr size_t kOutcomeWindow = 50;
 constexpr double kStep = 0.020;
+// Shrinking drops 20 ms of audio each time; spaced out so it is rarely audible.
+constexpr double kDecreaseInterval = 0.25;
 constexpr uint32_t kFrameMs = 60;
 // Anything this far from the playout point is garbage or from a previous stream.
 constexpr int64_t kMaxPtsDistanceMs = 60 * 200;
@@ -137,7 +140,7 @@ int JitterBuffer::adapt(double now, bool peerExtraEc) {
   int steps = 0;
   if (shift > kStep / 2) {
     steps = static_cast<int>(std::ceil(shift / kStep));
-  } else if (shift < -kStep && now - lastLateAt_ > 2.0 && now - lastDecreaseAt_ > 0.5) {
+  } else if (shift < -kStep && now - lastLateAt_ > 2.0 && now - lastDecreaseAt_ > kDecreaseInterval) {
     steps = -1;  // shrink gently: one 20 ms step at a time
     lastDecreaseAt_ = now;
   }
