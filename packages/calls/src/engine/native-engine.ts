@@ -1,0 +1,150 @@
+/**
+ * The `CallEngine` backed by `@tgvoip/calls-native`: our libtgvoip-compatible engine
+ * (protocol 9, layer 92). Each session is one `VoIPController`; its numeric call states
+ * map onto `MediaState`, and PCM frames move through the controller's ring buffers.
+ */
+import { EventEmitter } from 'node:events'
+import {
+  CallError,
+  CallState,
+  DataSaving,
+  VoIPController,
+  VoIPServerConfig,
+  type Endpoint,
+} from '@tgvoip/calls-native'
+import {
+  MediaState,
+  type CallEngine,
+  type CallEngineSessionOptions,
+  type MediaSession,
+  type MediaSessionEvents,
+  type MediaStats,
+} from './call-engine.js'
+
+/** Why a native media session failed: the engine's `CallError`. */
+export class NativeMediaError extends Error {
+  override name = 'NativeMediaError'
+  constructor(readonly callError: CallError) {
+    super(`the media connection failed: ${CallError[callError] ?? callError}`)
+  }
+}
+
+/** This engine speaks UDP only: TCP relay entries are left out (spec §10.5 fallback not implemented). */
+export class NoUdpEndpointsError extends Error {
+  override name = 'NoUdpEndpointsError'
+}
+
+function toMediaState(state: CallState): MediaState {
+  switch (state) {
+    case CallState.ESTABLISHED:
+      return MediaState.Established
+    case CallState.RECONNECTING:
+      return MediaState.Reconnecting
+    case CallState.FAILED:
+      return MediaState.Failed
+    default:
+      return MediaState.Connecting
+  }
+}
+
+class NativeMediaSession extends EventEmitter<MediaSessionEvents> implements MediaSession {
+  private readonly controller = new VoIPController()
+  private current = MediaState.Connecting
+
+  constructor(options: CallEngineSessionOptions) {
+    super()
+    const endpoints: Endpoint[] = options.endpoints
+      .filter((e) => !e.tcp)
+      .map((e) => ({ id: e.id, ip: e.ip, ipv6: e.ipv6, port: e.port, peerTag: e.peerTag }))
+    try {
+      if (endpoints.length === 0) throw new NoUdpEndpointsError('Telegram gave no UDP relay for this call')
+      VoIPServerConfig.setConfig(options.serverConfig)
+      this.controller.setConfig({
+        initTimeout: options.connectTimeoutMs / 1000,
+        recvTimeout: options.packetTimeoutMs / 1000,
+        dataSavingMode: DataSaving.NEVER,
+        callId: options.callId,
+      })
+      this.controller.setEncryptionKey(options.key, options.isOutgoing)
+      this.controller.setRemoteEndpoints(endpoints, options.allowP2p, false, options.maxLayer)
+    } catch (err) {
+      this.controller.destroy()
+      throw err
+    }
+    this.controller.on('stateChange', (_old, next) => this.moveTo(toMediaState(next)))
+    this.controller.on('signalBars', (bars) => this.emit('signalBars', bars))
+  }
+
+  get state(): MediaState {
+    return this.current
+  }
+
+  start(): void {
+    this.controller.start()
+    this.controller.connect()
+  }
+
+  writeFrame(frame: Int16Array): Promise<void> {
+    return this.controller.writeAudio(frame)
+  }
+
+  frames(): AsyncIterable<Int16Array> {
+    return this.controller.receivedFrames()
+  }
+
+  setMuted(muted: boolean): void {
+    if (this.current !== MediaState.Closed) this.controller.setMicMute(muted)
+  }
+
+  stats(): MediaStats {
+    const s = this.controller.getStats()
+    return {
+      bytesSent: s.bytesSentWifi + s.bytesSentMobile,
+      bytesReceived: s.bytesRecvdWifi + s.bytesRecvdMobile,
+      packetsSent: s.packetsSent,
+      packetsReceived: s.packetsReceived,
+      packetsLost: s.audioFramesLost,
+      lossRate: s.lossRate,
+      rttMs: s.rttMs,
+      jitterMs: s.jitterBufferDelayMs,
+      bitrate: s.bitrate,
+      signalBars: s.signalBars,
+    }
+  }
+
+  debugLog(): string {
+    return this.controller.getDebugLog()
+  }
+
+  preferredRelayId(): bigint {
+    return this.controller.getPreferredRelayId()
+  }
+
+  close(): void {
+    if (this.current === MediaState.Closed) return
+    this.controller.destroy()
+    this.moveTo(MediaState.Closed)
+  }
+
+  private moveTo(next: MediaState): void {
+    const old = this.current
+    if (old === next || old === MediaState.Closed) return
+    // 'error' without a listener would throw: the state change alone is enough then.
+    if (next === MediaState.Failed && this.listenerCount('error') > 0) {
+      this.emit('error', new NativeMediaError(this.controller.getLastError()))
+    }
+    this.current = next
+    this.emit('stateChange', old, next)
+  }
+}
+
+export class NativeCallEngine implements CallEngine {
+  readonly name = 'tgvoip-native'
+  readonly maxLayer = VoIPController.CONNECTION_MAX_LAYER
+  readonly minLayer = 65
+  readonly libraryVersions: readonly string[] = [VoIPController.LIBTGVOIP_VERSION]
+
+  createSession(options: CallEngineSessionOptions): MediaSession {
+    return new NativeMediaSession(options)
+  }
+}
