@@ -1,9 +1,18 @@
-import type { tl } from '@mtcute/core'
+import type { TelegramTransport, tl } from '@mtcute/core'
 import { MemoryStorage, PeersIndex, RawUpdateInfo } from '@mtcute/core'
 import { BaseTelegramClient } from '@mtcute/core/client.js'
-import { NodePlatform, TcpTransport } from '@mtcute/node'
+import { NodePlatform } from '@mtcute/node'
 import { LogManager } from '@mtcute/core/utils.js'
 import { NodeCryptoProvider } from '@mtcute/node/utils.js'
+
+// `connect` and `call` are overridden, so mtcute never needs a transport; if some code path
+// ever tried, it fails loudly instead of reaching for Telegram's servers.
+const noNetwork: TelegramTransport = {
+  connect: () => Promise.reject(new Error('FakeTelegram clients never open network connections')),
+  packetCodec: () => {
+    throw new Error('FakeTelegram clients never open network connections')
+  },
+}
 
 /** Answers one RPC for a device; throws `tl.RpcError` like Telegram would. */
 export type FakeRpcHandler = (request: tl.RpcMethod) => unknown
@@ -31,8 +40,7 @@ export class FakeTelegramClient extends BaseTelegramClient {
       storage: new MemoryStorage(),
       crypto: new NodeCryptoProvider(),
       platform,
-      // Never used: `connect` and `call` are overridden, so no socket is ever opened.
-      transport: new TcpTransport(),
+      transport: noNetwork,
       updates: false,
     })
   }
