@@ -65,6 +65,18 @@ describe('client.use / client.calls', () => {
     await expect(alice.calls.call('nobody_here')).rejects.toThrow()
   })
 
+  it('rejects sources, sinks and signals of the wrong shape before anything is sent', async () => {
+    fake = new FakeTelegram()
+    const alice = await fake.createClient({ username: 'alice' })
+    await fake.createClient({ username: 'bob' })
+    alice.use(callsPlugin({ engine: new FakeEngine() }))
+    await expect(alice.calls.call('bob', 'music.mp3' as never)).rejects.toThrow(/source must be an async iterable/)
+    await expect(alice.calls.call('bob', undefined, { sink: {} as never })).rejects.toThrow(/sink must have a write/)
+    await expect(alice.calls.call('bob', undefined, { signal: 5 as never })).rejects.toThrow(/AbortSignal/)
+    expect(fake.requestsOf('phone.requestCall')).toHaveLength(0)
+    expect(alice.calls.activeCalls).toHaveLength(0)
+  })
+
   it('destroy() hangs up every call and discards it on the server', async () => {
     fake = new FakeTelegram()
     const alice = await fake.createClient({ username: 'alice' })

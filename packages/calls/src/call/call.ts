@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto'
 
 import { tl, User } from '@mtcute/core'
 
-import { CallFailedError, CallOptionsError, CallSecurityError, CallStateError, AbortError } from '../errors.js'
+import { AbortError, CallFailedError, CallSecurityError, CallStateError } from '../errors.js'
 import type { CallEndpoint, MediaSession } from '../engine/call-engine.js'
 import { MediaState } from '../engine/call-engine.js'
 import { bigIntToLong, longToBigInt } from '../signaling/long.js'
@@ -14,6 +14,7 @@ import { ANSWERED_STATES, CallEndReason, CallState } from './call-state.js'
 import { fromRemoteDiscard } from './end-reasons.js'
 import type { AgreedKey, CalleeSecret, CallerSecret } from './key-exchange.js'
 import { createCalleeSecret, createCallerSecret, finishCallee, finishCaller } from './key-exchange.js'
+import { validateMediaOptions } from './media-options.js'
 import { MediaPump } from './media-pump.js'
 
 export interface CallInit {
@@ -169,10 +170,7 @@ export class Call extends CallLifecycle {
   }
 
   private useMedia(media: CallMediaOptions): void {
-    if ((media.source || media.sink) && !this.ctx.engine) {
-      throw new CallOptionsError('source/sink need a media engine: pass `engine` to CallManager/callsPlugin')
-    }
-    this.media = media
+    this.media = validateMediaOptions(media, this.ctx.engine !== undefined)
   }
 
   private async runRequest(user: tl.TypeInputUser): Promise<void> {

@@ -7,6 +7,7 @@ import type { Logger } from '@mtcute/core/utils.js'
 
 import type { CallAudioSink, CallAudioSource } from '../call/audio-types.js'
 import { Call } from '../call/call.js'
+import { validateMediaOptions } from '../call/media-options.js'
 import type { CallContext } from '../call/call-context.js'
 import type { CallLifecycle } from '../call/call-lifecycle.js'
 import { CallEndReason } from '../call/call-state.js'
@@ -82,8 +83,9 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
    */
   async call(user: InputPeerLike, source?: CallAudioSource, options: OutgoingCallOptions = {}): Promise<Call> {
     if (this.destroyed) throw new CallOptionsError('This CallManager was destroyed')
-    if ((source || options.sink) && !this.options.engine) {
-      throw new CallOptionsError('source/sink need a media engine: pass `engine` to CallManager/callsPlugin')
+    const media = validateMediaOptions({ source, sink: options.sink }, this.options.engine !== undefined)
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new CallOptionsError('signal must be an AbortSignal')
     }
     const inputUser = await resolveUser(this.client, user)
     if (inputUser._ !== 'inputUser' && inputUser._ !== 'inputUserFromMessage') {
@@ -97,7 +99,7 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     })
     this.requesting.add(call)
     this.safeEmit('outgoingCall', call)
-    return call.startOutgoing(inputUser, { source, sink: options.sink }, options.signal)
+    return call.startOutgoing(inputUser, media, options.signal)
   }
 
   /** Stops listening for updates and hangs up every unfinished call. */
