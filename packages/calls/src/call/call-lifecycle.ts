@@ -5,6 +5,7 @@ import { tl } from '@mtcute/core'
 import type { MediaSession } from '../engine/call-engine.js'
 import { CallFailedError, CallStateError } from '../errors.js'
 import { bigIntToLong } from '../signaling/long.js'
+import { emitIsolated } from '../util/emit-isolated.js'
 import { entersState } from '../util/enters-state.js'
 import type { CallMediaOptions } from './audio-types.js'
 import type { CallContext } from './call-context.js'
@@ -229,19 +230,8 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     if (this.debugRequested) this.safeEmit('needDebug')
   }
 
-  /**
-   * Calls each listener in isolation. EventEmitter stops at the first listener that throws,
-   * which would also starve our own listeners (e.g. the one settling `accept()`).
-   */
   private safeEmit<E extends keyof CallEvents>(event: E, ...args: CallEvents[E]): void {
-    for (const listener of this.rawListeners(event) as Array<(...a: CallEvents[E]) => unknown>) {
-      try {
-        const result = listener.apply(this, args)
-        if (result instanceof Promise) result.catch((err: unknown) => this.ctx.log.error('a %s listener rejected: %s', event, err))
-      } catch (err) {
-        this.ctx.log.error('a %s listener threw: %s', event, err)
-      }
-    }
+    emitIsolated(this, this.ctx.log, event, args)
   }
 
   /** Drops key material once the call is over. */

@@ -16,6 +16,7 @@ import { DhConfigCache } from '../signaling/dh-config-cache.js'
 import { longToBigInt } from '../signaling/long.js'
 import { buildProtocol } from '../signaling/protocol.js'
 import { ServerConfig } from '../signaling/server-config.js'
+import { emitIsolated } from '../util/emit-isolated.js'
 import { RecentIds } from '../util/recent-ids.js'
 import type { CallManagerOptions, ResolvedCallManagerOptions } from './options.js'
 import { resolveCallManagerOptions } from './options.js'
@@ -171,15 +172,7 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     if (call.id !== 0n) this.finishedIds.add(call.id)
   }
 
-  /** Runs each listener in isolation; async listeners' rejections are logged, never unhandled. */
   private safeEmit<E extends keyof CallManagerEvents>(event: E, ...args: CallManagerEvents[E]): void {
-    for (const listener of this.rawListeners(event) as Array<(...a: CallManagerEvents[E]) => unknown>) {
-      try {
-        const result = listener.apply(this, args)
-        if (result instanceof Promise) result.catch((err: unknown) => this.log.error('a %s handler rejected: %s', event, err))
-      } catch (err) {
-        this.log.error('a %s handler threw: %s', event, err)
-      }
-    }
+    emitIsolated(this, this.log, event, args)
   }
 }
