@@ -7,7 +7,7 @@ import type { Logger } from '@mtcute/core/utils.js'
  * that throws, which would starve later listeners (including our own, e.g. the one settling
  * `accept()`); async listeners' rejections would become unhandled. Both are logged instead.
  */
-export function emitIsolated(emitter: EventEmitter<any>, log: Logger, event: string, args: unknown[]): void {
+export function emitIsolated(emitter: Pick<EventEmitter, 'rawListeners'>, log: Logger, event: string, args: unknown[]): void {
   for (const listener of emitter.rawListeners(event) as Array<(...a: unknown[]) => unknown>) {
     try {
       const result = listener.apply(emitter, args)
