@@ -192,6 +192,7 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     num("framesExtraFec", static_cast<double>(s.framesExtraFec));
     num("framesInbandFec", static_cast<double>(s.framesInbandFec));
     num("framesConcealed", static_cast<double>(s.framesConcealed));
+    num("fecRejected", static_cast<double>(s.fecRejected));
     num("lossRate", s.lossRate);
     num("sendLossRate", s.sendLossRate);
     num("rttMs", s.rttMs);

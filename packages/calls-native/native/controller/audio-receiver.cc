@@ -75,8 +75,16 @@ void AudioReceiver::decodeDue(const JitterBuffer::Frame& frame) {
       if (samples > 0) counters_.primary++;
       break;
     case JitterBuffer::Kind::ExtraFec:
-      samples = decoder_->decode(frame.data, pcm_.data(), opus::kFrameSamples);
-      if (samples > 0) counters_.extraFec++;
+      // Only a well-formed 60 ms Opus packet is played: libtgvoip 2.5 has been seen to
+      // put other bytes in FEC entries, and decoding those would corrupt the decoder.
+      if (opus::Decoder::packetSamples(frame.data) == opus::kFrameSamples) {
+        samples = decoder_->decode(frame.data, pcm_.data(), opus::kFrameSamples);
+      }
+      if (samples > 0) {
+        counters_.extraFec++;
+      } else {
+        counters_.fecRejected++;
+      }
       break;
     case JitterBuffer::Kind::Missing:
       break;

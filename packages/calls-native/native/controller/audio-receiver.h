@@ -19,6 +19,7 @@ struct ReceiveCounters {
   uint64_t extraFec = 0;
   uint64_t inbandFec = 0;
   uint64_t concealed = 0;
+  uint64_t fecRejected = 0;  // extra-FEC copies that were not a valid 60 ms Opus packet
   uint64_t silence = 0;
   uint64_t overflow = 0;  // samples dropped because JS did not drain the output ring
 };

@@ -38,6 +38,7 @@ void CallController::publishStats(double now) {
     s.framesExtraFec = c.extraFec;
     s.framesInbandFec = c.inbandFec;
     s.framesConcealed = c.concealed;
+    s.fecRejected = c.fecRejected;
   }
   if (sender_) {
     s.bitrate = sender_->bitrate();
@@ -67,7 +68,7 @@ void CallController::publishStats(double now) {
       << ",\"packets_sent\":" << s.packetsSent << ",\"packets_recvd\":" << s.packetsReceived
       << ",\"packets_dropped\":" << s.packetsDropped << ",\"audio_lost\":" << s.packetsLost
       << ",\"frames\":{\"primary\":" << s.framesPrimary << ",\"extra_fec\":" << s.framesExtraFec
-      << ",\"inband_fec\":" << s.framesInbandFec << ",\"concealed\":" << s.framesConcealed << "}"
+      << ",\"inband_fec\":" << s.framesInbandFec << ",\"concealed\":" << s.framesConcealed << ",\"fec_rejected\":" << s.fecRejected << "}"
       << ",\"send_loss\":" << s.sendLossRate << ",\"recv_loss\":" << s.lossRate << ",\"rtt_ms\":" << s.rttMs
       << ",\"jitter_delay_ms\":" << s.jitterDelayMs << ",\"bitrate\":" << s.bitrate
       << ",\"extra_ec_level\":" << s.extraEcLevel << ",\"signal_bars\":" << s.signalBars

@@ -48,6 +48,7 @@ struct CallStats {
   uint64_t framesExtraFec = 0;
   uint64_t framesInbandFec = 0;
   uint64_t framesConcealed = 0;
+  uint64_t fecRejected = 0;
   double lossRate = 0;        // incoming audio, recent window
   double sendLossRate = 0;    // outgoing, from acks
   double rttMs = -1;          // current endpoint, from PING/PONG (or acks until then)

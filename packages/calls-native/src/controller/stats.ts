@@ -17,6 +17,8 @@ export interface Stats {
   framesRecoveredByExtraFec: number
   framesRecoveredByInbandFec: number
   framesConcealed: number
+  /** Extra-FEC copies that were not valid 60 ms Opus (never played). */
+  fecCopiesRejected: number
   /** Recent incoming loss, 0..1. */
   lossRate: number
   /** Outgoing loss derived from acks, 0..1. */
@@ -54,6 +56,7 @@ export function toStats(s: Partial<NativeStats>, queuedIn = 0, queuedOut = 0): S
     framesRecoveredByExtraFec: s.framesExtraFec ?? 0,
     framesRecoveredByInbandFec: s.framesInbandFec ?? 0,
     framesConcealed: s.framesConcealed ?? 0,
+    fecCopiesRejected: s.fecRejected ?? 0,
     lossRate: s.lossRate ?? 0,
     sendLossRate: s.sendLossRate ?? 0,
     rttMs: finite(s.rttMs),

@@ -20,6 +20,7 @@ export interface NativeStats {
   framesExtraFec: number
   framesInbandFec: number
   framesConcealed: number
+  fecRejected: number
   lossRate: number
   sendLossRate: number
   rttMs: number
