@@ -117,6 +117,10 @@ std::vector<Bytes> packetCorpus() {
   corpus.push_back(packetWith(PacketType::StreamData, extras, stream));
   corpus.push_back(packetWith(PacketType::StreamDataX2, {}, x2));
   corpus.push_back(packetWith(PacketType::Nop, extras, {}));
+  // A real libtgvoip STREAM_DATA packet (spec §16.8).
+  corpus.push_back(test::fromHex(
+      "04020000000300000000000080000133000000007b830e100be4c136ecc58d8c4946999dac0007c97227e144ea55"
+      "f1f0c0d5de978c9007c979c8c957c0a21223faef67f31dc120"));
   return corpus;
 }
 
