@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <cerrno>
 #include <cstdint>
 #include <ctime>
@@ -15,8 +17,24 @@
 namespace tgvoip {
 
 EngineLoop& EngineLoop::instance() {
-  static EngineLoop* loop = new EngineLoop();
+  static EngineLoop* loop = [] {
+    auto* created = new EngineLoop();
+    // Registered after OpenSSL's own atexit handler, so it runs first: on process exit
+    // the engine stops before the crypto library it encrypts with is torn down.
+    std::atexit([] { EngineLoop::instance().halt(); });
+    return created;
+  }();
   return *loop;
+}
+
+void EngineLoop::halt() {
+  halting_.store(true);
+  uint64_t one = 1;
+  ssize_t ignored = write(wakeFd_, &one, sizeof(one));
+  (void)ignored;
+  if (onEngineThread()) return;
+  std::unique_lock<std::mutex> lock(haltMutex_);
+  haltedCv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return halted_; });
 }
 
 EngineLoop::EngineLoop() {
@@ -101,7 +119,7 @@ void EngineLoop::runTickers() {
 
 void EngineLoop::run() {
   epoll_event events[64];
-  for (;;) {
+  while (!halting_.load()) {
     int n = epoll_wait(epollFd_, events, 64, -1);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -114,19 +132,22 @@ void EngineLoop::run() {
         uint64_t value;
         ssize_t ignored = read(wakeFd_, &value, sizeof(value));
         (void)ignored;
-        drainTasks();
+        if (!halting_.load()) drainTasks();
       } else if (fd == timerFd_) {
         uint64_t expirations;
         ssize_t ignored = read(timerFd_, &expirations, sizeof(expirations));
         (void)ignored;
         tick = true;
-      } else {
+      } else if (!halting_.load()) {
         auto it = handlers_.find(fd);
         if (it != handlers_.end()) it->second->onReadable(fd);
       }
     }
-    if (tick) runTickers();
+    if (tick && !halting_.load()) runTickers();
   }
+  std::lock_guard<std::mutex> lock(haltMutex_);
+  halted_ = true;
+  haltedCv_.notify_all();
 }
 
 }  // namespace tgvoip

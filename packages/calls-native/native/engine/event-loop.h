@@ -3,6 +3,8 @@
 // than thousands of threads. Other threads talk to it only through post().
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -41,6 +43,10 @@ class EngineLoop {
   void addTicker(Ticker* ticker);
   void removeTicker(Ticker* ticker);
 
+  // Stops the thread for good (process exit): returns once it no longer runs any call
+  // code, or after a short timeout.
+  void halt();
+
   // Monotonic clock in seconds.
   static double now();
 
@@ -62,6 +68,10 @@ class EngineLoop {
   std::vector<Ticker*> tickers_;
   // Set while iterating tickers so removals during a tick are deferred safely.
   bool ticking_ = false;
+  std::atomic<bool> halting_{false};
+  std::mutex haltMutex_;
+  std::condition_variable haltedCv_;
+  bool halted_ = false;
   std::vector<Ticker*> removedWhileTicking_;
 };
 
