@@ -41,11 +41,16 @@ describe('hostile datagrams', () => {
     hostile.push(Buffer.concat([calleeTag, Buffer.alloc(12, 0xff), Buffer.from([1, 2, 3, 4])]))
     hostile.push(Buffer.concat([calleeTag, Buffer.alloc(12, 0xff), Buffer.from('c77215c0', 'hex')]))
     hostile.push(Buffer.concat([calleeTag, Buffer.alloc(12, 0xff), Buffer.from('1c37d927', 'hex'), Buffer.alloc(3)]))
-    for (const datagram of hostile) expect(relay.inject(calleeTag, datagram)).toBe(true)
+    // In bursts small enough for the kernel's socket buffer: a datagram the kernel drops
+    // would never reach the engine and prove nothing.
+    for (let i = 0; i < hostile.length; i++) {
+      expect(relay.inject(calleeTag, hostile[i]!)).toBe(true)
+      if (i % 25 === 24) await sleep(5)
+    }
     // Also straight at the socket from an unknown source, and replays of real datagrams.
     const port = pair.callee.controller.getStats().localPort
     const stranger = createSocket('udp4')
-    for (const datagram of hostile.slice(0, 50)) stranger.send(datagram, port, '127.0.0.1')
+    for (const datagram of hostile.slice(0, 25)) stranger.send(datagram, port, '127.0.0.1')
     for (const real of captured.slice(-10)) {
       const replay = Buffer.from(real)
       replay.set(calleeTag, 0)
