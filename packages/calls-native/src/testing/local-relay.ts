@@ -20,6 +20,8 @@ export interface RelayFaults {
   reorderRate?: number
   /** Each forwarded datagram is delayed by a uniform random 0..jitterMs milliseconds. */
   jitterMs?: number
+  /** A fixed delay added to every forwarded datagram (a far-away relay), milliseconds. */
+  delayMs?: number
   /** Seed for all of the above (default 1). */
   seed?: number
 }
@@ -148,11 +150,14 @@ export class LocalRelay {
     }
     const jitterMs = faults.jitterMs ?? 0
     if (!(jitterMs >= 0)) throw new RangeError(`jitterMs must be >= 0, got ${jitterMs}`)
+    const delayMs = faults.delayMs ?? 0
+    if (!(delayMs >= 0)) throw new RangeError(`delayMs must be >= 0, got ${delayMs}`)
     return {
       lossRate: rate(faults.lossRate, 'lossRate'),
       duplicateRate: rate(faults.duplicateRate, 'duplicateRate'),
       reorderRate: rate(faults.reorderRate, 'reorderRate'),
       jitterMs,
+      delayMs,
       seed: faults.seed ?? 1,
     }
   }
@@ -209,7 +214,7 @@ export class LocalRelay {
     const copies = this.random.chance(this.faults.duplicateRate) ? 2 : 1
     if (copies === 2) this.stats.duplicated++
     for (let i = 0; i < copies; i++) {
-      let delay = this.faults.jitterMs > 0 ? this.random.next() * this.faults.jitterMs : 0
+      let delay = this.faults.delayMs + (this.faults.jitterMs > 0 ? this.random.next() * this.faults.jitterMs : 0)
       if (this.random.chance(this.faults.reorderRate)) {
         this.stats.reordered++
         delay += REORDER_HOLD_MS
