@@ -41,6 +41,17 @@ export class CallFailedError extends CallError {
 }
 
 /**
+ * The call's audio source or sink threw (a file that cannot be decoded, a full disk, a
+ * `CallbackSink` callback that threw). The call is hung up; `cause` is the original error.
+ */
+export class CallAudioError extends CallError {
+  override name = 'CallAudioError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/**
  * The key exchange failed a security check (bad DH prime or generator, `g_a`/`g_b` out of
  * range, `g_a` hash or key fingerprint mismatch). The call is discarded and the key is never used.
  */

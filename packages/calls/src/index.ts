@@ -1,4 +1,4 @@
-export type { CallAudioSink, CallAudioSource, CallMediaOptions } from './call/audio-types.js'
+export type { CallAudioSink, CallAudioSource, CallMediaInput } from './call/audio-types.js'
 export { Call } from './call/call.js'
 export type { CallInit } from './call/call.js'
 export type { CallEvents } from './call/call-lifecycle.js'
@@ -11,8 +11,10 @@ export { generateVisualization } from './crypto/visualization.js'
 export type { KeyVisualization } from './crypto/visualization.js'
 export { CALL_EMOJIS } from './crypto/emoji-table.js'
 export * from './engine/call-engine.js'
+export { NativeCallEngine, NativeMediaError, NoUdpEndpointsError } from './engine/native-engine.js'
 export {
   AbortError,
+  CallAudioError,
   CallBusyError,
   CallDeclinedError,
   CallError,

@@ -75,10 +75,14 @@ describe('a full call from Alice to Bob', () => {
       [12n, '127.0.0.2', 5001, true],
     ])
     expect(b.endpoints[1]!.ipv6).toBe('::1')
-    // Default peer tags: one random 16-byte tag per relay, shared by both sides.
+    // Default peer tags: one random 16-byte tag per relay; the sides differ only in bit 0 of byte 15.
     for (let i = 0; i < 2; i++) {
-      expect(a.endpoints[i]!.peerTag).toHaveLength(16)
-      expect(Buffer.from(a.endpoints[i]!.peerTag).equals(Buffer.from(b.endpoints[i]!.peerTag))).toBe(true)
+      const callerTag = a.endpoints[i]!.peerTag
+      const calleeTag = b.endpoints[i]!.peerTag
+      expect(callerTag).toHaveLength(16)
+      expect(Buffer.from(callerTag.subarray(0, 15)).equals(Buffer.from(calleeTag.subarray(0, 15)))).toBe(true)
+      expect([callerTag[15]! & 1, calleeTag[15]! & 1]).toEqual([0, 1])
+      expect(callerTag[15]! >> 1).toBe(calleeTag[15]! >> 1)
     }
     expect(Buffer.from(a.endpoints[0]!.peerTag).equals(Buffer.from(a.endpoints[1]!.peerTag))).toBe(false)
     expect(a.allowP2p).toBe(true)

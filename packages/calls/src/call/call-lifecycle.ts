@@ -2,12 +2,11 @@ import { EventEmitter } from 'node:events'
 
 import { tl } from '@mtcute/core'
 
-import type { MediaSession } from '../engine/call-engine.js'
+import type { MediaSession, MediaStats } from '../engine/call-engine.js'
 import { CallFailedError, CallStateError } from '../errors.js'
 import { bigIntToLong } from '../signaling/long.js'
 import { emitIsolated } from '../util/emit-isolated.js'
 import { entersState } from '../util/enters-state.js'
-import type { CallMediaOptions } from './audio-types.js'
 import type { CallContext } from './call-context.js'
 import { CallEndReason, CallState, TERMINAL_STATES } from './call-state.js'
 import { endToError, isFailure, toDiscardReason } from './end-reasons.js'
@@ -19,6 +18,10 @@ export interface CallEvents {
   needRating: []
   /** Telegram asked for the engine's debug log; it is being sent with `phone.saveCallDebug`. */
   needDebug: []
+  /** The connection quality changed: 0 (none) to 4 bars, like the official apps. */
+  signalBars: [bars: number]
+  /** The current source ran out of audio (e.g. the file ended); silence is sent until `play()`. */
+  sourceEnd: []
 }
 
 /**
@@ -32,14 +35,14 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   private _endReason: CallEndReason | null = null
   private _error: Error | null = null
   protected accessHash: tl.Long | null = null
-  protected media: CallMediaOptions = {}
   protected pump: MediaPump | null = null
+  protected lastStats: MediaStats | null = null
+  protected lastDebugLog: string | null = null
   private _state: CallState
   private phaseTimer: NodeJS.Timeout | null = null
   private establishedAt: number | null = null
   private endedAt: number | null = null
   private pendingDiscard: { reason: CallEndReason; error: Error | undefined } | null = null
-  private debugLog: string | null = null
   private needRating = false
   private debugRequested = false
   private resolveEnded!: (reason: CallEndReason) => void
@@ -224,13 +227,14 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     this._error = error ?? null
     this.endedAt = Date.now()
     this.setState(isFailure(this._error) ? CallState.Failed : CallState.Ended)
-    this.resolveEnded(reason)
+    // `ended` waits for the sink to close, so a recording is complete once it resolves.
+    void (this.pump?.stop() ?? Promise.resolve()).then(() => this.resolveEnded(reason))
     this.ctx.onFinished(this)
     if (this.needRating) this.safeEmit('needRating')
     if (this.debugRequested) this.safeEmit('needDebug')
   }
 
-  private safeEmit<E extends keyof CallEvents>(event: E, ...args: CallEvents[E]): void {
+  protected safeEmit<E extends keyof CallEvents>(event: E, ...args: CallEvents[E]): void {
     emitIsolated(this, this.ctx.log, event, args)
   }
 
@@ -239,15 +243,15 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
 
   /** Records the engine's debug log before closing: `phone.saveCallDebug` may ask for it later. */
   protected stopMedia(): void {
-    this.pump?.stop()
-    this.pump = null
+    void this.pump?.stop()
     const session = this._session
     if (!session) return
     this._session = null
     try {
-      this.debugLog = session.debugLog()
+      this.lastStats = session.stats()
+      this.lastDebugLog = session.debugLog()
     } catch (err) {
-      this.ctx.log.warn('engine debugLog() threw: %s', err)
+      this.ctx.log.warn('engine stats()/debugLog() threw: %s', err)
     }
     try {
       session.close()
@@ -259,7 +263,7 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   private async saveDebug(): Promise<void> {
     // Wait until the session is closed so the log covers the whole call.
     await this.ended
-    if (this.debugLog === null) {
+    if (this.lastDebugLog === null) {
       this.ctx.log.debug('call %s: server asked for a debug log but no engine ran', this.id)
       return
     }
@@ -267,7 +271,7 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
       await this.ctx.client.call({
         _: 'phone.saveCallDebug',
         peer: this.inputPhoneCall(),
-        debug: { _: 'dataJSON', data: this.debugLog },
+        debug: { _: 'dataJSON', data: this.lastDebugLog },
       })
     } catch (err) {
       this.ctx.log.warn('phone.saveCallDebug failed for call %s: %s', this.id, err)

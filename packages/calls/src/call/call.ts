@@ -7,15 +7,13 @@ import type { CallEndpoint, MediaSession } from '../engine/call-engine.js'
 import { MediaState } from '../engine/call-engine.js'
 import { bigIntToLong, longToBigInt } from '../signaling/long.js'
 import type { CallTimeouts } from '../signaling/server-config.js'
-import type { CallMediaOptions } from './audio-types.js'
+import type { CallMediaInput } from './audio-types.js'
 import type { CallContext } from './call-context.js'
-import { CallLifecycle } from './call-lifecycle.js'
+import { CallMedia } from './call-media.js'
 import { ANSWERED_STATES, CallEndReason, CallState } from './call-state.js'
 import { fromRemoteDiscard } from './end-reasons.js'
 import type { AgreedKey, CalleeSecret, CallerSecret } from './key-exchange.js'
 import { createCalleeSecret, createCallerSecret, finishCallee, finishCaller } from './key-exchange.js'
-import { validateMediaOptions } from './media-options.js'
-import { MediaPump } from './media-pump.js'
 
 export interface CallInit {
   isOutgoing: boolean
@@ -27,7 +25,7 @@ export interface CallInit {
  * One 1:1 call, outgoing or incoming. Created by `CallManager`; users get it from
  * `client.calls.call()` (once established) or the `incomingCall` event (while ringing).
  */
-export class Call extends CallLifecycle {
+export class Call extends CallMedia {
   readonly isOutgoing: boolean
   /** The other party's user id. */
   readonly peerId: number
@@ -70,10 +68,11 @@ export class Call extends CallLifecycle {
   }
 
   /**
-   * Answers an incoming call: exchanges keys and starts the media. Resolves once established;
-   * rejects with the same typed errors as `call()`.
+   * Answers an incoming call: exchanges keys and starts the media. `source`/`sink` take
+   * sources, sinks, an `AudioPlayer` or file paths. Resolves once established; rejects with
+   * the same typed errors as `call()`.
    */
-  async accept(media: CallMediaOptions = {}): Promise<this> {
+  async accept(media: CallMediaInput = {}): Promise<this> {
     if (this.isOutgoing || this.state !== CallState.Ringing) {
       throw new CallStateError(`Cannot accept a${this.isOutgoing ? 'n outgoing' : ''} call in state '${this.state}'`)
     }
@@ -91,7 +90,7 @@ export class Call extends CallLifecycle {
   }
 
   /** @internal The outgoing flow: resolves once established, rejects with a typed error. */
-  startOutgoing(user: tl.TypeInputUser, media: CallMediaOptions, signal?: AbortSignal): Promise<this> {
+  startOutgoing(user: tl.TypeInputUser, media: CallMediaInput, signal?: AbortSignal): Promise<this> {
     this.useMedia(media)
     const established = this.waitEstablished()
     if (signal) {
@@ -167,10 +166,6 @@ export class Call extends CallLifecycle {
     this.key?.key.fill(0)
     if (this.callerSecret) this.callerSecret.secret = 0n
     if (this.calleeSecret) this.calleeSecret.secret = 0n
-  }
-
-  private useMedia(media: CallMediaOptions): void {
-    this.media = validateMediaOptions(media, this.ctx.engine !== undefined)
   }
 
   private async runRequest(user: tl.TypeInputUser): Promise<void> {
@@ -319,9 +314,8 @@ export class Call extends CallLifecycle {
       let lastError: Error | undefined
       session.on('error', (err) => (lastError = err))
       session.on('stateChange', (_old, next) => this.onMediaState(session, next, lastError))
-      this.pump = new MediaPump(session, this.ctx.log, this.media.source, this.media.sink)
       session.start()
-      this.pump.start()
+      this.attachMedia(session)
     } catch (err) {
       this.failConnection('The media engine could not start', err)
     }

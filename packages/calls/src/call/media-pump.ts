@@ -1,60 +1,134 @@
 import type { Logger } from '@mtcute/core/utils.js'
 
 import type { MediaSession } from '../engine/call-engine.js'
+import { CallAudioError } from '../errors.js'
 import type { CallAudioSink, CallAudioSource } from './audio-types.js'
 
+export interface MediaPumpHooks {
+  /** The source or sink threw: the call must end with this error. */
+  onFailure(error: CallAudioError): void
+  /** The current source ran out of audio (a file ended); silence is sent from now on. */
+  onSourceEnd(): void
+}
+
 /**
- * Moves audio between a call's source/sink and its media session until `stop()`. The session
- * paces the source (`writeFrame` resolves when there is room). A failing source or sink only
- * stops its own direction and is logged: audio problems must not take the call down.
+ * Owns a call's source and sink from the moment they are given, and moves audio between
+ * them and the media session once one is attached. The session paces the source
+ * (`writeFrame` resolves when there is room). Sources and sinks can be swapped mid-call;
+ * every one it took is closed exactly once, even when the call never got media.
  */
 export class MediaPump {
+  private source: CallAudioSource | undefined
+  private sink: CallAudioSink | undefined
+  private session: MediaSession | null = null
+  private receiving = false
   private stopped = false
+  private closing: Promise<void> | null = null
+  private readonly pendingCloses: Promise<void>[] = []
 
   constructor(
-    private readonly session: MediaSession,
     private readonly log: Logger,
-    private readonly source: CallAudioSource | undefined,
-    private readonly sink: CallAudioSink | undefined,
-  ) {}
-
-  start(): void {
-    if (this.source) void this.pumpOut(this.source)
-    if (this.sink) void this.pumpIn(this.sink)
+    private readonly hooks: MediaPumpHooks,
+    source: CallAudioSource | undefined,
+    sink: CallAudioSink | undefined,
+  ) {
+    this.source = source
+    this.sink = sink
   }
 
-  stop(): void {
-    if (this.stopped) return
-    this.stopped = true
-    try {
-      this.source?.close?.()
-    } catch (err) {
-      this.log.warn('closing the audio source failed: %s', err)
+  get hasSource(): boolean {
+    return this.source !== undefined
+  }
+
+  /** Starts moving audio through `session`. */
+  attach(session: MediaSession): void {
+    if (this.stopped || this.session) return
+    this.session = session
+    if (this.source) void this.pumpOut(session, this.source)
+    if (this.sink) void this.pumpIn(session)
+  }
+
+  /** Replaces what is sent; the previous source is closed. */
+  setSource(source: CallAudioSource): void {
+    if (this.stopped) {
+      this.closeSource(source)
+      return
     }
-    Promise.resolve()
-      .then(() => this.sink?.close?.())
-      .catch((err: unknown) => this.log.warn('closing the audio sink failed: %s', err))
+    const old = this.source
+    this.source = source
+    if (old && old !== source) this.closeSource(old)
+    if (this.session) void this.pumpOut(this.session, source)
   }
 
-  private async pumpOut(source: CallAudioSource): Promise<void> {
+  /** Replaces where received audio goes; the previous sink is closed. */
+  setSink(sink: CallAudioSink): void {
+    if (this.stopped) {
+      this.pendingCloses.push(this.closeSink(sink))
+      return
+    }
+    const old = this.sink
+    this.sink = sink
+    if (old && old !== sink) this.pendingCloses.push(this.closeSink(old))
+    if (this.session) void this.pumpIn(this.session)
+  }
+
+  /** Stops both directions and closes the source and sink; resolves once the sink is closed. */
+  stop(): Promise<void> {
+    if (this.closing) return this.closing
+    this.stopped = true
+    if (this.source) this.closeSource(this.source)
+    const sinkClosed = this.sink ? this.closeSink(this.sink) : Promise.resolve()
+    this.closing = Promise.all([sinkClosed, ...this.pendingCloses]).then(() => undefined)
+    return this.closing
+  }
+
+  private closeSource(source: CallAudioSource): void {
+    try {
+      source.close?.()
+    } catch (err) {
+      this.log.warn('closing an audio source failed: %s', err)
+    }
+  }
+
+  private async closeSink(sink: CallAudioSink): Promise<void> {
+    try {
+      await sink.close?.()
+    } catch (err) {
+      this.log.warn('closing an audio sink failed: %s', err)
+    }
+  }
+
+  private async pumpOut(session: MediaSession, source: CallAudioSource): Promise<void> {
     try {
       for await (const frame of source) {
-        if (this.stopped) break
-        await this.session.writeFrame(frame)
+        if (this.stopped || this.source !== source) return
+        await session.writeFrame(frame)
       }
+      if (!this.stopped && this.source === source) this.hooks.onSourceEnd()
     } catch (err) {
-      if (!this.stopped) this.log.warn('audio source failed, sending silence from now on: %s', err)
+      if (!this.stopped && this.source === source) this.hooks.onFailure(new CallAudioError('The audio source failed', { cause: err }))
     }
   }
 
-  private async pumpIn(sink: CallAudioSink): Promise<void> {
+  /** One loop for the whole call: it writes each frame to whichever sink is current. */
+  private async pumpIn(session: MediaSession): Promise<void> {
+    if (this.receiving) return
+    this.receiving = true
     try {
-      for await (const frame of this.session.frames()) {
-        if (this.stopped) break
-        await sink.write(frame)
+      for await (const frame of session.frames()) {
+        const sink = this.sink
+        if (this.stopped) return
+        if (!sink) continue
+        try {
+          await sink.write(frame)
+        } catch (err) {
+          if (this.stopped || this.sink !== sink) continue
+          this.hooks.onFailure(new CallAudioError('The audio sink failed', { cause: err }))
+          return
+        }
       }
     } catch (err) {
-      if (!this.stopped) this.log.warn('audio sink failed, dropping received audio from now on: %s', err)
+      if (!this.stopped) this.log.warn('the media session stopped delivering audio: %s', err)
     }
   }
 }

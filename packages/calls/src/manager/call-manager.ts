@@ -7,7 +7,7 @@ import type { Logger } from '@mtcute/core/utils.js'
 
 import type { CallAudioSink, CallAudioSource } from '../call/audio-types.js'
 import { Call } from '../call/call.js'
-import { validateMediaOptions } from '../call/media-options.js'
+import { checkMediaInput } from '../call/media-options.js'
 import type { CallContext } from '../call/call-context.js'
 import type { CallLifecycle } from '../call/call-lifecycle.js'
 import { CallEndReason } from '../call/call-state.js'
@@ -31,8 +31,12 @@ export interface CallManagerEvents {
 export interface OutgoingCallOptions {
   /** Aborting before the call is established discards it and rejects with `AbortError`. */
   signal?: AbortSignal
-  sink?: CallAudioSink
+  /** Where the other side's audio goes: a sink, or a file path (`.wav`, `.raw`, any ffmpeg format). */
+  sink?: CallAudioSink | string
 }
+
+/** How long `client.destroy()` waits for our hang-ups to reach Telegram before tearing down. */
+const DESTROY_HANGUP_TIMEOUT_MS = 5_000
 
 /**
  * Telegram 1:1 calls for one client: places calls, answers them, and routes
@@ -68,7 +72,8 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
       onFinished: (call) => this.forget(call),
     }
     client.onRawUpdate.add(this.onRawUpdate)
-    // A destroyed client can no longer carry calls: end them (and free their media) with it.
+    this.hookClientDestroy()
+    // Fallback when the client is torn down some other way: at least free the media.
     client.stopSignal.addEventListener('abort', () => void this.destroy(), { once: true })
   }
 
@@ -82,9 +87,9 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
    * the `Call` once established. Rejects with `CallDeclinedError`, `CallBusyError`,
    * `CallMissedError`, `CallSecurityError`, `CallFailedError` or `AbortError`.
    */
-  async call(user: InputPeerLike, source?: CallAudioSource, options: OutgoingCallOptions = {}): Promise<Call> {
+  async call(user: InputPeerLike, source?: CallAudioSource | string, options: OutgoingCallOptions = {}): Promise<Call> {
     if (this.destroyed) throw new CallOptionsError('This CallManager was destroyed')
-    const media = validateMediaOptions({ source, sink: options.sink }, this.options.engine !== undefined)
+    const media = checkMediaInput({ source, sink: options.sink }, this.options.engine !== undefined)
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
       throw new CallOptionsError('signal must be an AbortSignal')
     }
@@ -109,6 +114,25 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     this.destroyed = true
     this.client.onRawUpdate.remove(this.onRawUpdate)
     await Promise.all(this.activeCalls.map((call) => call.hangup(CallEndReason.HungUp)))
+  }
+
+  /**
+   * mtcute's `destroy()` closes the connection first, after which `phone.discardCall` can no
+   * longer be sent and the other side would keep ringing or talking to nobody. So the
+   * client's own `destroy` is wrapped: hang everything up (bounded), then tear down.
+   */
+  private hookClientDestroy(): void {
+    const client = this.client as ITelegramClient & { destroy(): Promise<void> }
+    const original = client.destroy
+    const hangUpFirst = async (): Promise<void> => {
+      if (!this.destroyed && !client.stopSignal.aborted) {
+        let timer: NodeJS.Timeout | undefined
+        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, DESTROY_HANGUP_TIMEOUT_MS)))
+        await Promise.race([this.destroy(), timeout]).finally(() => clearTimeout(timer))
+      }
+      await original.call(client)
+    }
+    Object.defineProperty(client, 'destroy', { configurable: true, writable: true, value: hangUpFirst })
   }
 
   // The emitter that calls this is synchronous and unguarded: throwing here would hide the

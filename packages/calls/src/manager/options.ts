@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 import type { CallEngine } from '../engine/call-engine.js'
+import { NativeCallEngine } from '../engine/native-engine.js'
 import { CallOptionsError } from '../errors.js'
 import type { CallTimeouts } from '../signaling/server-config.js'
 
@@ -18,7 +19,10 @@ function isCallEngine(value: unknown): value is CallEngine {
 const timeoutMs = z.number().int().positive().max(24 * 3_600_000)
 
 const optionsSchema = z.strictObject({
-  engine: z.custom<CallEngine>(isCallEngine, 'engine must implement CallEngine (createSession, minLayer, maxLayer, libraryVersions)').optional(),
+  engine: z
+    .custom<CallEngine>(isCallEngine, 'engine must implement CallEngine (createSession, minLayer, maxLayer, libraryVersions), or be null')
+    .nullable()
+    .optional(),
   maxConcurrentCalls: z.number().int().positive().optional(),
   timeouts: z
     .strictObject({
@@ -33,10 +37,11 @@ const optionsSchema = z.strictObject({
 
 export interface CallManagerOptions {
   /**
-   * The media engine. Without one, calls are signaling-only: they become `established` as
-   * soon as both sides agreed on the key, carry no audio, and `source`/`sink` are rejected.
+   * The media engine. Default: `NativeCallEngine` (`@tgvoip/calls-native`, libtgvoip's
+   * protocol). `null` makes calls signaling-only: they become `established` as soon as both
+   * sides agreed on the key, carry no audio, and `source`/`sink` are rejected.
    */
-  engine?: CallEngine
+  engine?: CallEngine | null
   /**
    * Incoming calls beyond this many unfinished calls are declined as busy automatically
    * (no `incomingCall` event). Unlimited when omitted.
@@ -60,8 +65,16 @@ export function resolveCallManagerOptions(options: unknown): ResolvedCallManager
     throw new CallOptionsError(`Invalid call manager options: ${issues.join('; ')}`)
   }
   return {
-    engine: parsed.data.engine,
+    engine: parsed.data.engine === null ? undefined : (parsed.data.engine ?? defaultEngine()),
     maxConcurrentCalls: parsed.data.maxConcurrentCalls ?? Number.POSITIVE_INFINITY,
     timeouts: parsed.data.timeouts ?? {},
   }
+}
+
+let sharedEngine: NativeCallEngine | undefined
+
+/** One native engine for every manager that did not choose one (it holds no per-call state). */
+function defaultEngine(): NativeCallEngine {
+  sharedEngine ??= new NativeCallEngine()
+  return sharedEngine
 }

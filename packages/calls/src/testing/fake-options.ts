@@ -1,4 +1,5 @@
 import type { tl } from '@mtcute/core'
+import type { RelayFaults } from '@tgvoip/calls-native/testing'
 
 /** A `phoneConnection` endpoint the fake server hands out (e.g. a local relay). */
 export interface FakeRelay {
@@ -28,13 +29,21 @@ export interface FakeTelegramOptions {
   /** `phone.getCallConfig` JSON. */
   callConfig?: Record<string, unknown>
   /**
-   * Endpoints put in `phoneCall.connections`. Default: one relay at 127.0.0.1:1 (nothing
-   * listens there; point it at a local relay to carry media).
+   * Endpoints put in `phoneCall.connections`, used as given (no local relay is started).
+   * Default: `localRelays` relays started on 127.0.0.1 by `FakeTelegram` itself.
    */
   relays?: FakeRelay[]
   /**
-   * Peer tag for one relay of one call, per side. Default: 16 random bytes per (call, relay),
-   * the SAME for caller and callee, as libtgvoip relays pair the two sides by tag.
+   * How many `LocalRelay`s (from `@tgvoip/calls-native/testing`) to start on loopback UDP
+   * when `relays` is not given (default 1; 0 for signaling-only tests that need no socket).
+   */
+  localRelays?: number
+  /** Faults of the local relays: loss, duplication, reordering, jitter (seeded). */
+  relayFaults?: RelayFaults
+  /**
+   * Peer tag for one relay of one call, per side. Default: 16 random bytes per (call, relay)
+   * for the caller, and the same with bit 0 of byte 15 set for the callee, which is how a
+   * relay pairs the two sides and tells them apart (spec §10.2).
    */
   peerTag?: (info: { callId: bigint; relay: FakeRelay; side: 'caller' | 'callee' }) => Uint8Array
   /** `phoneCall.p2pAllowed` (default false: relays only). */

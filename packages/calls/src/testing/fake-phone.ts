@@ -68,6 +68,7 @@ export class FakePhoneService {
     private readonly devicesOf: (userId: number) => FakeDevice[],
     private readonly userExists: (userId: number) => boolean,
     private readonly usersOf: (call: FakeServerCall) => tl.TypeUser[],
+    private readonly relays: () => FakeRelay[],
   ) {}
 
   handle(device: FakeDevice, request: tl.RpcMethod): unknown {
@@ -217,20 +218,23 @@ export class FakePhoneService {
     }
   }
 
-  private relays(): FakeRelay[] {
-    return this.options.relays ?? [{ id: 1n, ip: '127.0.0.1', port: 1 }]
-  }
-
   private connection(call: FakeServerCall, relay: FakeRelay): tl.RawPhoneConnection {
-    // One random tag per (call, relay), shared by both sides unless the `peerTag` hook says otherwise.
-    return { _: 'phoneConnection', id: bigToLong(relay.id), ip: relay.ip, ipv6: relay.ipv6 ?? '', port: relay.port, tcp: relay.tcp, peerTag: new Uint8Array(randomBytes(16)) }
+    // One random tag per (call, relay); this is the caller's (side bit 0 clear, spec §10.2).
+    const callerTag = new Uint8Array(randomBytes(16))
+    callerTag[15] = callerTag[15]! & 0xfe
+    return { _: 'phoneConnection', id: bigToLong(relay.id), ip: relay.ip, ipv6: relay.ipv6 ?? '', port: relay.port, tcp: relay.tcp, peerTag: callerTag }
   }
 
   private peerTag(call: FakeServerCall, index: number, side: 'caller' | 'callee'): Uint8Array {
     const hook = this.options.peerTag
     const relay = this.relays()[index]
     if (hook && relay) return hook({ callId: call.id, relay, side })
-    return call.connections[index]!.peerTag
+    const callerTag = call.connections[index]!.peerTag
+    if (side === 'caller') return callerTag
+    // The callee's tag differs only in the side bit, so a relay can pair the two (spec §10.7).
+    const calleeTag = callerTag.slice()
+    calleeTag[15] = calleeTag[15]! | 1
+    return calleeTag
   }
 }
 

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto'
 
 import { Long, tl } from '@mtcute/core'
 import { TelegramClient } from '@mtcute/core/client.js'
+import { LocalRelay } from '@tgvoip/calls-native/testing'
 
 import { i2b } from '../crypto/bytes.js'
 import { TELEGRAM_DH_PRIME } from '../crypto/safe-prime.js'
 import { FakeTelegramClient } from './fake-client.js'
-import type { FakeDhConfig, FakeTelegramOptions } from './fake-options.js'
+import type { FakeDhConfig, FakeRelay, FakeTelegramOptions } from './fake-options.js'
 import type { FakeDevice, FakeServerCall } from './fake-phone.js'
 import { FakePhoneService } from './fake-phone.js'
 
@@ -27,6 +28,8 @@ export interface FakeRequest {
 
 interface Device extends FakeDevice {
   client: FakeTelegramClient
+  /** The high-level client handed out: destroyed through it, so plugins' destroy hooks run. */
+  highLevel: TelegramClient
 }
 
 /**
@@ -43,6 +46,8 @@ export class FakeTelegram {
   private dh: { g: number; p: Uint8Array; version: number }
   private nextUserId = 1000
   private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly startedRelays: LocalRelay[] = []
+  private relaysStarting: Promise<void> | null = null
 
   constructor(readonly options: FakeTelegramOptions = {}) {
     this.dh = { ...encodeDh(options.dhConfig ?? { g: 3, p: TELEGRAM_DH_PRIME }), version: 1 }
@@ -51,7 +56,16 @@ export class FakeTelegram {
       (userId) => this.users.get(userId)?.devices ?? [],
       (userId) => this.users.has(userId),
       (call) => this.rawUsers([call.adminId, call.participantId]),
+      () => this.endpoints(),
     )
+  }
+
+  /**
+   * The UDP relays this fake server started on loopback (empty when `relays` was given, or
+   * before the first client connected). Tests change their faults with `setFaults()`.
+   */
+  get localRelays(): readonly LocalRelay[] {
+    return this.startedRelays
   }
 
   /** Server-side state of every call, by id. */
@@ -87,18 +101,21 @@ export class FakeTelegram {
   async connect(user: FakeUser): Promise<TelegramClient> {
     const entry = this.users.get(user.id)
     if (!entry) throw new Error(`FakeTelegram: unknown user ${user.id}`)
+    await this.startRelays()
     const client = new FakeTelegramClient(this.options.logLevel ?? 0, this.options.rpcDelayMs ?? 0)
+    const highLevel = new TelegramClient({ client })
     const device: Device = {
       userId: user.id,
       deviceIndex: entry.devices.length,
       client,
+      highLevel,
       push: (phoneCall) => this.deliver(device, phoneCall),
     }
     client.attach((request) => this.handle(device, request))
     entry.devices.push(device)
     await client.prepare()
     await client.notifyLoggedIn({ ...entry.raw, self: true })
-    return new TelegramClient({ client })
+    return highLevel
   }
 
   /** `addUser` + `connect`. */
@@ -106,13 +123,33 @@ export class FakeTelegram {
     return this.connect(this.addUser(info))
   }
 
-  /** Destroys every client and cancels pending deliveries. */
+  /**
+   * Destroys every client (through `TelegramClient.destroy()`, so the calls plugin hangs up
+   * first), then stops the local relays and cancels pending deliveries.
+   */
   async destroy(): Promise<void> {
+    const devices = [...this.users.values()].flatMap((entry) => entry.devices.splice(0))
+    await Promise.all(devices.map((device) => device.highLevel.destroy()))
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
-    for (const entry of this.users.values()) {
-      for (const device of entry.devices.splice(0)) await device.client.destroy()
-    }
+    await this.relaysStarting?.catch(() => undefined)
+    await Promise.all(this.startedRelays.splice(0).map((relay) => relay.close()))
+  }
+
+  private startRelays(): Promise<void> {
+    if (this.options.relays) return Promise.resolve()
+    this.relaysStarting ??= (async () => {
+      const count = this.options.localRelays ?? 1
+      for (let i = 0; i < count; i++) {
+        this.startedRelays.push(await LocalRelay.create({ faults: this.options.relayFaults }))
+      }
+    })()
+    return this.relaysStarting
+  }
+
+  private endpoints(): FakeRelay[] {
+    if (this.options.relays) return this.options.relays
+    return this.startedRelays.map((relay, i) => ({ id: BigInt(i + 1), ip: relay.host, port: relay.port }))
   }
 
   private handle(device: Device, request: tl.RpcMethod): unknown {

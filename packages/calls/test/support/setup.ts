@@ -29,8 +29,8 @@ export async function twoParties(
   const aliceEngine = new FakeEngine()
   const bobEngine = new FakeEngine()
   const { noEngine, ...rest } = managerOptions
-  alice.use(callsPlugin({ ...rest, engine: noEngine ? undefined : aliceEngine }))
-  bob.use(callsPlugin({ ...rest, engine: noEngine ? undefined : bobEngine }))
+  alice.use(callsPlugin({ ...rest, engine: noEngine ? null : aliceEngine }))
+  bob.use(callsPlugin({ ...rest, engine: noEngine ? null : bobEngine }))
   return {
     fake,
     alice,
