@@ -34,6 +34,7 @@ export { WavFileSink, type WavFileSinkOptions } from './sinks/wav-file-sink.js'
 export { FileSink, type FileSinkOptions } from './sinks/file-sink.js'
 export { PcmStreamSink, type PcmStreamSinkOptions } from './sinks/pcm-stream-sink.js'
 export { ToneAnalyzer, type ToneAnalyzerEvents, type ToneAnalyzerOptions } from './sinks/tone-analyzer.js'
+export { TeeSink } from './sinks/tee-sink.js'
 export { LevelMeter, type Level, type LevelMeterEvents, type LevelMeterOptions } from './sinks/level-meter.js'
 
 export { readableFromSource } from './adapters/readable-from-source.js'
