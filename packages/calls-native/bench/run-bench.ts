@@ -14,13 +14,21 @@ import { VoIPController } from '../src/index.js'
 import { loadAddon } from '../src/native/native-addon.js'
 import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall } from './bench-call.js'
 import { sampleCpu } from './cpu-meter.js'
-import { latencies } from './latency-probe.js'
+import { latencies, ProbeSource } from './latency-probe.js'
 import { percentile, printAndSave, type BenchRow } from './report.js'
 
 const sizes = (process.env.BENCH_CALLS ?? '1,10,20').split(',').map(Number)
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 8)
 const WARM_UP_MS = 5000
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** 10 s of exactly what the calls send (the latency probe's signal), for the floor. */
+function probeSignal(): Int16Array {
+  const source = new ProbeSource()
+  const pcm = new Int16Array(500 * 960)
+  for (let i = 0; i < 500; i++) pcm.set(source.nextFrame(0), i * 960)
+  return pcm
+}
 
 async function startRelay(): Promise<{ port: number; stop(): void }> {
   const child = fork(fileURLToPath(new URL('./relay-child.ts', import.meta.url)), [], {
@@ -70,7 +78,7 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
   const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length
   console.log(
     `  send queue ${mean(finalStats.map((s) => s.sendQueueMs)).toFixed(0)} ms, receive queue ${mean(finalStats.map((s) => s.receiveQueueMs)).toFixed(0)} ms, ` +
-      `lost ${mean(finalStats.map((s) => s.audioFramesLost)).toFixed(1)} frames/end, spread ${mean(finalStats.map((s) => s.jitterBufferDelayMs)).toFixed(0)} ms`,
+      `lost ${mean(finalStats.map((s) => s.audioFramesLost)).toFixed(1)} frames/end`,
   )
   const failed = ends.filter((e) => !e.establishedAt).length
   for (const end of ends) end.controller.destroy()
@@ -104,7 +112,7 @@ async function main(): Promise<void> {
       console.log(`running ${calls} call(s) for ${windowSeconds} s ...`)
       const row = await runSize(calls, relay.port)
       // The floor at the bitrate the calls actually ran at: one encode + one decode per 60 ms per end.
-      const floor = addon.measureOpusFloor(500, row.bitrate)
+      const floor = addon.measureOpusFloor(probeSignal(), 3, row.bitrate)
       const floorPerEndMs = (floor.cpuSeconds / floor.frames) * (1000 / 60) * 1000
       floorDetail[`bitrate_${row.bitrate}`] = { ...floor, msPerFrame: (floor.cpuSeconds / floor.frames) * 1000 }
       rows.push({

@@ -257,7 +257,9 @@ Napi::Value EngineUnref(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value MeasureOpusFloor(const Napi::CallbackInfo& info) {
-  auto result = measureOpusFloor(info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value());
+  auto pcm = info[0].As<Napi::Int16Array>();
+  auto result = measureOpusFloor(pcm.Data(), pcm.ElementLength(), info[1].As<Napi::Number>().Int32Value(),
+                                 info[2].As<Napi::Number>().Int32Value());
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("cpuSeconds", result.cpuSeconds);
   out.Set("frames", result.frames);

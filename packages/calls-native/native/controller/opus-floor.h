@@ -2,6 +2,7 @@
 // engine sends (same settings as AudioSender), timed in CPU seconds of this thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace tgvoip {
@@ -12,6 +13,7 @@ struct OpusFloorResult {
   uint64_t bytes = 0;
 };
 
-OpusFloorResult measureOpusFloor(int frames, int bitrate);
+// Encodes and decodes `pcm` (a whole number of 2880-sample frames) `rounds` times.
+OpusFloorResult measureOpusFloor(const int16_t* pcm, size_t samples, int rounds, int bitrate);
 
 }  // namespace tgvoip

@@ -84,8 +84,8 @@ export interface NativeAddon {
   setServerConfig(values: Record<string, number | boolean>): void
   engineRef(): void
   engineUnref(): void
-  /** Benchmark floor: libopus encode+decode of `frames` 60 ms frames, CPU seconds of the calling thread. */
-  measureOpusFloor(frames: number, bitrate: number): { cpuSeconds: number; frames: number; bytes: number }
+  /** Benchmark floor: libopus encode+decode of `pcm`'s 60 ms frames, `rounds` times; CPU seconds of the calling thread. */
+  measureOpusFloor(pcm: Int16Array, rounds: number, bitrate: number): { cpuSeconds: number; frames: number; bytes: number }
 }
 
 let cached: NativeAddon | undefined
