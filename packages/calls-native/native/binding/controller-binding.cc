@@ -193,6 +193,9 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     num("framesInbandFec", static_cast<double>(s.framesInbandFec));
     num("framesConcealed", static_cast<double>(s.framesConcealed));
     num("fecRejected", static_cast<double>(s.fecRejected));
+    num("packetsLate", static_cast<double>(s.packetsLate));
+    num("framesSent", static_cast<double>(s.framesSent));
+    num("sendUnderruns", static_cast<double>(s.sendUnderruns));
     num("lossRate", s.lossRate);
     num("sendLossRate", s.sendLossRate);
     num("rttMs", s.rttMs);

@@ -65,7 +65,7 @@ bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<pr
   if (input_->available() >= static_cast<size_t>(opus::kFrameSamples)) {
     input_->read(pcm_.data(), opus::kFrameSamples);
   } else {
-    samplesUnderrun_ += opus::kFrameSamples;
+    underrunBlocks_++;
     std::fill(pcm_.begin(), pcm_.end(), 0);
   }
   // After an engine stall the missed blocks go out back to back: skipping them would

@@ -28,7 +28,6 @@ class AudioSender {
   // Encodes the next block into `packet` (+ `fec` entries, oldest first). Returns false
   // if the encoder failed. Advances the clock.
   bool encodeNext(double now, protocol::Bytes& packet, std::vector<protocol::Bytes>& fec, uint32_t& pts);
-  uint32_t nextPts() const { return pts_; }
 
   void startClock(double now) {
     nextSendAt_ = now;
@@ -44,7 +43,8 @@ class AudioSender {
   void skip(double now);
 
   uint64_t framesEncoded() const { return framesEncoded_; }
-  uint64_t samplesUnderrun() const { return samplesUnderrun_; }
+  // Blocks sent as silence because the producer had not written a whole block in time.
+  uint64_t underrunBlocks() const { return underrunBlocks_; }
 
  private:
   std::shared_ptr<SpscRing> input_;
@@ -59,7 +59,7 @@ class AudioSender {
   bool idle_ = true;
   int slackCount_ = 0;
   uint64_t framesEncoded_ = 0;
-  uint64_t samplesUnderrun_ = 0;
+  uint64_t underrunBlocks_ = 0;
 };
 
 }  // namespace tgvoip

@@ -39,10 +39,13 @@ void CallController::publishStats(double now) {
     s.framesInbandFec = c.inbandFec;
     s.framesConcealed = c.concealed;
     s.fecRejected = c.fecRejected;
+    s.packetsLate = jitter.lateCount();
   }
   if (sender_) {
     s.bitrate = sender_->bitrate();
     s.extraEcLevel = sender_->extraEcLevel();
+    s.framesSent = sender_->framesEncoded();
+    s.sendUnderruns = sender_->underrunBlocks();
   }
   // Rating is asked for only when the server enables it (bad_call_rating, §14); the
   // rate_flags bits select which events count: 1 extra EC, 8 reconnecting.

@@ -19,6 +19,12 @@ export interface Stats {
   framesConcealed: number
   /** Extra-FEC copies that were not valid 60 ms Opus (never played). */
   fecCopiesRejected: number
+  /** Incoming audio packets that arrived after their playout time. */
+  audioPacketsLate: number
+  /** 60 ms audio packets sent. */
+  audioFramesSent: number
+  /** Of those, sent as silence because the producer had not queued a whole 60 ms in time. */
+  sendUnderruns: number
   /** Recent incoming loss, 0..1. */
   lossRate: number
   /** Outgoing loss derived from acks, 0..1. */
@@ -57,6 +63,9 @@ export function toStats(s: Partial<NativeStats>, queuedIn = 0, queuedOut = 0): S
     framesRecoveredByInbandFec: s.framesInbandFec ?? 0,
     framesConcealed: s.framesConcealed ?? 0,
     fecCopiesRejected: s.fecRejected ?? 0,
+    audioPacketsLate: s.packetsLate ?? 0,
+    audioFramesSent: s.framesSent ?? 0,
+    sendUnderruns: s.sendUnderruns ?? 0,
     lossRate: s.lossRate ?? 0,
     sendLossRate: s.sendLossRate ?? 0,
     rttMs: finite(s.rttMs),

@@ -21,6 +21,9 @@ export interface NativeStats {
   framesInbandFec: number
   framesConcealed: number
   fecRejected: number
+  packetsLate: number
+  framesSent: number
+  sendUnderruns: number
   lossRate: number
   sendLossRate: number
   rttMs: number
