@@ -11,6 +11,10 @@ describe('lossy, jittery relay', () => {
     it(`keeps >= 90% of frames audible at ${lossRate * 100}% loss with 40 ms jitter`, async () => {
       const relay = await fixture.relay({ lossRate, jitterMs: 40, seed: 7 })
       const pair = fixture.pair(relay, { callerTone: 440, calleeTone: 880 })
+      const bars: number[] = []
+      const listenedBars: number[] = []
+      pair.callee.controller.signalBarsChangedHandlers.push((value) => bars.push(value))
+      pair.callee.controller.on('signalBars', (value) => listenedBars.push(value))
       connectBoth(pair)
       await Promise.all([
         waitForState(pair.caller.controller, CallState.ESTABLISHED, 3000),
@@ -29,6 +33,9 @@ describe('lossy, jittery relay', () => {
         expect(stats.framesRecoveredByExtraFec).toBeGreaterThan(0)
         expect(stats.fecCopiesRejected).toBe(0)
       }
+      // The UI signal drops below full strength on such a link, through both APIs.
+      expect(Math.min(...bars)).toBeLessThan(4)
+      expect(listenedBars).toEqual(bars)
       // Both senders noticed the loss from acks and switched extra FEC on.
       expect(pair.caller.controller.getStats().extraEcLevel).toBeGreaterThan(0)
       expect(pair.callee.controller.getStats().extraEcLevel).toBeGreaterThan(0)
