@@ -83,7 +83,7 @@ await telegram.destroy()
 // The first half second is the jitter buffer filling up: judge the steady state.
 const steady = analyzer.results.slice(1)
 const heard = steady.filter((r) => r.dbfs > -40)
-const frequencies = heard.map((r) => r.frequency).sort((a, b) => a - b)
+const frequencies = heard.flatMap((r) => (r.frequency === null ? [] : [r.frequency])).sort((a, b) => a - b)
 const median = frequencies[Math.floor(frequencies.length / 2)] ?? Number.NaN
 const level = steady.length ? Math.max(...steady.map((r) => r.dbfs)) : -Infinity
 console.log()

@@ -5,7 +5,7 @@
  */
 export interface CallAudioSource extends AsyncIterable<Int16Array> {
   /** Stops the source early (called when the call ends or another source replaces it). */
-  close?(): void
+  close?(): void | Promise<void>
 }
 
 export interface CallAudioSink {

@@ -4,6 +4,8 @@ import type { MediaSession } from '../engine/call-engine.js'
 import { CallAudioError } from '../errors.js'
 import type { CallAudioSink, CallAudioSource } from './audio-types.js'
 
+const FRAME_MS = 20
+
 export interface MediaPumpHooks {
   /** The source or sink threw: the call must end with this error. */
   onFailure(error: CallAudioError): void
@@ -83,11 +85,10 @@ export class MediaPump {
   }
 
   private closeSource(source: CallAudioSource): void {
-    try {
-      source.close?.()
-    } catch (err) {
-      this.log.warn('closing an audio source failed: %s', err)
-    }
+    // Sources may close asynchronously (ffmpeg is killed and reaped): never leave that rejection unhandled.
+    Promise.resolve()
+      .then(() => source.close?.())
+      .catch((err: unknown) => this.log.warn('closing an audio source failed: %s', err))
   }
 
   private async closeSink(sink: CallAudioSink): Promise<void> {
@@ -99,11 +100,19 @@ export class MediaPump {
   }
 
   private async pumpOut(session: MediaSession, source: CallAudioSource): Promise<void> {
+    let startedAt = 0
+    let frames = 0
     try {
       for await (const frame of source) {
         if (this.stopped || this.source !== source) return
+        startedAt ||= performance.now()
+        frames++
         await session.writeFrame(frame)
       }
+      // The engine buffers ahead of playback: report the end when the last frame has been
+      // sent (the engine plays 50 frames a second), not when it was queued.
+      const queuedMs = startedAt === 0 ? 0 : startedAt + frames * FRAME_MS - performance.now()
+      if (queuedMs > 0) await new Promise((resolve) => setTimeout(resolve, queuedMs))
       if (!this.stopped && this.source === source) this.hooks.onSourceEnd()
     } catch (err) {
       if (!this.stopped && this.source === source) this.hooks.onFailure(new CallAudioError('The audio source failed', { cause: err }))
