@@ -3,6 +3,7 @@ export type { VoIPControllerEvents, VoIPControllerOptions } from './controller/v
 export type { VoIPConfig } from './controller/call-config.js'
 export type { Endpoint } from './controller/endpoint.js'
 export type { Stats } from './controller/stats.js'
+export { P2P_INET_ENDPOINT_ID, P2P_LAN_ENDPOINT_ID } from './controller/stats.js'
 export type { RecvAudioFrameCallback, SendAudioFrameCallback } from './controller/pcm-io.js'
 export { FRAME_BYTES, FRAME_SAMPLES } from './controller/pcm-io.js'
 export { VoIPServerConfig } from './server-config.js'

@@ -4,6 +4,7 @@
 #include "engine/js-notifier.h"
 #include "protocol/handshake.h"
 #include "protocol/relay-control.h"
+#include "protocol/seq.h"
 #include "protocol/stream-data.h"
 
 namespace tgvoip {
@@ -27,12 +28,13 @@ CallController::~CallController() = default;
 void CallController::setKey(const protocol::CallKey& key, bool isOutgoing) {
   isOutgoing_ = isOutgoing;
   cipher_ = std::make_unique<protocol::DatagramCipher>(key, isOutgoing);
+  callIdPrefix_ = protocol::callId(key);
 }
 
 void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, int maxLayer) {
   endpoints_.clear();
   for (auto& info : endpoints) {
-    RelayEndpoint relay;
+    CallEndpoint relay;
     relay.info = std::move(info);
     // The binding validated the IPv4 address; IPv6 is used only when IPv4 is missing.
     if (!SocketAddress::parse(relay.info.ip, relay.info.port, relay.address)) {
@@ -41,7 +43,8 @@ void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allo
     endpoints_.push_back(std::move(relay));
   }
   // The first endpoint is both current and preferred (§10.1).
-  currentIndex_ = preferredIndex_ = 0;
+  preferredIndex_ = 0;
+  current_ = endpoints_.empty() ? nullptr : &endpoints_[0];
   allowP2p_ = allowP2p;
   maxLayer_ = maxLayer;
 }
@@ -81,13 +84,11 @@ void CallController::shutdown() {
   socket_.close();
 }
 
-RelayEndpoint* CallController::currentEndpoint() {
-  return currentIndex_ < endpoints_.size() ? &endpoints_[currentIndex_] : nullptr;
-}
+CallEndpoint* CallController::currentEndpoint() { return current_; }
 
-RelayEndpoint* CallController::findEndpoint(const SocketAddress& address) {
-  for (auto& endpoint : endpoints_) {
-    if (endpoint.address == address) return &endpoint;
+CallEndpoint* CallController::findEndpoint(const SocketAddress& address) {
+  for (CallEndpoint* endpoint : allEndpoints()) {
+    if (endpoint->address == address) return endpoint;
   }
   return nullptr;
 }
@@ -104,21 +105,26 @@ void CallController::onReadable(int) {
 }
 
 void CallController::handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now) {
-  RelayEndpoint* relay = findEndpoint(from);
-  const auto& tag = relay ? relay->info.tag : protocol::PeerTag{};
-  // Only datagrams from a known relay that start with our own tag for it (§3.2, §10.2).
-  if (!relay || size < tag.size() || !std::equal(tag.begin(), tag.end(), data)) {
+  CallEndpoint* endpoint = findEndpoint(from);
+  if (!endpoint) {
     counters_.packetsDropped++;
     return;
   }
   ByteView datagram(data, size);
-  if (protocol::isRelayControl(datagram)) {
-    handleRelayControl(*relay, datagram, now);
-    return;
+  if (endpoint->isRelay()) {
+    // Only datagrams that start with our own tag for this relay (§3.2, §10.2).
+    const auto& tag = endpoint->info.tag;
+    if (size < tag.size() || !std::equal(tag.begin(), tag.end(), data)) {
+      counters_.packetsDropped++;
+      return;
+    }
+    if (protocol::isRelayControl(datagram)) {
+      handleRelayControl(*endpoint, datagram, now);
+      return;
+    }
   }
   Bytes plain;
-  if (state_ == CallState::Failed ||
-      cipher_->open(datagram, ByteView(tag.data(), tag.size()), plain) != protocol::DatagramError::None) {
+  if (state_ == CallState::Failed || cipher_->open(datagram, prefixFor(*endpoint), plain) != protocol::DatagramError::None) {
     counters_.packetsDropped++;
     return;
   }
@@ -132,10 +138,10 @@ void CallController::handleDatagram(const uint8_t* data, size_t size, const Sock
     counters_.packetsDropped++;
     return;
   }
-  handlePacket(*relay, packet, now);
+  handlePacket(*endpoint, packet, now);
 }
 
-void CallController::handleRelayControl(RelayEndpoint& relay, ByteView datagram, double now) {
+void CallController::handleRelayControl(CallEndpoint& relay, ByteView datagram, double now) {
   auto control = protocol::parseRelayControl(datagram);
   if (!control) return;
   if (control->kind == protocol::RelayControlKind::SelfInfo && control->selfInfo) {
@@ -150,17 +156,22 @@ void CallController::handleRelayControl(RelayEndpoint& relay, ByteView datagram,
                                 std::to_string(control->selfInfo->port);
     }
   } else if (control->kind == protocol::RelayControlKind::PeerInfo && control->peerInfo) {
-    // Relay-only engine: the peer's public address is recorded for the debug log, but
-    // no P2P endpoint is created (P2P is not implemented).
-    peerInfoReceived_ = true;
+    handlePeerInfo(*control->peerInfo);
   }
 }
 
-void CallController::handlePacket(RelayEndpoint& from, const protocol::Packet& packet, double now) {
+void CallController::handlePacket(CallEndpoint& from, const protocol::Packet& packet, double now) {
   const auto& header = packet.header;
   if (!seqs_.acceptIncoming(header.seq)) return;  // duplicate or too late (§8.3)
   unackedIncoming_++;
   if (seqs_.onAck(header.ackId, header.recentMask, now)) pendingExtras_.onAck(header.ackId);
+  // On P2P but the peer stopped acking while it still reaches us through a relay: its
+  // address probably changed, so go back to that relay (§11.3).
+  if (current_ && !current_->isRelay() && from.isRelay() &&
+      protocol::seqNewer(seqs_.lastSentSeq() - 32, seqs_.lastRemoteAckSeq())) {
+    current_ = &from;
+    requestPublicEndpoints();
+  }
   for (const auto& extra : header.extras) {
     if (extraDedup_.accept(extra)) handleExtra(extra);
   }
@@ -201,12 +212,16 @@ void CallController::handleExtra(const protocol::Extra& extra) {
   } else if (auto changed = protocol::decodeNetworkChangedExtra(extra)) {
     peerDataSaving_ = (changed->flags & protocol::kNetworkFlagDataSaving) != 0;
     applyBitrateLimits();
-    for (auto& endpoint : endpoints_) endpoint.rttHistory.fill(0);
+    if (current_ && !current_->isRelay()) fallBackToRelay();
+    if (allowP2p_) requestPublicEndpoints();
+    for (CallEndpoint* endpoint : allEndpoints()) endpoint->rttHistory.fill(0);
+  } else if (auto lan = protocol::decodeLanEndpointExtra(extra)) {
+    handleLanEndpoint(*lan);
   }
-  // LAN / IPv6 endpoint extras need P2P, which this engine does not do: ignored (§11).
+  // IPv6 endpoint extras need a local IPv6 route to the peer, not implemented: ignored.
 }
 
-void CallController::handleInit(RelayEndpoint& from, const protocol::Packet& packet, double now) {
+void CallController::handleInit(CallEndpoint& from, const protocol::Packet& packet, double now) {
   protocol::InitBody init;
   if (protocol::parseInit(packet.body, init) != protocol::ParseError::None) return;
   if (!protocol::isCompatiblePeer(init.protocolVersion, init.minProtocolVersion)) {
@@ -229,7 +244,10 @@ void CallController::handleInit(RelayEndpoint& from, const protocol::Packet& pac
   if (first) {
     // The relay our INIT arrived through is the one that works (§5.1).
     for (size_t i = 0; i < endpoints_.size(); i++) {
-      if (&endpoints_[i] == &from) currentIndex_ = preferredIndex_ = i;
+      if (&endpoints_[i] == &from) {
+        current_ = &endpoints_[i];
+        preferredIndex_ = i;
+      }
     }
     // The peer is up only now, so a relay that did not know it yet may have dropped our
     // INIT: resend at once instead of waiting for the 0.5 s retransmission.
@@ -275,7 +293,7 @@ void CallController::handleStreamData(const protocol::Packet& packet, double now
   }
 }
 
-void CallController::sendPacket(PacketType type, ByteView body, RelayEndpoint& to, double now) {
+void CallController::sendPacket(PacketType type, ByteView body, CallEndpoint& to, double now) {
   protocol::PacketHeader header;
   header.type = type;
   header.seq = seqs_.nextSeq();
@@ -285,10 +303,7 @@ void CallController::sendPacket(PacketType type, ByteView body, RelayEndpoint& t
   Bytes packet;
   if (!protocol::encodePacket(header, body, packet)) return;
   Bytes datagram;
-  if (cipher_->seal(packet, ByteView(to.info.tag.data(), to.info.tag.size()), datagram) !=
-      protocol::DatagramError::None) {
-    return;
-  }
+  if (cipher_->seal(packet, prefixFor(to), datagram) != protocol::DatagramError::None) return;
   sendRaw(datagram, to);
   seqs_.recordSent(header.seq, type, datagram.size(), now);
   unackedIncoming_ = 0;
@@ -313,18 +328,17 @@ void CallController::sendInitRound(double now) {
   header.extras = pendingExtras_.takeForPacket(header.seq);
   Bytes packet;
   if (!protocol::encodePacket(header, body, packet)) return;
-  for (auto& relay : endpoints_) {
+  for (CallEndpoint* endpoint : allEndpoints()) {
     Bytes datagram;
-    if (cipher_->seal(packet, ByteView(relay.info.tag.data(), relay.info.tag.size()), datagram) ==
-        protocol::DatagramError::None) {
-      sendRaw(datagram, relay);
+    if (cipher_->seal(packet, prefixFor(*endpoint), datagram) == protocol::DatagramError::None) {
+      sendRaw(datagram, *endpoint);
     }
   }
   seqs_.recordSent(header.seq, PacketType::Init, packet.size(), now);
   lastInitAt_ = lastSendAt_ = now;
 }
 
-void CallController::sendRaw(const Bytes& datagram, RelayEndpoint& to) {
+void CallController::sendRaw(const Bytes& datagram, CallEndpoint& to) {
   if (socket_.sendTo(datagram.data(), datagram.size(), to.address)) {
     counters_.bytesSent += datagram.size();
     counters_.packetsSent++;

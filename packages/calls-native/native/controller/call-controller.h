@@ -4,6 +4,7 @@
 // thread-safe accessors runs on the engine thread; the binding posts work to it.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -14,7 +15,7 @@
 #include "controller/audio-receiver.h"
 #include "controller/audio-sender.h"
 #include "controller/call-types.h"
-#include "controller/relay-endpoint.h"
+#include "controller/call-endpoint.h"
 #include "controller/seq-tracker.h"
 #include "engine/event-loop.h"
 #include "engine/spsc-ring.h"
@@ -22,6 +23,7 @@
 #include "protocol/datagram.h"
 #include "protocol/extra-reliability.h"
 #include "protocol/packet.h"
+#include "protocol/relay-control.h"
 
 namespace tgvoip {
 
@@ -59,15 +61,28 @@ class CallController : public IoHandler, public Ticker {
  private:
   // packet I/O (call-controller.cc)
   void handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now);
-  void handleRelayControl(RelayEndpoint& relay, protocol::ByteView datagram, double now);
-  void handlePacket(RelayEndpoint& from, const protocol::Packet& packet, double now);
+  void handleRelayControl(CallEndpoint& relay, protocol::ByteView datagram, double now);
+  void handlePacket(CallEndpoint& from, const protocol::Packet& packet, double now);
   void handleExtra(const protocol::Extra& extra);
-  void handleInit(RelayEndpoint& from, const protocol::Packet& packet, double now);
+  void handleInit(CallEndpoint& from, const protocol::Packet& packet, double now);
   void handleInitAck(const protocol::Packet& packet, double now);
   void handleStreamData(const protocol::Packet& packet, double now);
-  void sendPacket(protocol::PacketType type, protocol::ByteView body, RelayEndpoint& to, double now);
+  void sendPacket(protocol::PacketType type, protocol::ByteView body, CallEndpoint& to, double now);
   void sendInitRound(double now);
-  void sendRaw(const protocol::Bytes& datagram, RelayEndpoint& to);
+  void sendRaw(const protocol::Bytes& datagram, CallEndpoint& to);
+
+  // peer-to-peer (p2p.cc)
+  void handlePeerInfo(const protocol::PeerInfo& info);
+  void handleLanEndpoint(const protocol::LanEndpointExtra& lan);
+  void fallBackToRelay();
+  void requestPublicEndpoints() {
+    peerInfoReceived_ = false;
+    publicEndpointsRounds_ = 0;
+    lastPublicEndpointsAt_ = -1e9;
+  }
+  void selectRoute();
+  std::vector<CallEndpoint*> allEndpoints();
+  protocol::ByteView prefixFor(const CallEndpoint& endpoint) const;
 
   // timers and state (call-timers.cc)
   void setState(CallState state, double now);
@@ -76,7 +91,6 @@ class CallController : public IoHandler, public Ticker {
   void sendAudio(double now);
   void sendUdpPings(double now);
   void pingEndpoints(double now);
-  void selectRelay();
   void evaluateLossAndBitrate(double now);
   void updateSignalBars(double now);
   void queueStreamFlags();
@@ -86,16 +100,20 @@ class CallController : public IoHandler, public Ticker {
   // snapshot (call-stats.cc)
   void publishStats(double now);
 
-  RelayEndpoint* currentEndpoint();
-  RelayEndpoint* findEndpoint(const SocketAddress& address);
+  CallEndpoint* currentEndpoint();
+  CallEndpoint* findEndpoint(const SocketAddress& address);
 
   const uint32_t handle_;
   CallConfig config_;
   std::unique_ptr<protocol::DatagramCipher> cipher_;
   bool isOutgoing_ = false;
-  std::vector<RelayEndpoint> endpoints_;
-  size_t currentIndex_ = 0;
+  std::vector<CallEndpoint> endpoints_;  // the relays, fixed once connected
   size_t preferredIndex_ = 0;
+  // Peer-to-peer endpoints (§11.1), updated in place so references stay valid.
+  std::optional<CallEndpoint> p2pInet_;
+  std::optional<CallEndpoint> p2pLan_;
+  CallEndpoint* current_ = nullptr;  // a relay or a P2P endpoint
+  std::array<uint8_t, 16> callIdPrefix_{};  // P2P prefix for peers < 9 (§3.2)
   bool allowP2p_ = false;
   int maxLayer_ = protocol::kConnectionMaxLayer;
   int32_t netType_ = kNetUnknown;

@@ -19,11 +19,11 @@ void CallController::publishStats(double now) {
   s.localPort = socket_.localPort();
   if (!endpoints_.empty()) {
     s.preferredRelayId = endpoints_[preferredIndex_].info.id;
-    s.currentEndpointId = endpoints_[currentIndex_].info.id;
-    double rtt = endpoints_[currentIndex_].averageRtt();
+    s.currentEndpointId = current_->info.id;
+    double rtt = current_->averageRtt();
     if (rtt <= 0) rtt = seqs_.averageAckRtt();
     s.rttMs = rtt > 0 ? rtt * 1000 : -1;
-    double self = endpoints_[currentIndex_].selfRtt;
+    double self = endpoints_[preferredIndex_].selfRtt;
     s.udpRelayRttMs = self > 0 ? self * 1000 : -1;
   }
   if (receiver_) {
@@ -77,9 +77,11 @@ void CallController::publishStats(double now) {
       << ",\"extra_ec_level\":" << s.extraEcLevel << ",\"signal_bars\":" << s.signalBars
       << ",\"preferred_relay\":\"" << s.preferredRelayId << "\",\"public_address\":\"" << s.publicAddress
       << "\",\"relays\":[";
-  for (size_t i = 0; i < endpoints_.size(); i++) {
-    const auto& e = endpoints_[i];
-    log << (i ? "," : "") << "{\"id\":\"" << e.info.id << "\",\"addr\":\"" << e.address.toString()
+  auto all = allEndpoints();
+  for (size_t i = 0; i < all.size(); i++) {
+    const auto& e = *all[i];
+    const char* kind = e.kind == EndpointKind::UdpRelay ? "relay" : e.kind == EndpointKind::P2pInet ? "p2p" : "lan";
+    log << (i ? "," : "") << "{\"kind\":\"" << kind << "\",\"id\":\"" << e.info.id << "\",\"addr\":\"" << e.address.toString()
         << "\",\"rtt_ms\":" << e.averageRtt() * 1000 << ",\"udp_pongs\":" << e.udpPongs
         << ",\"self_rtt_ms\":" << (e.selfRtt > 0 ? e.selfRtt * 1000 : -1) << "}";
   }

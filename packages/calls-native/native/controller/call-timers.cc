@@ -99,8 +99,18 @@ void CallController::onTick(double now) {
   if (live) {
     double silent = now - lastRecvAt_;
     if (silent >= config_.recvTimeout) {
-      fail(CallError::Timeout, now);
-      return;
+      if (current_->isRelay()) {
+        fail(CallError::Timeout, now);
+        return;
+      }
+      // Silent on P2P: back to the relay and start the clock again (§9.4).
+      fallBackToRelay();
+      for (CallEndpoint* endpoint : allEndpoints()) endpoint->rttHistory.fill(0);
+      requestPublicEndpoints();
+      protocol::NetworkChangedExtra changed;
+      if (localDataSaving()) changed.flags |= protocol::kNetworkFlagDataSaving;
+      pendingExtras_.queue(protocol::makeNetworkChangedExtra(changed));
+      lastRecvAt_ = now;
     }
     if (state_ == CallState::Established && silent >= ServerConfig::instance().get("reconnecting_state_timeout", 2.0)) {
       setState(CallState::Reconnecting, now);
@@ -138,7 +148,7 @@ void CallController::onTick(double now) {
 }
 
 void CallController::sendAudio(double now) {
-  RelayEndpoint* to = currentEndpoint();
+  CallEndpoint* to = currentEndpoint();
   if (!to) return;
   if (micMuted_) {
     sender_->skip(now);
@@ -178,28 +188,12 @@ void CallController::sendUdpPings(double now) {
 }
 
 void CallController::pingEndpoints(double now) {
-  // Relay RTTs drive relay selection; with a single relay they still give the RTT stat.
-  for (auto& relay : endpoints_) {
-    double due = relay.lastPingAt < 0 ? establishedAt_ + kFirstPingDelay : relay.lastPingAt + kPingInterval;
-    if (now >= due) sendPacket(PacketType::Ping, protocol::ByteView(), relay, now);
+  // Relay and P2P RTTs drive route selection; with one relay they still give the RTT stat.
+  for (CallEndpoint* endpoint : allEndpoints()) {
+    double due = endpoint->lastPingAt < 0 ? std::max(establishedAt_ + kFirstPingDelay, now) : endpoint->lastPingAt + kPingInterval;
+    if (now >= due) sendPacket(PacketType::Ping, protocol::ByteView(), *endpoint, now);
   }
-  selectRelay();
-}
-
-void CallController::selectRelay() {
-  if (endpoints_.size() < 2) return;
-  double threshold = ServerConfig::instance().get("relay_switch_threshold", 0.8);
-  double minPing = endpoints_[preferredIndex_].averageRtt();
-  if (minPing == 0) minPing = INFINITY;
-  size_t candidate = preferredIndex_;
-  for (size_t i = 0; i < endpoints_.size(); i++) {
-    double rtt = endpoints_[i].averageRtt();
-    if (rtt > 0 && rtt < minPing * threshold) {
-      candidate = i;
-      minPing = rtt;
-    }
-  }
-  if (candidate != preferredIndex_) preferredIndex_ = currentIndex_ = candidate;
+  selectRoute();
 }
 
 void CallController::evaluateLossAndBitrate(double now) {

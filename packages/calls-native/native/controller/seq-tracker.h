@@ -20,6 +20,8 @@ class SeqTracker {
 
   // --- outgoing ---
   uint32_t nextSeq() { return ++lastSentSeq_; }
+  uint32_t lastSentSeq() const { return lastSentSeq_; }
+  uint32_t lastRemoteAckSeq() const { return lastRemoteAckSeq_; }
   void recordSent(uint32_t seq, protocol::PacketType type, size_t size, double now);
   // Applies a received header's ack_id and mask; returns true if ack_id was new.
   bool onAck(uint32_t ackId, uint32_t mask, double now);

@@ -1,5 +1,6 @@
-// One relay endpoint (spec §10.1) with its per-endpoint bookkeeping: PING/PONG RTT
-// history (§5.3) and UDP relay pings (§10.3.2).
+// One endpoint of a call (spec §10.1): a UDP relay, or a peer-to-peer address learnt
+// from the relay (§11.1), with its bookkeeping: PING/PONG RTT history (§5.3) and, for
+// relays, UDP relay pings (§10.3.2).
 #pragma once
 
 #include <array>
@@ -10,7 +11,14 @@
 
 namespace tgvoip {
 
-struct RelayEndpoint {
+enum class EndpointKind { UdpRelay, P2pInet, P2pLan };
+
+// Local ids of the derived P2P endpoints (§10.1): never on the wire.
+constexpr int64_t kP2pInetEndpointId = static_cast<int64_t>(0x50325034ULL << 32);  // 'P2P4'
+constexpr int64_t kP2pLanEndpointId = static_cast<int64_t>(0x4C414E34ULL << 32);   // 'LAN4'
+
+struct CallEndpoint {
+  EndpointKind kind = EndpointKind::UdpRelay;
   EndpointInfo info;
   SocketAddress address;
 
@@ -25,6 +33,8 @@ struct RelayEndpoint {
   double udpPingSentAt = 0;
   int udpPongs = 0;
   double selfRtt = -1;
+
+  bool isRelay() const { return kind == EndpointKind::UdpRelay; }
 
   void addRtt(double rtt) {
     rttHistory[rttNext] = rtt;
