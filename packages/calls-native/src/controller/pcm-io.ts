@@ -64,6 +64,7 @@ export class PcmIo {
   private recvCallback: RecvAudioFrameCallback | null = null
   private readonly queues = new Set<FrameQueue>()
   private readonly readables = new Set<Readable>()
+  private readonly overflowing = new Set<Readable>()
   private spaceWaiters: Array<() => void> = []
   private readonly scratch = new Int16Array(FRAME_SAMPLES)
   private closed = false
@@ -115,11 +116,21 @@ export class PcmIo {
     })
   }
 
-  /** A Readable of received s16le PCM; ends when the controller is destroyed. */
-  createReadable(): Readable {
-    const readable = new Readable({ read() {} })
+  /**
+   * A Readable of received s16le PCM; ends when the controller is destroyed. Live audio
+   * does not wait: while the consumer is more than `highWaterMark` bytes behind (1 s by
+   * default), new audio is dropped instead of piling up in memory.
+   */
+  createReadable(highWaterMark = FRAME_BYTES * 50): Readable {
+    const readable = new Readable({
+      highWaterMark,
+      read: () => this.overflowing.delete(readable),
+    })
     this.readables.add(readable)
-    readable.once('close', () => this.readables.delete(readable))
+    readable.once('close', () => {
+      this.readables.delete(readable)
+      this.overflowing.delete(readable)
+    })
     if (this.closed) readable.push(null)
     return readable
   }
@@ -164,7 +175,10 @@ export class PcmIo {
   private deliver(frame: Int16Array): void {
     const bytes = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength)
     if (this.recvCallback) this.recvCallback(bytes)
-    for (const readable of this.readables) readable.push(Buffer.from(bytes))
+    for (const readable of this.readables) {
+      if (this.overflowing.has(readable)) continue
+      if (!readable.push(Buffer.from(bytes))) this.overflowing.add(readable)
+    }
     for (const queue of this.queues) queue.push(frame)
   }
 

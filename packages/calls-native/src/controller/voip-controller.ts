@@ -194,9 +194,9 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
     return this.pcm.createWritable()
   }
 
-  /** Readable of received s16le PCM bytes; ends on destroy(). */
-  createAudioReadable(): Readable {
-    return this.pcm.createReadable()
+  /** Readable of received s16le PCM bytes; ends on destroy(). A consumer more than `highWaterMark` bytes behind loses audio. */
+  createAudioReadable(highWaterMark?: number): Readable {
+    return this.pcm.createReadable(highWaterMark)
   }
 
   /** Received audio as 960-sample frames; ends on destroy(). */

@@ -46,6 +46,21 @@ describe('audio I/O', () => {
     expect(Math.abs(dominantFrequency(pcm.subarray(pcm.length - 48000)) - 523)).toBeLessThanOrEqual(2)
   })
 
+  it('a Readable nobody reads stays bounded (live audio is dropped, not hoarded)', async () => {
+    const relay = await fixture.relay()
+    const pair = fixture.pair(relay, { callerTone: 440, record: false })
+    const readable = pair.callee.controller.createAudioReadable(1920 * 10)
+    connectBoth(pair)
+    await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
+    await sleep(1500)
+    expect(readable.readableLength).toBeLessThanOrEqual(1920 * 11)
+    // Once read again, fresh audio flows.
+    const chunks: Buffer[] = []
+    readable.on('data', (chunk: Buffer) => chunks.push(chunk))
+    await sleep(400)
+    expect(chunks.length).toBeGreaterThan(15)
+  })
+
   it('mute sends STREAM_FLAGS: the peer hears silence, and NOPs keep the call alive', async () => {
     const relay = await fixture.relay()
     const pair = fixture.pair(relay, { callerTone: 440, calleeTone: 880 })
