@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { describe, expect, it } from 'vitest'
+
+import { runScript } from './support/run-script.js'
+import { measureWav } from './support/wav.js'
+
+describe('pnpm demo', () => {
+  it('calls with a 440 Hz tone, prints states, emojis and stats, exits 0 and writes a WAV with the tone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
+    try {
+      const out = join(dir, 'out.wav')
+      const result = await runScript('examples/demo.ts', ['--seconds', '2', '--out', out])
+      expect(result.stderr).toBe('')
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/alice\s+state connecting -> established/)
+      expect(result.stdout).toMatch(/bob\s+state ringing -> exchangingKeys/)
+      const alice = /Alice sees: (.+)/.exec(result.stdout)![1]
+      const bob = /Bob sees: +(.+)/.exec(result.stdout)![1]
+      expect(alice).toBe(bob)
+      expect([...new Intl.Segmenter().segment(alice!.replaceAll(' ', ''))]).toHaveLength(4)
+      // Not a TTY here: the once-a-second stats come as plain lines.
+      expect(result.stdout).toMatch(/bob\s+sent [\d.]+ KiB .* loss [\d.]+% .* kbit\/s/)
+      expect(result.stdout).toMatch(/Bob received: 4(39|40|41)\.\d Hz/)
+
+      const wav = await measureWav(out)
+      expect(wav.seconds).toBeGreaterThan(1.5)
+      expect(Math.abs(wav.frequency! - 440)).toBeLessThanOrEqual(2)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('--loss 0.2 goes through a lossy relay and still delivers the tone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
+    try {
+      const result = await runScript('examples/demo.ts', ['--seconds', '2', '--loss', '0.2', '--out', join(dir, 'out.wav')])
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/dropping 20% of packets/)
+      expect(Number(/relay dropped (\d+)/.exec(result.stdout)![1])).toBeGreaterThan(5)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('exits non-zero with a usage message on bad arguments', async () => {
+    const result = await runScript('examples/demo.ts', ['--loss', '2'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/usage/)
+  })
+})

@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
+
+import { audible, bothEstablished, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+
+let env: TwoAccounts | undefined
+afterEach(async () => {
+  await env?.destroy()
+  env = undefined
+})
+
+describe('a lossy relay', () => {
+  it('drops 20 % of packets and the tone is still detectable on the other side', async () => {
+    env = await twoAccounts({ relayFaults: { lossRate: 0.2, seed: 5 } })
+    const bobHears = new ToneAnalyzer({ windowMs: 250 })
+    const incoming = env.nextIncoming()
+    const outgoing = env.alice.calls.call('bob', new ToneSource({ frequencies: 440 }))
+    const bobCall = await incoming
+    await bobCall.accept({ sink: bobHears })
+    const aliceCall = await outgoing
+    await bothEstablished(aliceCall, bobCall)
+    await sleep(2000)
+
+    const relay = env.telegram.localRelays[0]!
+    expect(relay.stats.dropped / relay.stats.received).toBeGreaterThan(0.1)
+    expect(bobCall.stats()!.lossRate).toBeGreaterThan(0.02)
+    expect(Math.abs(medianFrequency(bobHears.results) - 440)).toBeLessThanOrEqual(2)
+    // Loss concealment and FEC keep most windows audible.
+    expect(audible(bobHears.results).length).toBeGreaterThanOrEqual(Math.floor((bobHears.results.length - 1) * 0.7))
+    await aliceCall.hangup()
+  })
+})

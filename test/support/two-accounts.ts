@@ -1,0 +1,51 @@
+/** Alice and Bob on a fresh FakeTelegram with the calls plugin and its default (native) engine. */
+import type { TelegramClient } from '@mtcute/core/client.js'
+import { callsPlugin, CallState } from '@tgvoip/calls'
+import type { Call, CallManagerOptions } from '@tgvoip/calls'
+import { FakeTelegram } from '@tgvoip/calls/testing'
+import type { FakeTelegramOptions } from '@tgvoip/calls/testing'
+import type { ToneAnalysis } from '@tgvoip/calls-audio'
+
+export interface TwoAccounts {
+  telegram: FakeTelegram
+  alice: TelegramClient
+  bob: TelegramClient
+  /** Resolves with Bob's next incoming call. */
+  nextIncoming(client?: TelegramClient): Promise<Call>
+  destroy(): Promise<void>
+}
+
+export async function twoAccounts(fake: FakeTelegramOptions = {}, calls: CallManagerOptions = {}): Promise<TwoAccounts> {
+  const telegram = new FakeTelegram(fake)
+  const alice = await telegram.createClient({ firstName: 'Alice', username: 'alice' })
+  const bob = await telegram.createClient({ firstName: 'Bob', username: 'bob' })
+  alice.use(callsPlugin(calls))
+  bob.use(callsPlugin(calls))
+  return {
+    telegram,
+    alice,
+    bob,
+    nextIncoming: (client = bob) => new Promise((resolve) => client.calls.once('incomingCall', resolve)),
+    destroy: () => telegram.destroy(),
+  }
+}
+
+/** Resolves once both sides of a call are established (the callee's accept resolves a bit later). */
+export async function bothEstablished(a: Call, b: Call): Promise<void> {
+  await Promise.all([a.entersState(CallState.Established, 5000), b.entersState(CallState.Established, 5000)])
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Analysis windows that carry audio (above -40 dBFS), skipping the first (jitter buffer filling). */
+export function audible(results: readonly ToneAnalysis[]): ToneAnalysis[] {
+  return results.slice(1).filter((r) => r.dbfs > -40)
+}
+
+/** The median dominant frequency of the audible windows (NaN if none). */
+export function medianFrequency(results: readonly ToneAnalysis[]): number {
+  const hz = audible(results)
+    .flatMap((r) => (r.frequency === null ? [] : [r.frequency]))
+    .sort((x, y) => x - y)
+  return hz[Math.floor(hz.length / 2)] ?? Number.NaN
+}
