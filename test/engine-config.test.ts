@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { CallEndReason, CallFailedError, CallState } from '@tgvoip/calls'
+import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
+
+import { bothEstablished, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+
+let env: TwoAccounts | undefined
+afterEach(async () => {
+  await env?.destroy()
+  env = undefined
+})
+
+async function callWithTone(e: TwoAccounts, hz = 440) {
+  const bobHears = new ToneAnalyzer({ windowMs: 250 })
+  const incoming = e.nextIncoming()
+  const outgoing = e.alice.calls.call('bob', new ToneSource({ frequencies: hz }))
+  const bobCall = await incoming
+  const accepted = bobCall.accept({ sink: bobHears })
+  return { outgoing, accepted, bobCall, bobHears }
+}
+
+// What Telegram says about a call (relays, P2P, timeouts) must reach the native engine.
+describe('Telegram call parameters reach the engine', () => {
+  it('several relays: the call works and discardCall reports the relay in use', async () => {
+    env = await twoAccounts({ localRelays: 3 })
+    const { outgoing, accepted, bobCall, bobHears } = await callWithTone(env)
+    const aliceCall = await outgoing
+    await accepted
+    await bothEstablished(aliceCall, bobCall)
+    await sleep(1200)
+    expect(Math.abs(medianFrequency(bobHears.results) - 440)).toBeLessThanOrEqual(2)
+    expect(env.telegram.localRelays.filter((r) => r.stats.received > 0).length).toBeGreaterThanOrEqual(1)
+    await aliceCall.hangup()
+    const relayId = env.telegram.calls.get(aliceCall.id)!.discard!.connectionId
+    expect([1n, 2n, 3n]).toContain(relayId)
+  })
+
+  it('p2pAllowed: the peers may go direct and audio still flows', async () => {
+    env = await twoAccounts({ p2pAllowed: true })
+    const { outgoing, accepted, bobCall, bobHears } = await callWithTone(env, 523)
+    const aliceCall = await outgoing
+    await accepted
+    await bothEstablished(aliceCall, bobCall)
+    await sleep(1500)
+    expect(Math.abs(medianFrequency(bobHears.results) - 523)).toBeLessThanOrEqual(2)
+    await aliceCall.hangup()
+  })
+
+  it('call_connect_timeout_ms: a relay that never answers fails the call with CallFailedError in time', async () => {
+    env = await twoAccounts({ config: { callConnectTimeoutMs: 1500 } })
+    const { outgoing, accepted, bobCall } = await callWithTone(env)
+    env.telegram.localRelays[0]!.setAnswering(false)
+    const started = Date.now()
+    await expect(outgoing).rejects.toBeInstanceOf(CallFailedError)
+    await expect(accepted).rejects.toBeInstanceOf(CallFailedError)
+    expect(Date.now() - started).toBeLessThan(4000)
+    expect(await bobCall.ended).toBe(CallEndReason.Disconnected)
+  })
+
+  it('call_packet_timeout_ms: when the relay goes silent mid-call both sides end as disconnected', async () => {
+    env = await twoAccounts({ config: { callPacketTimeoutMs: 1500 } })
+    const { outgoing, accepted, bobCall } = await callWithTone(env)
+    const aliceCall = await outgoing
+    await accepted
+    await bothEstablished(aliceCall, bobCall)
+    env.telegram.localRelays[0]!.setAnswering(false)
+    const started = Date.now()
+    expect(await aliceCall.ended).toBe(CallEndReason.Disconnected)
+    expect(await bobCall.ended).toBe(CallEndReason.Disconnected)
+    expect(Date.now() - started).toBeLessThan(6000)
+    expect(aliceCall.state).toBe(CallState.Failed)
+    expect(aliceCall.error).toBeInstanceOf(CallFailedError)
+  })
+})
