@@ -17,6 +17,8 @@ describe('a lossy relay', () => {
     const incoming = env.nextIncoming()
     const outgoing = env.alice.calls.call('bob', new ToneSource({ frequencies: 440 }))
     const bobCall = await incoming
+    const bars: number[] = []
+    bobCall.on('signalBars', (n) => bars.push(n))
     await bobCall.accept({ sink: bobHears })
     const aliceCall = await outgoing
     await bothEstablished(aliceCall, bobCall)
@@ -28,6 +30,9 @@ describe('a lossy relay', () => {
     expect(Math.abs(medianFrequency(bobHears.results) - 440)).toBeLessThanOrEqual(2)
     // Loss concealment and FEC keep most windows audible.
     expect(audible(bobHears.results).length).toBeGreaterThanOrEqual(Math.floor((bobHears.results.length - 1) * 0.7))
+    // The signal-strength indicator drops below full on such a link (events come on change only).
+    expect(Math.min(...bars)).toBeLessThan(4)
+    expect(bars.at(-1)).toBe(bobCall.stats()!.signalBars)
     await aliceCall.hangup()
   })
 })
