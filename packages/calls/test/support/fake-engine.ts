@@ -81,7 +81,11 @@ export class FakeMediaSession extends EventEmitter<MediaSessionEvents> implement
     }
   }
 
-  setMuted(): void {}
+  muted = false
+
+  setMuted(muted: boolean): void {
+    this.muted = muted
+  }
 
   stats(): MediaStats {
     return { bytesSent: 0, bytesReceived: 0, packetsSent: 0, packetsReceived: 0, packetsLost: 0, lossRate: 0, rttMs: Number.NaN, jitterMs: 0, bitrate: 0, signalBars: 4 }
