@@ -107,9 +107,10 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
       endpoints.push_back(std::move(endpoint));
     }
     bool allowP2p = info[1].ToBoolean().Value();
+    bool tcp = info[2].ToBoolean().Value();
     int maxLayer = info[3].As<Napi::Number>().Int32Value();
-    post([endpoints, allowP2p, maxLayer](CallController& c) mutable {
-      c.setEndpoints(std::move(endpoints), allowP2p, maxLayer);
+    post([endpoints, allowP2p, tcp, maxLayer](CallController& c) mutable {
+      c.setEndpoints(std::move(endpoints), allowP2p, tcp, maxLayer);
     });
     return info.Env().Undefined();
   }

@@ -31,7 +31,7 @@ void CallController::setKey(const protocol::CallKey& key, bool isOutgoing) {
   callIdPrefix_ = protocol::callId(key);
 }
 
-void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, int maxLayer) {
+void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, bool forceTcp, int maxLayer) {
   endpoints_.clear();
   for (auto& info : endpoints) {
     CallEndpoint relay;
@@ -46,6 +46,7 @@ void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allo
   preferredIndex_ = 0;
   current_ = endpoints_.empty() ? nullptr : &endpoints_[0];
   allowP2p_ = allowP2p;
+  forceTcp_ = forceTcp;
   maxLayer_ = maxLayer;
 }
 
@@ -69,8 +70,12 @@ void CallController::connect() {
   sender_ = std::make_unique<AudioSender>(input_, server.getInt("audio_init_bitrate", 16000));
   applyBitrateLimits();
   connectAt_ = lastRecvAt_ = now;
-  sendUdpPings(now);
-  sendInitRound(now);
+  if (forceTcp_ || ServerConfig::instance().get("force_tcp", 0) != 0) {
+    enterTcpMode(now);
+  } else {
+    sendUdpPings(now);
+    sendInitRound(now);
+  }
   setState(CallState::WaitInitAck, now);
   publishStats(now);
 }
@@ -78,8 +83,12 @@ void CallController::connect() {
 void CallController::shutdown() {
   if (running_) {
     EngineLoop::instance().unwatch(socket_.fd());
+    for (auto& link : tcpLinks_) {
+      if (link) EngineLoop::instance().unwatch(link->fd());
+    }
     EngineLoop::instance().removeTicker(this);
   }
+  tcpLinks_.clear();
   running_ = false;
   socket_.close();
 }
@@ -93,9 +102,15 @@ CallEndpoint* CallController::findEndpoint(const SocketAddress& address) {
   return nullptr;
 }
 
-void CallController::onReadable(int) {
+void CallController::onReadable(int fd) {
   uint8_t buffer[kMaxDatagram];
   double now = EngineLoop::now();
+  if (fd != socket_.fd()) {
+    for (size_t i = 0; i < tcpLinks_.size(); i++) {
+      if (tcpLinks_[i] && tcpLinks_[i]->fd() == fd) receiveTcp(i, now);
+    }
+    return;
+  }
   for (int i = 0; i < kReadBatch && running_; i++) {
     SocketAddress from;
     long size = socket_.receive(buffer, sizeof(buffer), from);
@@ -106,10 +121,15 @@ void CallController::onReadable(int) {
 
 void CallController::handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now) {
   CallEndpoint* endpoint = findEndpoint(from);
-  if (!endpoint) {
+  if (!endpoint || endpoint->kind == EndpointKind::TcpRelay) {
     counters_.packetsDropped++;
     return;
   }
+  handleDatagramFrom(*endpoint, data, size, now);
+}
+
+void CallController::handleDatagramFrom(CallEndpoint& from, const uint8_t* data, size_t size, double now) {
+  CallEndpoint* endpoint = &from;
   ByteView datagram(data, size);
   if (endpoint->isRelay()) {
     // Only datagrams that start with our own tag for this relay (§3.2, §10.2).
@@ -243,9 +263,10 @@ void CallController::handleInit(CallEndpoint& from, const protocol::Packet& pack
   sendPacket(PacketType::InitAck, body, *currentEndpoint(), now);
   if (first) {
     // The relay our INIT arrived through is the one that works (§5.1).
-    for (size_t i = 0; i < endpoints_.size(); i++) {
-      if (&endpoints_[i] == &from) {
-        current_ = &endpoints_[i];
+    auto& active = relays();
+    for (size_t i = 0; i < active.size(); i++) {
+      if (&active[i] == &from) {
+        current_ = &active[i];
         preferredIndex_ = i;
       }
     }
@@ -339,7 +360,9 @@ void CallController::sendInitRound(double now) {
 }
 
 void CallController::sendRaw(const Bytes& datagram, CallEndpoint& to) {
-  if (socket_.sendTo(datagram.data(), datagram.size(), to.address)) {
+  if (to.kind == EndpointKind::TcpRelay) {
+    sendTcp(datagram, to);
+  } else if (socket_.sendTo(datagram.data(), datagram.size(), to.address)) {
     counters_.bytesSent += datagram.size();
     counters_.packetsSent++;
   }

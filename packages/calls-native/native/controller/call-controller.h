@@ -19,6 +19,7 @@
 #include "controller/seq-tracker.h"
 #include "engine/event-loop.h"
 #include "engine/spsc-ring.h"
+#include "engine/tcp-link.h"
 #include "engine/udp-socket.h"
 #include "protocol/datagram.h"
 #include "protocol/extra-reliability.h"
@@ -37,7 +38,7 @@ class CallController : public IoHandler, public Ticker {
   // --- engine thread ---
   void configure(const CallConfig& config) { config_ = config; }
   void setKey(const protocol::CallKey& key, bool isOutgoing);
-  void setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, int maxLayer);
+  void setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, bool forceTcp, int maxLayer);
   void connect();
   void setMicMute(bool muted);
   void setNetworkType(int32_t type);
@@ -61,6 +62,7 @@ class CallController : public IoHandler, public Ticker {
  private:
   // packet I/O (call-controller.cc)
   void handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now);
+  void handleDatagramFrom(CallEndpoint& endpoint, const uint8_t* data, size_t size, double now);
   void handleRelayControl(CallEndpoint& relay, protocol::ByteView datagram, double now);
   void handlePacket(CallEndpoint& from, const protocol::Packet& packet, double now);
   void handleExtra(const protocol::Extra& extra);
@@ -82,6 +84,15 @@ class CallController : public IoHandler, public Ticker {
   }
   void selectRoute();
   std::vector<CallEndpoint*> allEndpoints();
+  // The relays in use: the UDP ones, or their TCP copies once UDP proved unusable.
+  std::vector<CallEndpoint>& relays() { return tcpMode_ ? tcpRelays_ : endpoints_; }
+
+  // TCP fallback (tcp-fallback.cc)
+  void evaluateUdp(double now);
+  void enterTcpMode(double now);
+  void serviceTcp(double now);
+  void receiveTcp(size_t index, double now);
+  void sendTcp(const protocol::Bytes& datagram, CallEndpoint& to);
   protocol::ByteView prefixFor(const CallEndpoint& endpoint) const;
 
   // timers and state (call-timers.cc)
@@ -110,6 +121,12 @@ class CallController : public IoHandler, public Ticker {
   std::vector<CallEndpoint> endpoints_;  // the relays, fixed once connected
   size_t preferredIndex_ = 0;
   // Peer-to-peer endpoints (§11.1), updated in place so references stay valid.
+  std::vector<CallEndpoint> tcpRelays_;  // created all at once on entering TCP mode
+  std::vector<std::unique_ptr<TcpLink>> tcpLinks_;  // parallel to tcpRelays_
+  std::vector<double> tcpReconnectAt_;
+  bool tcpMode_ = false;
+  bool forceTcp_ = false;
+  bool udpEvaluated_ = false;
   std::optional<CallEndpoint> p2pInet_;
   std::optional<CallEndpoint> p2pLan_;
   CallEndpoint* current_ = nullptr;  // a relay or a P2P endpoint

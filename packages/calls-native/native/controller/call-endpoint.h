@@ -11,10 +11,12 @@
 
 namespace tgvoip {
 
-enum class EndpointKind { UdpRelay, P2pInet, P2pLan };
+enum class EndpointKind { UdpRelay, TcpRelay, P2pInet, P2pLan };
 
 // Local ids of the derived P2P endpoints (§10.1): never on the wire.
 constexpr int64_t kP2pInetEndpointId = static_cast<int64_t>(0x50325034ULL << 32);  // 'P2P4'
+// TCP copy of a UDP relay: the relay's id XOR 'TCP\0' << 32.
+constexpr int64_t kTcpRelayIdMask = static_cast<int64_t>(0x54435000ULL << 32);
 constexpr int64_t kP2pLanEndpointId = static_cast<int64_t>(0x4C414E34ULL << 32);   // 'LAN4'
 
 struct CallEndpoint {
@@ -34,7 +36,7 @@ struct CallEndpoint {
   int udpPongs = 0;
   double selfRtt = -1;
 
-  bool isRelay() const { return kind == EndpointKind::UdpRelay; }
+  bool isRelay() const { return kind == EndpointKind::UdpRelay || kind == EndpointKind::TcpRelay; }
 
   void addRtt(double rtt) {
     rttHistory[rttNext] = rtt;

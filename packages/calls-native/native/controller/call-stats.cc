@@ -18,6 +18,7 @@ void CallController::publishStats(double now) {
   s.establishedAt = establishedAt_;
   s.localPort = socket_.localPort();
   if (!endpoints_.empty()) {
+    // phone.discardCall wants the id Telegram gave out, not the TCP copy's local id.
     s.preferredRelayId = endpoints_[preferredIndex_].info.id;
     s.currentEndpointId = current_->info.id;
     double rtt = current_->averageRtt();
@@ -80,7 +81,10 @@ void CallController::publishStats(double now) {
   auto all = allEndpoints();
   for (size_t i = 0; i < all.size(); i++) {
     const auto& e = *all[i];
-    const char* kind = e.kind == EndpointKind::UdpRelay ? "relay" : e.kind == EndpointKind::P2pInet ? "p2p" : "lan";
+    const char* kind = e.kind == EndpointKind::UdpRelay   ? "relay"
+                       : e.kind == EndpointKind::TcpRelay ? "tcp_relay"
+                       : e.kind == EndpointKind::P2pInet  ? "p2p"
+                                                          : "lan";
     log << (i ? "," : "") << "{\"kind\":\"" << kind << "\",\"id\":\"" << e.info.id << "\",\"addr\":\"" << e.address.toString()
         << "\",\"rtt_ms\":" << e.averageRtt() * 1000 << ",\"udp_pongs\":" << e.udpPongs
         << ",\"self_rtt_ms\":" << (e.selfRtt > 0 ? e.selfRtt * 1000 : -1) << "}";

@@ -130,7 +130,9 @@ void CallController::onTick(double now) {
     }
   }
   sendUdpPings(now);
-  if (allowP2p_ && initAckReceived_ && !peerInfoReceived_ && publicEndpointsRounds_ < kPublicEndpointsRounds &&
+  evaluateUdp(now);
+  serviceTcp(now);
+  if (!tcpMode_ && allowP2p_ && initAckReceived_ && !peerInfoReceived_ && publicEndpointsRounds_ < kPublicEndpointsRounds &&
       now - lastPublicEndpointsAt_ >= kPublicEndpointsInterval) {
     lastPublicEndpointsAt_ = now;
     publicEndpointsRounds_++;
@@ -175,7 +177,7 @@ void CallController::sendAudio(double now) {
 }
 
 void CallController::sendUdpPings(double now) {
-  if (udpPingRounds_ >= kUdpPingRounds || now - lastUdpPingAt_ < kUdpPingInterval) return;
+  if (tcpMode_ || udpPingRounds_ >= kUdpPingRounds || now - lastUdpPingAt_ < kUdpPingInterval) return;
   lastUdpPingAt_ = now;
   udpPingRounds_++;
   for (auto& relay : endpoints_) {

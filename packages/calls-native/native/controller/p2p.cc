@@ -54,8 +54,9 @@ CallEndpoint& placeEndpoint(std::optional<CallEndpoint>& slot, EndpointKind kind
 
 std::vector<CallEndpoint*> CallController::allEndpoints() {
   std::vector<CallEndpoint*> all;
-  all.reserve(endpoints_.size() + 2);
-  for (auto& relay : endpoints_) all.push_back(&relay);
+  auto& active = relays();
+  all.reserve(active.size() + 2);
+  for (auto& relay : active) all.push_back(&relay);
   if (p2pInet_) all.push_back(&*p2pInet_);
   if (p2pLan_) all.push_back(&*p2pLan_);
   return all;
@@ -69,7 +70,7 @@ protocol::ByteView CallController::prefixFor(const CallEndpoint& endpoint) const
 }
 
 void CallController::fallBackToRelay() {
-  if (!endpoints_.empty()) current_ = &endpoints_[preferredIndex_];
+  if (preferredIndex_ < relays().size()) current_ = &relays()[preferredIndex_];
 }
 
 void CallController::handlePeerInfo(const protocol::PeerInfo& info) {
@@ -101,7 +102,8 @@ void CallController::handleLanEndpoint(const protocol::LanEndpointExtra& lan) {
 }
 
 void CallController::selectRoute() {
-  if (endpoints_.empty() || !current_) return;
+  // P2P and relay RTT switching apply to UDP only (§11.4).
+  if (tcpMode_ || endpoints_.empty() || !current_) return;
   auto& server = ServerConfig::instance();
   // Relays: a candidate must beat the preferred relay's RTT by the threshold (§11.4).
   double minPing = endpoints_[preferredIndex_].averageRtt();

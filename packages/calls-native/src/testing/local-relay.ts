@@ -1,13 +1,16 @@
 /**
- * A UDP relay for tests, built per spec §10.7: datagrams are paired into calls by the
+ * A relay for tests, built per spec §10.7: datagrams are paired into calls by the
  * first 15 tag bytes plus the high bits of byte 15, the low bit of byte 15 says which
  * side sent them, and a forwarded datagram gets that bit flipped so the receiver sees
  * its own tag. It answers UDP pings (SELF_INFO) and public-endpoint requests
- * (PEER_INFO), and can misbehave on purpose: seeded loss, duplication, reordering,
- * added jitter, and a switch that makes it stop answering altogether.
+ * (PEER_INFO), accepts obfuscated TCP on the same port (§10.6), and can misbehave on
+ * purpose: seeded loss, duplication, reordering, added delay and jitter, ignoring UDP
+ * (to force the TCP fallback), and a switch that makes it stop answering altogether.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram'
 import { randomBytes } from 'node:crypto'
+import { createServer, type Server, type Socket as TcpSocket } from 'node:net'
+import { TcpObfuscatedLink } from './tcp-obfuscated-link.js'
 import { buildPeerInfo, buildSelfInfo, classifyDatagram, PEER_TAG_SIZE } from './relay-control.js'
 import { SeededRandom } from './seeded-random.js'
 
@@ -53,6 +56,8 @@ export interface RelayTagPair {
 interface Side {
   address: string
   port: number
+  /** Set when this side talks to the relay over TCP. */
+  link?: TcpObfuscatedLink
 }
 
 const REORDER_HOLD_MS = 90
@@ -65,6 +70,8 @@ export class LocalRelay {
   private faults: Required<RelayFaults>
   private random: SeededRandom
   private answering = true
+  private udpEnabled = true
+  private readonly tcpClients = new Set<TcpSocket>()
   private closed = false
   readonly stats: RelayStats = {
     received: 0,
@@ -78,6 +85,7 @@ export class LocalRelay {
 
   private constructor(
     private readonly socket: Socket,
+    private readonly tcpServer: Server,
     readonly host: string,
     readonly port: number,
     faults: RelayFaults,
@@ -85,6 +93,7 @@ export class LocalRelay {
     this.faults = LocalRelay.normalizeFaults(faults)
     this.random = new SeededRandom(this.faults.seed)
     socket.on('message', (message, remote) => this.onMessage(message, remote))
+    tcpServer.on('connection', (client) => this.onTcpClient(client))
   }
 
   static async create(options: LocalRelayOptions = {}): Promise<LocalRelay> {
@@ -98,7 +107,22 @@ export class LocalRelay {
         resolve()
       })
     })
-    return new LocalRelay(socket, host, socket.address().port, options.faults ?? {})
+    const port = socket.address().port
+    // TCP relay endpoints use the same address and port (§10.6).
+    const tcpServer = createServer()
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcpServer.once('error', reject)
+        tcpServer.listen(port, host, () => {
+          tcpServer.off('error', reject)
+          resolve()
+        })
+      })
+    } catch (error) {
+      socket.close()
+      throw error
+    }
+    return new LocalRelay(socket, tcpServer, host, port, options.faults ?? {})
   }
 
   /** Fresh random tags for one call, caller on side 0 and callee on side 1. */
@@ -129,6 +153,11 @@ export class LocalRelay {
     return true
   }
 
+  /** While false every UDP datagram is ignored (no pongs either): clients must fall back to TCP. */
+  setUdpEnabled(enabled: boolean): void {
+    this.udpEnabled = enabled
+  }
+
   /** While false the relay silently swallows everything, like a dead server. */
   setAnswering(answering: boolean): void {
     this.answering = answering
@@ -139,6 +168,8 @@ export class LocalRelay {
     this.closed = true
     for (const timer of this.pendingTimers) clearTimeout(timer)
     this.pendingTimers.clear()
+    for (const client of this.tcpClients) client.destroy()
+    await new Promise<void>((resolve) => this.tcpServer.close(() => resolve()))
     await new Promise<void>((resolve) => this.socket.close(() => resolve()))
   }
 
@@ -162,10 +193,28 @@ export class LocalRelay {
     }
   }
 
+  private onTcpClient(client: TcpSocket): void {
+    if (this.closed) {
+      client.destroy()
+      return
+    }
+    this.tcpClients.add(client)
+    client.once('close', () => this.tcpClients.delete(client))
+    const link = new TcpObfuscatedLink(client, (datagram) => {
+      if (this.closed || !this.answering || datagram.length < 32) return
+      this.stats.received++
+      this.route(datagram, { address: client.remoteAddress ?? '', port: client.remotePort ?? 0, link })
+    })
+  }
+
   private onMessage(datagram: Buffer, remote: RemoteInfo): void {
-    if (this.closed || !this.answering || datagram.length < 32) return
+    if (this.closed || !this.answering || !this.udpEnabled || datagram.length < 32) return
     this.stats.received++
     this.onDatagram?.(datagram, remote)
+    this.route(datagram, { address: remote.address, port: remote.port })
+  }
+
+  private route(datagram: Buffer, from: Side): void {
     const side = datagram[15]! & 1
     const callKey = LocalRelay.callKey(datagram)
     let call = this.calls.get(callKey)
@@ -173,13 +222,15 @@ export class LocalRelay {
       call = [undefined, undefined]
       this.calls.set(callKey, call)
     }
-    call[side] = { address: remote.address, port: remote.port }
+    call[side] = from
     const other = call[1 - side]
     const request = classifyDatagram(datagram)
+    // Relay requests are UDP-only (§10.6).
+    if (from.link && request.kind !== 'data') return
     switch (request.kind) {
       case 'ping':
         this.stats.pingsAnswered++
-        this.send(buildSelfInfo(datagram.subarray(0, PEER_TAG_SIZE), request.queryId, remote.address, remote.port), call[side]!)
+        this.send(buildSelfInfo(datagram.subarray(0, PEER_TAG_SIZE), request.queryId, from.address, from.port), from)
         return
       case 'publicEndpoints':
         if (other) {
@@ -234,6 +285,7 @@ export class LocalRelay {
 
   private send(datagram: Buffer, to: Side): void {
     if (this.closed) return
-    this.socket.send(datagram, to.port, to.address)
+    if (to.link) to.link.send(datagram)
+    else this.socket.send(datagram, to.port, to.address)
   }
 }
