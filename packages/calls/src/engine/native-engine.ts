@@ -29,7 +29,10 @@ export class NativeMediaError extends Error {
   }
 }
 
-/** This engine speaks UDP only: TCP relay entries are left out (spec §10.5 fallback not implemented). */
+/**
+ * Telegram gave only TCP-only connections. The engine talks to UDP relays and derives
+ * their TCP copies itself when UDP is blocked (spec §10.5), so TCP-only entries are left out.
+ */
 export class NoUdpEndpointsError extends Error {
   override name = 'NoUdpEndpointsError'
 }
