@@ -182,6 +182,8 @@ class CallController : public IoHandler, public Ticker {
   int maxBitrate_ = 20000;
   int debugMaxBitrate_ = 0;
   std::vector<double> sendLossHistory_;
+  std::vector<size_t> inflightHistory_;  // §13: sampled every 0.1 s, last 30
+  double lastInflightAt_ = 0;
   std::vector<int> barsHistory_;
   bool everReconnected_ = false;
   bool everExtraEc_ = false;

@@ -123,6 +123,11 @@ void CallController::onTick(double now) {
       lastPingCheckAt_ = now;
       pingEndpoints(now);
     }
+    if (now - lastInflightAt_ >= 0.1) {
+      lastInflightAt_ = now;
+      inflightHistory_.push_back(seqs_.inflightBytes(now));
+      if (inflightHistory_.size() > 30) inflightHistory_.erase(inflightHistory_.begin());
+    }
     if (now - lastLossCheckAt_ >= 1.0) {
       lastLossCheckAt_ = now;
       evaluateLossAndBitrate(now);
@@ -221,11 +226,18 @@ void CallController::evaluateLossAndBitrate(double now) {
     sender_->setExtraEcLevel(level);
   }
   sender_->setExpectedLoss(static_cast<int>(std::lround(average * 100)));
+  // §13: the bytes in flight against the congestion window say whether the path keeps up.
+  double cwnd = server.get("audio_congestion_window", 1024);
+  double inflight = 0;
+  for (size_t bytes : inflightHistory_) inflight += static_cast<double>(bytes);
+  if (!inflightHistory_.empty()) inflight /= static_cast<double>(inflightHistory_.size());
+  bool congested = inflight > cwnd + cwnd / 10;
+  bool roomy = inflight < cwnd - cwnd / 10;
   if (level > 0) {
     sender_->setBitrate(server.getInt("audio_min_bitrate", 8000));
-  } else if (average == 0 && sender_->bitrate() < maxBitrate_) {
+  } else if (average == 0 && roomy && sender_->bitrate() < maxBitrate_) {
     sender_->setBitrate(std::min(maxBitrate_, sender_->bitrate() + server.getInt("audio_bitrate_step_incr", 1000)));
-  } else if (average > 0) {
+  } else if (average > 0 || congested) {
     int floor = server.getInt("audio_min_bitrate", 8000);
     int step = server.getInt("audio_bitrate_step_decr", 1000);
     sender_->setBitrate(std::max(floor, sender_->bitrate() - step));

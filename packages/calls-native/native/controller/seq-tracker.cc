@@ -59,6 +59,16 @@ double SeqTracker::averageAckRtt() const {
   return count ? sum / count : -1;
 }
 
+size_t SeqTracker::inflightBytes(double now) const {
+  size_t bytes = 0;
+  for (const auto& entry : sent_) {
+    if (entry.type == protocol::PacketType::StreamData && entry.ackTime == 0 && now - entry.sendTime <= 2.0) {
+      bytes += entry.size;
+    }
+  }
+  return bytes;
+}
+
 double SeqTracker::streamLossBetween(double from, double to) const {
   int total = 0;
   int lost = 0;

@@ -28,6 +28,8 @@ class SeqTracker {
 
   // Mean (ack_time - send_time) over acked entries, or a negative value if unknown.
   double averageAckRtt() const;
+  // Bytes of STREAM_DATA sent in the last 2 s and not acked yet (§13 "inflight").
+  size_t inflightBytes(double now) const;
   // Fraction of STREAM_DATA packets sent between `from` and `to` that are still unacked.
   double streamLossBetween(double from, double to) const;
 

@@ -109,6 +109,29 @@ describe('relays and configuration', () => {
     }
   })
 
+  it('lowers the bitrate when a long round trip keeps more than the congestion window in flight (§13)', async () => {
+    const relay = await fixture.relay({ delayMs: 300 })
+    const tags = LocalRelay.createTagPair()
+    const key = new Uint8Array(randomBytes(256))
+    const at = (tag: Uint8Array): Endpoint[] => [{ id: 1n, ip: '127.0.0.1', ipv6: '', port: relay.port, peerTag: tag }]
+    const caller = controller(key, true, at(tags.callerTag))
+    const callee = controller(key, false, at(tags.calleeTag))
+    try {
+      caller.connect()
+      callee.connect()
+      await waitForState(callee, CallState.ESTABLISHED, 3000)
+      await sleep(4000)
+      for (const end of [caller, callee]) {
+        const stats = end.getStats()
+        expect(stats.bitrate).toBeLessThan(16000)
+        expect(stats.extraEcLevel).toBe(0) // nothing was lost: this is the delay rule, not the loss rule
+      }
+    } finally {
+      caller.destroy()
+      callee.destroy()
+    }
+  })
+
   it('debugCtl(1, bps) caps the bitrate', async () => {
     const relay = await fixture.relay()
     const tags = LocalRelay.createTagPair()
