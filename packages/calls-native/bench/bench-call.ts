@@ -21,7 +21,7 @@ export interface BenchCall {
 }
 
 function makeEnd(key: Uint8Array, isOutgoing: boolean, relayPort: number, tag: Uint8Array): BenchEnd {
-  const controller = new VoIPController()
+  const controller = new VoIPController({ liveInput: true })
   controller.setConfig({ initTimeout: 10, recvTimeout: 10, dataSavingMode: 0, callId: 1n })
   controller.setEncryptionKey(key, isOutgoing)
   controller.setRemoteEndpoints([{ id: 1n, ip: '127.0.0.1', ipv6: '', port: relayPort, peerTag: tag }], false, false, 92)

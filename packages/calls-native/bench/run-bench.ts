@@ -5,7 +5,8 @@
  * up, and mouth-to-ear latency; and libopus alone on the same 60 ms frames as the floor.
  * A "call end" is one VoIPController: each call has two in this process.
  *
- * BENCH_CALLS="1,10,20" and BENCH_SECONDS=8 choose the sizes and the measuring window.
+ * BENCH_CALLS="1,10,20" and BENCH_SECONDS=8 choose the sizes and the measuring window;
+ * BENCH_DEBUG=1 prints every call end's latency samples and queue state.
  */
 import { fork } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
@@ -65,6 +66,14 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
   clearInterval(feeder)
 
   const connect = benchCalls.map((c) => Math.max(c.caller.establishedAt, c.callee.establishedAt) - c.bothUpAt)
+  if (process.env.BENCH_DEBUG) {
+    ends.forEach((end, i) => {
+      const peer = ends[i % 2 === 0 ? i + 1 : i - 1]!
+      const l = latencies(peer.source.onsets.filter((t) => t >= mouthMark), end.sink.onsets.filter((t) => t >= mouthMark))
+      const st = end.controller.getStats()
+      console.log(i, l.map((x) => x.toFixed(0)).join(','), 'jit', st.jitterBufferDelayMs.toFixed(0), 'q', st.sendQueueMs.toFixed(0))
+    })
+  }
   const lat = ends.flatMap((end, i) => {
     const peer = ends[i % 2 === 0 ? i + 1 : i - 1]!
     return latencies(
@@ -78,7 +87,8 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
   const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length
   console.log(
     `  send queue ${mean(finalStats.map((s) => s.sendQueueMs)).toFixed(0)} ms, receive queue ${mean(finalStats.map((s) => s.receiveQueueMs)).toFixed(0)} ms, ` +
-      `lost ${mean(finalStats.map((s) => s.audioFramesLost)).toFixed(1)} frames/end`,
+      `lost ${mean(finalStats.map((s) => s.audioFramesLost)).toFixed(1)} frames/end, ` +
+      `underruns ${mean(finalStats.map((s) => s.sendUnderruns)).toFixed(1)}/end, stale blocks dropped ${mean(finalStats.map((s) => s.staleBlocksDropped)).toFixed(1)}/end, late ${mean(finalStats.map((s) => s.audioPacketsLate)).toFixed(1)}/end`,
   )
   const failed = ends.filter((e) => !e.establishedAt).length
   for (const end of ends) end.controller.destroy()

@@ -23,6 +23,7 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
                            InstanceMethod<&NativeCall::SetRemoteEndpoints>("setRemoteEndpoints"),
                            InstanceMethod<&NativeCall::Connect>("connect"),
                            InstanceMethod<&NativeCall::SetMicMute>("setMicMute"),
+                           InstanceMethod<&NativeCall::SetLiveInput>("setLiveInput"),
                            InstanceMethod<&NativeCall::SetNetworkType>("setNetworkType"),
                            InstanceMethod<&NativeCall::DebugCtl>("debugCtl"),
                            InstanceMethod<&NativeCall::WritePcm>("writePcm"),
@@ -126,6 +127,12 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     return info.Env().Undefined();
   }
 
+  Napi::Value SetLiveInput(const Napi::CallbackInfo& info) {
+    bool live = info[0].ToBoolean().Value();
+    post([live](CallController& c) { c.setLiveInput(live); });
+    return info.Env().Undefined();
+  }
+
   Napi::Value SetNetworkType(const Napi::CallbackInfo& info) {
     int32_t type = info[0].As<Napi::Number>().Int32Value();
     post([type](CallController& c) { c.setNetworkType(type); });
@@ -197,6 +204,7 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     num("packetsLate", static_cast<double>(s.packetsLate));
     num("framesSent", static_cast<double>(s.framesSent));
     num("sendUnderruns", static_cast<double>(s.sendUnderruns));
+    num("staleBlocksDropped", static_cast<double>(s.staleBlocksDropped));
     num("lossRate", s.lossRate);
     num("sendLossRate", s.sendLossRate);
     num("rttMs", s.rttMs);

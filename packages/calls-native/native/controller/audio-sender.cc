@@ -1,6 +1,7 @@
 #include "controller/audio-sender.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace tgvoip {
 
@@ -44,6 +45,15 @@ void AudioSender::trimQueueDelay(double now) {
   double completesAt = now + static_cast<double>(block - std::min(level, block)) / opus::kSampleRate;
   double slack = nextSendAt_ - completesAt;
   slackCount_ = (level > 0 && level < block && slack > kMaxSlack) ? slackCount_ + 1 : 0;
+  // A whole block still waiting after every send: a live producer is a block behind
+  // (after a hiccup). Only for declared live input: a buffered producer looks the same.
+  behindCount_ = (liveInput_ && level >= block) ? behindCount_ + 1 : 0;
+  if (behindCount_ >= kSteadySends) {
+    std::vector<int16_t> discard(block);
+    input_->read(discard.data(), block);
+    staleBlocksDropped_++;
+    behindCount_ = 0;
+  }
   // Only a partial block says "real-time producer": a producer that writes ahead keeps
   // whole blocks queued, and must not speed the clock up.
   if (slackCount_ >= kSteadySends) {

@@ -43,6 +43,10 @@ class AudioSender {
   void skip(double now);
 
   uint64_t framesEncoded() const { return framesEncoded_; }
+  // Live input (a microphone-like producer writing in real time): a block that keeps
+  // waiting behind the clock is stale, and is dropped to keep the delay down.
+  void setLiveInput(bool live) { liveInput_ = live; }
+  uint64_t staleBlocksDropped() const { return staleBlocksDropped_; }
   // Blocks sent as silence because the producer had not written a whole block in time.
   uint64_t underrunBlocks() const { return underrunBlocks_; }
 
@@ -58,6 +62,9 @@ class AudioSender {
   double nextSendAt_ = 0;
   bool idle_ = true;
   int slackCount_ = 0;
+  int behindCount_ = 0;
+  bool liveInput_ = false;
+  uint64_t staleBlocksDropped_ = 0;
   uint64_t framesEncoded_ = 0;
   uint64_t underrunBlocks_ = 0;
 };

@@ -68,6 +68,7 @@ void CallController::connect() {
   jitter.lossesToReset = server.getInt("jitter_losses_to_reset", 20);
   receiver_ = std::make_unique<AudioReceiver>(output_, jitter);
   sender_ = std::make_unique<AudioSender>(input_, server.getInt("audio_init_bitrate", 16000));
+  sender_->setLiveInput(liveInput_);
   applyBitrateLimits();
   connectAt_ = lastRecvAt_ = now;
   if (forceTcp_ || ServerConfig::instance().get("force_tcp", 0) != 0) {

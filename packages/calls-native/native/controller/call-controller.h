@@ -41,6 +41,10 @@ class CallController : public IoHandler, public Ticker {
   void setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, bool forceTcp, int maxLayer);
   void connect();
   void setMicMute(bool muted);
+  void setLiveInput(bool live) {
+    liveInput_ = live;
+    if (sender_) sender_->setLiveInput(live);
+  }
   void setNetworkType(int32_t type);
   void debugCtl(int32_t request, int32_t param);
   void shutdown();
@@ -179,6 +183,7 @@ class CallController : public IoHandler, public Ticker {
 
   // audio and quality
   bool micMuted_ = false;
+  bool liveInput_ = false;
   int maxBitrate_ = 20000;
   int debugMaxBitrate_ = 0;
   std::vector<double> sendLossHistory_;

@@ -25,6 +25,8 @@ export interface Stats {
   audioFramesSent: number
   /** Of those, sent as silence because the producer had not queued a whole 60 ms in time. */
   sendUnderruns: number
+  /** With `liveInput`: 60 ms blocks of stale input dropped to keep the delay down. */
+  staleBlocksDropped: number
   /** Recent incoming loss, 0..1. */
   lossRate: number
   /** Outgoing loss derived from acks, 0..1. */
@@ -75,6 +77,7 @@ export function toStats(s: Partial<NativeStats>, queuedIn = 0, queuedOut = 0): S
     audioPacketsLate: s.packetsLate ?? 0,
     audioFramesSent: s.framesSent ?? 0,
     sendUnderruns: s.sendUnderruns ?? 0,
+    staleBlocksDropped: s.staleBlocksDropped ?? 0,
     lossRate: s.lossRate ?? 0,
     sendLossRate: s.sendLossRate ?? 0,
     rttMs: finite(s.rttMs),

@@ -27,6 +27,13 @@ export interface VoIPControllerOptions {
    * lead survives a busier JS event loop; less lead means lower latency. Default 120.
    */
   sendLeadMs?: number
+  /**
+   * The outgoing audio is live (a microphone-like source writing 20 ms frames as they
+   * are captured, e.g. with tryWriteAudio()). The engine then drops input that has
+   * fallen a whole packet behind, trading completeness for delay. Leave it off for
+   * files and other sources that write ahead. Default false.
+   */
+  liveInput?: boolean
 }
 
 export interface VoIPControllerEvents {
@@ -66,6 +73,7 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
     const { addon, handle } = registerTarget(this)
     this.handle = handle
     this.native = new addon.NativeCall(handle)
+    if (options.liveInput) this.native.setLiveInput(true)
     this.pcm = new PcmIo(this.native, Math.round((leadMs / 1000) * 48_000))
   }
 

@@ -24,6 +24,7 @@ export interface NativeStats {
   packetsLate: number
   framesSent: number
   sendUnderruns: number
+  staleBlocksDropped: number
   lossRate: number
   sendLossRate: number
   rttMs: number
@@ -59,6 +60,7 @@ export interface NativeCall {
   setRemoteEndpoints(endpoints: NativeEndpoint[], allowP2p: boolean, tcp: boolean, maxLayer: number): void
   connect(): void
   setMicMute(muted: boolean): void
+  setLiveInput(live: boolean): void
   setNetworkType(type: number): void
   debugCtl(request: number, param: number): void
   /** Samples accepted into the input ring (may be fewer than given). */

@@ -61,6 +61,30 @@ describe('audio I/O', () => {
     expect(chunks.length).toBeGreaterThan(15)
   })
 
+  it('liveInput drops input that has fallen a whole packet behind a real-time producer', async () => {
+    const relay = await fixture.relay()
+    const live = fixture.pair(relay, { liveInput: true })
+    connectBoth(live)
+    await waitForState(live.callee.controller, CallState.ESTABLISHED, 3000)
+    const tone = new ToneSource(440)
+    // A hiccup left 180 ms queued; after that the source writes one 20 ms frame per 20 ms.
+    live.caller.controller.tryWriteAudio(tone.next(960 * 9))
+    const started = Date.now()
+    let written = 0
+    const timer = setInterval(() => {
+      while (written < Math.floor((Date.now() - started) / 20)) {
+        live.caller.controller.tryWriteAudio(tone.next(960))
+        written++
+      }
+    }, 5)
+    await sleep(3500)
+    clearInterval(timer)
+    const stats = live.caller.controller.getStats()
+    expect(stats.staleBlocksDropped).toBeGreaterThanOrEqual(1)
+    expect(stats.sendQueueMs).toBeLessThan(60)
+    expect(audibleShare(live.callee.received.slice(-50))).toBeGreaterThan(0.9)
+  })
+
   it('mute sends STREAM_FLAGS: the peer hears silence, and NOPs keep the call alive', async () => {
     const relay = await fixture.relay()
     const pair = fixture.pair(relay, { callerTone: 440, calleeTone: 880 })

@@ -13,6 +13,8 @@ export interface PairOptions {
   wrongKey?: boolean
   /** Collect received frames (default true). */
   record?: boolean
+  /** VoIPControllerOptions.liveInput for both sides. */
+  liveInput?: boolean
 }
 
 export interface Side {
@@ -39,7 +41,7 @@ function makeSide(
   options: PairOptions,
   tone: number | undefined,
 ): Side {
-  const controller = new VoIPController()
+  const controller = new VoIPController({ liveInput: options.liveInput ?? false })
   controller.setConfig({
     initTimeout: options.initTimeout ?? 5,
     recvTimeout: options.recvTimeout ?? 5,
