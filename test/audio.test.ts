@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
+import { AudioPlayer, ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
 import { audible, bothEstablished, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
 
@@ -96,6 +96,21 @@ describe('a call between two fake accounts carries real audio', () => {
 
     expect(Math.abs(medianFrequency(first.results) - 500)).toBeLessThanOrEqual(2)
     expect(Math.abs(medianFrequency(second.results) - 800)).toBeLessThanOrEqual(2)
+    await aliceCall.hangup()
+  })
+
+  it('an AudioPlayer answers the call: hold music, then the queued track', async () => {
+    env = await twoAccounts()
+    const aliceHears = new ToneAnalyzer({ windowMs: 250 })
+    const player = new AudioPlayer({ holdMusic: () => new ToneSource({ frequencies: 300 }) })
+    env.bob.calls.on('incomingCall', (call) => call.accept({ source: player }))
+    const aliceCall = await env.alice.calls.call('bob', undefined, { sink: aliceHears })
+    await sleep(1200)
+    const holdWindows = aliceHears.results.length
+    player.play(new ToneSource({ frequencies: 900, durationMs: 5000 }))
+    await sleep(1500) // the engine plays out what it queued from the hold music first
+    expect(Math.abs(medianFrequency(aliceHears.results.slice(0, holdWindows)) - 300)).toBeLessThanOrEqual(2)
+    expect(Math.abs(medianFrequency(aliceHears.results.slice(-3)) - 900)).toBeLessThanOrEqual(2)
     await aliceCall.hangup()
   })
 })

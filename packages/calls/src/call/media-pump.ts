@@ -5,6 +5,12 @@ import { CallAudioError } from '../errors.js'
 import type { CallAudioSink, CallAudioSource } from './audio-types.js'
 
 const FRAME_MS = 20
+/**
+ * How far ahead of real time the pump lets a source run. The engine would accept a whole
+ * second, but everything queued delays `play()`, `record()`-driven echoes and a source's end
+ * by as much; 160 ms covers the engine's 60 ms packets plus event-loop hiccups.
+ */
+const LEAD_MS = 160
 
 export interface MediaPumpHooks {
   /** The source or sink threw: the call must end with this error. */
@@ -100,19 +106,26 @@ export class MediaPump {
   }
 
   private async pumpOut(session: MediaSession, source: CallAudioSource): Promise<void> {
-    let startedAt = 0
+    // Real time as the pump sees it: `anchor` + frames * 20 ms is when the last frame written
+    // is due. Re-anchored whenever the pump fell behind (engine backpressure, a slow source).
+    let anchor = performance.now()
     let frames = 0
+    const aheadMs = (): number => anchor + frames * FRAME_MS - performance.now()
     try {
       for await (const frame of source) {
         if (this.stopped || this.source !== source) return
-        startedAt ||= performance.now()
+        if (aheadMs() < 0) {
+          anchor = performance.now()
+          frames = 0
+        }
         frames++
         await session.writeFrame(frame)
+        const ahead = aheadMs()
+        if (ahead > LEAD_MS) await sleep(ahead - LEAD_MS)
       }
-      // The engine buffers ahead of playback: report the end when the last frame has been
-      // sent (the engine plays 50 frames a second), not when it was queued.
-      const queuedMs = startedAt === 0 ? 0 : startedAt + frames * FRAME_MS - performance.now()
-      if (queuedMs > 0) await new Promise((resolve) => setTimeout(resolve, queuedMs))
+      // Report the end when the last frame has been played, not when it was queued.
+      const queued = aheadMs()
+      if (queued > 0) await sleep(queued)
       if (!this.stopped && this.source === source) this.hooks.onSourceEnd()
     } catch (err) {
       if (!this.stopped && this.source === source) this.hooks.onFailure(new CallAudioError('The audio source failed', { cause: err }))
@@ -140,4 +153,8 @@ export class MediaPump {
       if (!this.stopped) this.log.warn('the media session stopped delivering audio: %s', err)
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }
