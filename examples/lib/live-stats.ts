@@ -8,7 +8,7 @@ import { elapsed } from './log.js'
 
 export function formatStats(s: MediaStats): string {
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`
-  const rtt = Number.isFinite(s.rttMs) ? `${s.rttMs.toFixed(0)} ms` : '?'
+  const rtt = Number.isFinite(s.rttMs) ? `${s.rttMs.toFixed(s.rttMs < 10 ? 1 : 0)} ms` : '?'
   return (
     `sent ${kb(s.bytesSent)} (${s.packetsSent} pkts)  recv ${kb(s.bytesReceived)} (${s.packetsReceived} pkts)  ` +
     `loss ${(s.lossRate * 100).toFixed(1)}%  rtt ${rtt}  jitter ${s.jitterMs.toFixed(0)} ms  ` +
