@@ -84,8 +84,9 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
 
   /**
    * Calls `user` (anything mtcute resolves: id, username, `'me'`, TL user) and resolves with
-   * the `Call` once established. Rejects with `CallDeclinedError`, `CallBusyError`,
-   * `CallMissedError`, `CallSecurityError`, `CallFailedError` or `AbortError`.
+   * the `Call` once established. `source` is an audio source, an `AudioPlayer` or a file
+   * path/URL (played through ffmpeg). Rejects with `CallDeclinedError`, `CallBusyError`,
+   * `CallMissedError`, `CallSecurityError`, `CallFailedError`, `CallAudioError` or `AbortError`.
    */
   async call(user: InputPeerLike, source?: CallAudioSource | string, options: OutgoingCallOptions = {}): Promise<Call> {
     if (this.destroyed) throw new CallOptionsError('This CallManager was destroyed')
