@@ -77,11 +77,18 @@ describe('audio I/O', () => {
         written++
       }
     }, 5)
-    await sleep(3500)
+    await sleep(3000)
+    // The queue saw-tooths as blocks fill and go: sample it over the last half second.
+    const queued: number[] = []
+    for (let i = 0; i < 10; i++) {
+      queued.push(live.caller.controller.getStats().sendQueueMs)
+      await sleep(50)
+    }
     clearInterval(timer)
     const stats = live.caller.controller.getStats()
     expect(stats.staleBlocksDropped).toBeGreaterThanOrEqual(1)
-    expect(stats.sendQueueMs).toBeLessThan(60)
+    expect(Math.max(...queued)).toBeLessThan(180) // the 180 ms backlog is gone
+    expect(Math.min(...queued)).toBeLessThan(60)
     expect(audibleShare(live.callee.received.slice(-50))).toBeGreaterThan(0.9)
   })
 
