@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { readdirSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { CallState, VoIPController, type Endpoint } from '../../src/index.js'
 import { LocalRelay } from '../../src/testing/index.js'
 import { sleep, waitForState } from './helpers/call-pair.js'
@@ -20,7 +21,11 @@ function side(key: Uint8Array, isOutgoing: boolean, endpoint: Endpoint, tcp: boo
   return { controller, received }
 }
 
+const openFds = (): number => readdirSync('/proc/self/fd').length
+
 async function checkCall(relay: LocalRelay, tcp: boolean, establishWithinMs: number): Promise<void> {
+  await sleep(50)
+  const baseline = openFds()
   const tags = LocalRelay.createTagPair()
   const key = new Uint8Array(randomBytes(256))
   const at = (tag: Uint8Array): Endpoint => ({ id: 55n, ip: '127.0.0.1', ipv6: '', port: relay.port, peerTag: tag })
@@ -49,10 +54,16 @@ async function checkCall(relay: LocalRelay, tcp: boolean, establishWithinMs: num
     caller.controller.destroy()
     callee.controller.destroy()
   }
+  // UDP sockets and TCP links (and the relay's accepted connections) are all closed.
+  for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(20)
+  expect(openFds()).toBeLessThanOrEqual(baseline)
 }
 
 describe('TCP relay transport (§10.5, §10.6)', () => {
   const fixture = useRelay()
+
+  // The engine thread's own descriptors appear on first use: not a leak.
+  beforeAll(() => new VoIPController().destroy())
 
   it('falls back to obfuscated TCP when the relay never answers over UDP', async () => {
     const relay = await fixture.relay()
