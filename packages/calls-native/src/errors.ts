@@ -34,6 +34,11 @@ export class NotConfiguredError extends VoIPError {
   override name = 'NotConfiguredError'
 }
 
+/** The key or the endpoints were changed after connect(). */
+export class AlreadyConnectedError extends VoIPError {
+  override name = 'AlreadyConnectedError'
+}
+
 /** The controller was used after destroy(). */
 export class ControllerDestroyedError extends VoIPError {
   override name = 'ControllerDestroyedError'

@@ -10,6 +10,7 @@ export { VoIPServerConfig } from './server-config.js'
 export type { BitrateConfig } from './server-config.js'
 export { CallError, CallState, DataSaving, NetType } from './enums.js'
 export {
+  AlreadyConnectedError,
   ControllerDestroyedError,
   InvalidArgumentError,
   InvalidKeyError,

@@ -26,12 +26,14 @@ CallController::CallController(uint32_t handle)
 CallController::~CallController() = default;
 
 void CallController::setKey(const protocol::CallKey& key, bool isOutgoing) {
+  if (running_) return;
   isOutgoing_ = isOutgoing;
   cipher_ = std::make_unique<protocol::DatagramCipher>(key, isOutgoing);
   callIdPrefix_ = protocol::callId(key);
 }
 
 void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, bool forceTcp, int maxLayer) {
+  if (running_) return;  // endpoints are fixed once connected (the binding's caller enforces it too)
   endpoints_.clear();
   for (auto& info : endpoints) {
     CallEndpoint relay;

@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events'
 import type { Readable, Writable } from 'node:stream'
 import { CallError, CallState, type NetType } from '../enums.js'
-import { ControllerDestroyedError, InvalidArgumentError, InvalidKeyError, NotConfiguredError } from '../errors.js'
+import { AlreadyConnectedError, ControllerDestroyedError, InvalidArgumentError, InvalidKeyError, NotConfiguredError } from '../errors.js'
 import { NativeEventKind, type NativeCall, type NativeStats } from '../native/native-addon.js'
 import { validateConfig, type VoIPConfig } from './call-config.js'
 import { validateEndpoints, type Endpoint } from './endpoint.js'
@@ -109,6 +109,7 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
 
   setEncryptionKey(key: Uint8Array, isOutgoing: boolean): void {
     this.assertAlive()
+    this.assertNotConnected('setEncryptionKey')
     if (!(key instanceof Uint8Array) || key.length !== KEY_SIZE) {
       throw new InvalidKeyError(`the encryption key must be exactly ${KEY_SIZE} bytes`)
     }
@@ -118,6 +119,7 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
 
   setRemoteEndpoints(endpoints: Endpoint[], allowP2p: boolean, tcp: boolean, connectionMaxLayer: number): void {
     this.assertAlive()
+    this.assertNotConnected('setRemoteEndpoints')
     if (!Number.isInteger(connectionMaxLayer) || connectionMaxLayer <= 0) {
       throw new InvalidArgumentError(`connectionMaxLayer must be a positive integer, got ${connectionMaxLayer}`)
     }
@@ -262,6 +264,10 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
 
   private nativeStats(): Partial<NativeStats> {
     return this.destroyed ? this.lastStats : this.native.getStats()
+  }
+
+  private assertNotConnected(method: string): void {
+    if (this.connected) throw new AlreadyConnectedError(`${method}() must be called before connect()`)
   }
 
   private assertAlive(): void {

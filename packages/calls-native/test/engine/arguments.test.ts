@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  AlreadyConnectedError,
   CallError,
   CallState,
   DataSaving,
@@ -42,14 +43,23 @@ describe('VoIPController arguments', () => {
       )
       expect(() => controller.setNetworkType(99 as NetType)).toThrow(InvalidArgumentError)
       expect(() => controller.connect()).toThrow(NotConfiguredError)
-      // A null tag is allowed (pytgvoip: "either None or 16 bytes").
-      controller.setRemoteEndpoints([{ ...endpoint, peerTag: null }], false, false, 92)
       expect(controller.state).toBe(CallState.WAIT_INIT)
       expect(controller.callDuration).toBe(0)
       expect(controller.getPreferredRelayId()).toBe(0n)
+      controller.setEncryptionKey(new Uint8Array(256), true)
+      controller.setRemoteEndpoints([endpoint], false, false, 92)
+      controller.connect()
+      expect(() => controller.setEncryptionKey(new Uint8Array(256), true)).toThrow(AlreadyConnectedError)
+      expect(() => controller.setRemoteEndpoints([endpoint], false, false, 92)).toThrow(AlreadyConnectedError)
     } finally {
       controller.destroy()
     }
+  })
+
+  it('accepts a null peer tag (pytgvoip: "either None or 16 bytes")', () => {
+    const controller = new VoIPController()
+    controller.setRemoteEndpoints([{ ...endpoint, peerTag: null }], false, false, 92)
+    controller.destroy()
   })
 
   it('VoIPServerConfig accepts JSON or objects and rejects non-objects', () => {
