@@ -36,6 +36,20 @@ describe('Telegram call parameters reach the engine', () => {
     expect([1n, 2n, 3n]).toContain(relayId)
   })
 
+  it('phone.getCallConfig: the bitrate limits Telegram sends are what the engine uses', async () => {
+    env = await twoAccounts({ callConfig: { audio_init_bitrate: 10000, audio_max_bitrate: 12000, audio_min_bitrate: 8000 } })
+    const { outgoing, accepted, bobCall, bobHears } = await callWithTone(env)
+    const aliceCall = await outgoing
+    await accepted
+    await bothEstablished(aliceCall, bobCall)
+    await sleep(1200)
+    const { bitrate } = aliceCall.stats()!
+    expect(bitrate).toBeGreaterThanOrEqual(8000)
+    expect(bitrate).toBeLessThanOrEqual(12000) // the default config allows 20 kbit/s
+    expect(Math.abs(medianFrequency(bobHears.results) - 440)).toBeLessThanOrEqual(2)
+    await aliceCall.hangup()
+  })
+
   it('p2pAllowed: the peers may go direct and audio still flows', async () => {
     env = await twoAccounts({ p2pAllowed: true })
     const { outgoing, accepted, bobCall, bobHears } = await callWithTone(env, 523)
