@@ -52,6 +52,17 @@ export class CallAudioError extends CallError {
 }
 
 /**
+ * Every `incomingCall` handler ran, at least one threw or rejected, and none answered: the
+ * call was declined instead of ringing until the timeout. `cause` is the handler's error.
+ */
+export class CallHandlerError extends CallError {
+  override name = 'CallHandlerError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/**
  * The key exchange failed a security check (bad DH prime or generator, `g_a`/`g_b` out of
  * range, `g_a` hash or key fingerprint mismatch). The call is discarded and the key is never used.
  */

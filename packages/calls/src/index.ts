@@ -19,6 +19,7 @@ export {
   CallDeclinedError,
   CallError,
   CallFailedError,
+  CallHandlerError,
   CallMissedError,
   CallOptionsError,
   CallSecurityError,

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { FileSink, FileSource, RawFileSink, WavFileSink } from '@tgvoip/calls-audio'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
-import { CallAudioError, CallEndReason, CallState, CallStateError } from '../src/index.js'
+import { CallAudioError, CallEndReason, CallHandlerError, CallState, CallStateError } from '../src/index.js'
 import type { Call, CallAudioSink, CallAudioSource } from '../src/index.js'
 import { sinkFromPath, sourceFromPath } from '../src/call/audio-paths.js'
 import { twoParties } from './support/setup.js'
@@ -184,5 +184,46 @@ describe('client.destroy()', () => {
     expect(caller.state).toBe(CallState.Ended)
     expect(await callee.ended).toBe(CallEndReason.HungUp)
     expect(env.fake.calls.get(caller.id)!.discard).toMatchObject({ byUserId: callee.peerId, reason: 'phoneCallDiscardReasonHangup' })
+  })
+})
+
+describe('incomingCall handlers that fail', () => {
+  it('a handler that throws before anyone answers declines the call with CallHandlerError (no 90 s of ringing)', async () => {
+    env = await twoParties()
+    const boom = new Error('bot crashed')
+    let incoming: Call | undefined
+    env.bob.calls.on('incomingCall', (call) => {
+      incoming = call
+      throw boom
+    })
+    await expect(env.alice.calls.call('bob')).rejects.toThrow(/declined/)
+    expect(incoming!.state).toBe(CallState.Failed)
+    expect(incoming!.error).toBeInstanceOf(CallHandlerError)
+    expect(incoming!.error!.cause).toBe(boom)
+  })
+
+  it('an async handler that rejects before answering declines too', async () => {
+    env = await twoParties()
+    let incoming: Call | undefined
+    env.bob.calls.on('incomingCall', async (call) => {
+      incoming = call
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      throw new Error('database down')
+    })
+    await expect(env.alice.calls.call('bob')).rejects.toThrow(/declined/)
+    expect(await incoming!.ended).toBe(CallEndReason.Declined)
+    expect(incoming!.error).toBeInstanceOf(CallHandlerError)
+  })
+
+  it('a handler that fails after answering leaves the call alone', async () => {
+    env = await twoParties()
+    env.bob.calls.on('incomingCall', async (call) => {
+      await call.accept()
+      throw new Error('logging failed')
+    })
+    const call = await env.alice.calls.call('bob')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(call.state).toBe(CallState.Established)
+    await call.hangup()
   })
 })

@@ -89,6 +89,11 @@ export class Call extends CallMedia {
     await this.discard(reason)
   }
 
+  /** @internal An `incomingCall` handler failed and nobody answered: decline, keeping the error. */
+  declineAfterHandlerError(error: Error): void {
+    if (this.state === CallState.Ringing) void this.discard(CallEndReason.Declined, error)
+  }
+
   /** @internal The outgoing flow: resolves once established, rejects with a typed error. */
   startOutgoing(user: tl.TypeInputUser, media: CallMediaInput, signal?: AbortSignal): Promise<this> {
     this.useMedia(media)

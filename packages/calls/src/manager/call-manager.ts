@@ -11,7 +11,7 @@ import { checkMediaInput } from '../call/media-options.js'
 import type { CallContext } from '../call/call-context.js'
 import type { CallLifecycle } from '../call/call-lifecycle.js'
 import { CallEndReason } from '../call/call-state.js'
-import { CallOptionsError } from '../errors.js'
+import { CallHandlerError, CallOptionsError } from '../errors.js'
 import { DhConfigCache } from '../signaling/dh-config-cache.js'
 import { longToBigInt } from '../signaling/long.js'
 import { buildProtocol } from '../signaling/protocol.js'
@@ -179,7 +179,7 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
       return
     }
     void call.ring()
-    this.safeEmit('incomingCall', call)
+    this.emitIncoming(call)
   }
 
   private registerId(call: Call): void {
@@ -195,6 +195,33 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     this.requesting.delete(call as Call)
     if (this.byId.get(call.id) === call) this.byId.delete(call.id)
     if (call.id !== 0n) this.finishedIds.add(call.id)
+  }
+
+  /**
+   * Like `safeEmit`, but a handler that throws or rejects while the call is still ringing
+   * (nobody answered) declines it with `CallHandlerError`: a crashed bot must not leave the
+   * caller ringing until the timeout. A handler failing after another one answered is only logged.
+   */
+  private emitIncoming(call: Call): void {
+    const decline = (err: unknown): void =>
+      call.declineAfterHandlerError(new CallHandlerError('An incomingCall handler failed before answering', { cause: err }))
+    let firstSyncError: { error: unknown } | null = null
+    for (const listener of this.rawListeners('incomingCall') as Array<(call: Call) => unknown>) {
+      try {
+        const result = listener.call(this, call)
+        if (result instanceof Promise) {
+          result.catch((err: unknown) => {
+            this.log.error('an incomingCall listener rejected: %s', err)
+            decline(err)
+          })
+        }
+      } catch (err) {
+        this.log.error('an incomingCall listener threw: %s', err)
+        firstSyncError ??= { error: err }
+      }
+    }
+    // Only after every handler ran: a later one may still answer.
+    if (firstSyncError) decline(firstSyncError.error)
   }
 
   private safeEmit<E extends keyof CallManagerEvents>(event: E, ...args: CallManagerEvents[E]): void {
