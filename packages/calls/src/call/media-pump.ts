@@ -11,6 +11,8 @@ const FRAME_MS = 20
  * by as much; 160 ms covers the engine's 60 ms packets plus event-loop hiccups.
  */
 const LEAD_MS = 160
+/** A recording normally finalises in milliseconds; ffmpeg flushing a long file takes longer. */
+const SINK_CLOSE_TIMEOUT_MS = 15_000
 
 export interface MediaPumpHooks {
   /** The source or sink threw: the call must end with this error. */
@@ -97,11 +99,17 @@ export class MediaPump {
       .catch((err: unknown) => this.log.warn('closing an audio source failed: %s', err))
   }
 
+  /** Bounded: `call.ended` waits for this, and a sink that never closes must not hang it. */
   private async closeSink(sink: CallAudioSink): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), SINK_CLOSE_TIMEOUT_MS)))
     try {
-      await sink.close?.()
+      const result = await Promise.race([Promise.resolve(sink.close?.()), timeout])
+      if (result === 'timeout') this.log.warn('an audio sink did not close within %d ms', SINK_CLOSE_TIMEOUT_MS)
     } catch (err) {
       this.log.warn('closing an audio sink failed: %s', err)
+    } finally {
+      clearTimeout(timer)
     }
   }
 
