@@ -14,6 +14,8 @@ export interface BenchEnd {
 }
 
 export interface BenchCall {
+  /** Independent calls do not start capturing in the same millisecond: 0..55 ms. */
+  phaseMs: number
   caller: BenchEnd
   callee: BenchEnd
   /** The later of the two connect() calls (both sides up). */
@@ -42,8 +44,11 @@ export function createBenchCall(relayPort: number): BenchCall {
     caller: makeEnd(key, true, relayPort, tags.callerTag),
     callee: makeEnd(key, false, relayPort, tags.calleeTag),
     bothUpAt: 0,
+    phaseMs: (nextPhase++ % 12) * 5,
   }
 }
+
+let nextPhase = 0
 
 /** Caller first, callee a little later: the caller's first INIT meets a relay that does not know the callee yet. */
 export async function connectBenchCall(call: BenchCall): Promise<void> {

@@ -49,11 +49,12 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
   const benchCalls: BenchCall[] = []
   for (let i = 0; i < calls; i++) benchCalls.push(createBenchCall(relayPort))
   const ends = benchCalls.flatMap((c) => [c.caller, c.callee])
+  const phases = benchCalls.flatMap((c) => [c.phaseMs, (c.phaseMs + 30) % 60])
   await Promise.all(benchCalls.map((call) => connectBenchCall(call)))
   const startedAt = performance.now()
   const feeder = setInterval(() => {
     const now = performance.now()
-    for (const end of ends) feedRealTime(end, startedAt, now)
+    ends.forEach((end, i) => feedRealTime(end, startedAt + phases[i]!, now))
   }, 5)
   await sleep(WARM_UP_MS)
   const cpuStart = sampleCpu()

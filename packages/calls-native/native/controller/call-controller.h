@@ -104,6 +104,7 @@ class CallController : public IoHandler, public Ticker {
   void fail(CallError error, double now);
   void maybeEstablish(double now);
   void sendAudio(double now);
+  double sendPhase() const;
   void sendUdpPings(double now);
   void pingEndpoints(double now);
   void evaluateLossAndBitrate(double now);

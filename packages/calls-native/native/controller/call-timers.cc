@@ -75,8 +75,14 @@ void CallController::maybeEstablish(double now) {
   // left to wait for, so unlike the reference we do not add a fixed 0.5-1.5 s delay.
   if (!initReceived_ && !streamDataReceived_) return;
   setState(CallState::Established, now);
-  sender_->startClock(now);
+  sender_->startClock(now + sendPhase());
   receiver_->startClock(now);
+}
+
+double CallController::sendPhase() const {
+  // Calls established in the same instant would otherwise all encode in the same engine
+  // tick; spreading their clocks over the 12 ticks of a 60 ms frame evens the load.
+  return static_cast<double>(handle_ % 12) * (EngineLoop::kTickMs / 1000.0);
 }
 
 void CallController::onTick(double now) {
@@ -90,7 +96,7 @@ void CallController::onTick(double now) {
     // 1.5 s after INIT_ACK without the peer's INIT or audio: established anyway (§9.2).
     if (initAckReceived_ && now - initAckAt_ >= ServerConfig::instance().get("established_delay_if_no_stream_data", 1.5)) {
       setState(CallState::Established, now);
-      sender_->startClock(now);
+      sender_->startClock(now + sendPhase());
       receiver_->startClock(now);
     } else if (now - lastInitAt_ >= kInitRetransmit) {
       sendInitRound(now);
