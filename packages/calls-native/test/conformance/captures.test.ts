@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest'
 
 import { loadProtocolInternal, PacketType } from '../../src/internal/protocol-internal.js'
+import { dominantFrequency, rms, slice } from '../helpers/audio.js'
 import { addRecords, decodeStream, emptyStream, type StreamFrames } from './audio-stream.js'
 import { CAPTURE_NAMES, encryptedRecords, loadCapture, type Side } from './capture.js'
-import { dominantFrequency, rms, slice } from './tone-analysis.js'
 
 const native = loadProtocolInternal()
 // Skip the codec's start-up and the edges of each tone segment.

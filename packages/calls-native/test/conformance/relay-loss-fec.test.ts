@@ -13,9 +13,9 @@
 import { describe, expect, it } from 'vitest'
 
 import { loadProtocolInternal, PacketType, type ParsedStreamData } from '../../src/internal/protocol-internal.js'
+import { dominantFrequency, rms, slice } from '../helpers/audio.js'
 import { addRecords, decodeStream, emptyStream, FRAME_MS, FRAME_SAMPLES, type StreamFrames } from './audio-stream.js'
 import { encryptedRecords, loadCapture, type Side } from './capture.js'
-import { dominantFrequency, rms, slice } from './tone-analysis.js'
 
 const native = loadProtocolInternal()
 const capture = loadCapture('relay-loss')

@@ -10,9 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { CallState, VoIPController } from '../../src/index.js'
 import { loadProtocolInternal, PacketType } from '../../src/internal/protocol-internal.js'
+import { concat, dominantFrequency, rms } from '../helpers/audio.js'
 import { addRecords, decodeStream, emptyStream } from './audio-stream.js'
 import { encryptedRecords, loadCapture, type Side } from './capture.js'
-import { dominantFrequency, rms } from './tone-analysis.js'
 
 const native = loadProtocolInternal()
 const captures = { 'relay-basic': loadCapture('relay-basic'), 'relay-loss': loadCapture('relay-loss') }
@@ -90,12 +90,6 @@ async function replay(name: CaptureName, role: Side, asForwarded = false): Promi
   return result
 }
 
-function joined(frames: Int16Array[]): Int16Array {
-  const pcm = new Int16Array(frames.reduce((sum, frame) => sum + frame.length, 0))
-  frames.reduce((offset, frame) => (pcm.set(frame, offset), offset + frame.length), 0)
-  return pcm
-}
-
 describe('replaying recorded libtgvoip traffic into our engine', () => {
   for (const role of ['caller', 'callee'] as const) {
     const peer: Side = role === 'caller' ? 'callee' : 'caller'
@@ -108,7 +102,7 @@ describe('replaying recorded libtgvoip traffic into our engine', () => {
 
       // The recorded peer's audio as our engine played it, from 1 s after it became audible.
       const firstAudible = session.received.findIndex((frame) => rms(frame) > 1000)
-      const pcm = joined(session.received.slice(firstAudible + 50))
+      const pcm = concat(session.received.slice(firstAudible + 50))
       const hz = dominantFrequency(pcm)
       console.info(`replay relay-basic as ${role}: ${session.received.length} frames played, ${hz.toFixed(2)} Hz (rms ${rms(pcm).toFixed(0)}), ${session.sentByEngine.length} datagrams sent`)
       expect(rms(pcm)).toBeGreaterThan(5000)
@@ -146,7 +140,7 @@ describe('replaying recorded libtgvoip traffic into our engine', () => {
     // concealment (the recording's extra-FEC payloads are unusable, see relay-loss-fec).
     const ideal = audibleFraction(offlineReceiver('relay-loss', 'callee'))
     const firstAudible = session.received.findIndex((frame) => rms(frame) > 1000)
-    const hz = dominantFrequency(joined(session.received.slice(firstAudible + 50)))
+    const hz = dominantFrequency(concat(session.received.slice(firstAudible + 50)))
     console.info(`replay relay-loss as caller: ${(engine.fraction * 100).toFixed(1)}% of ${engine.frames} frames audible (offline receiver ${(ideal.fraction * 100).toFixed(1)}%), ${hz.toFixed(2)} Hz`)
     expect(engine.frames).toBeGreaterThan(200)
     expect(engine.fraction).toBeGreaterThanOrEqual(ideal.fraction - 0.05)

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CallState } from '../../src/index.js'
 import { LocalRelay } from '../../src/testing/index.js'
+import { concat, dominantFrequency, rms } from '../helpers/audio.js'
 import { connectBoth, createCallPair, sleep, waitForState, type CallPair } from './helpers/call-pair.js'
-import { concat, dominantFrequency, rms } from './helpers/tone.js'
 
 describe('engine <-> engine through LocalRelay', () => {
   let relay: LocalRelay

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { CallState } from '../../src/index.js'
+import { audibleShare, concat, dominantFrequency, rms, SineGenerator } from '../helpers/audio.js'
 import { connectBoth, sleep, waitForState } from './helpers/call-pair.js'
-import { audibleShare, useRelay } from './helpers/relay-fixture.js'
-import { concat, dominantFrequency, rms, ToneSource } from './helpers/tone.js'
+import { useRelay } from './helpers/relay-fixture.js'
 
 describe('audio I/O', () => {
   const fixture = useRelay()
@@ -12,7 +12,7 @@ describe('audio I/O', () => {
     const pair = fixture.pair(relay, { record: false })
     connectBoth(pair)
     await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
-    const tone = new ToneSource(660)
+    const tone = new SineGenerator(660)
     const started = Date.now()
     // 3 s of audio written as fast as the engine takes it: backpressure must pace it.
     const writing = (async () => {
@@ -66,7 +66,7 @@ describe('audio I/O', () => {
     const live = fixture.pair(relay, { liveInput: true })
     connectBoth(live)
     await waitForState(live.callee.controller, CallState.ESTABLISHED, 3000)
-    const tone = new ToneSource(440)
+    const tone = new SineGenerator(440)
     // A hiccup left 180 ms queued; after that the source writes one 20 ms frame per 20 ms.
     live.caller.controller.tryWriteAudio(tone.next(960 * 9))
     const started = Date.now()

@@ -8,9 +8,8 @@ import { createSocket } from 'node:dgram'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { CallState, VoIPController } from '../../src/index.js'
+import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
 import { sleep, waitForState } from './helpers/call-pair.js'
-import { audibleShare } from './helpers/relay-fixture.js'
-import { concat, dominantFrequency } from './helpers/tone.js'
 
 // <repo root>/../shared, where CI clones the reference material (as test/conformance does).
 const CAPTURES = new URL('../../../../../shared/data/captures/', import.meta.url)

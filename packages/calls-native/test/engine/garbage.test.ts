@@ -2,9 +2,9 @@ import { createSocket } from 'node:dgram'
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { CallState } from '../../src/index.js'
+import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
 import { connectBoth, sleep, waitForState } from './helpers/call-pair.js'
-import { audibleShare, useRelay } from './helpers/relay-fixture.js'
-import { concat, dominantFrequency } from './helpers/tone.js'
+import { useRelay } from './helpers/relay-fixture.js'
 
 describe('hostile datagrams', () => {
   const fixture = useRelay()

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { CallState } from '../../src/index.js'
+import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
 import { connectBoth, sleep, waitForState } from './helpers/call-pair.js'
-import { audibleShare, useRelay } from './helpers/relay-fixture.js'
-import { concat, dominantFrequency } from './helpers/tone.js'
+import { useRelay } from './helpers/relay-fixture.js'
 
 describe('lossy, jittery relay', () => {
   const fixture = useRelay()

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { CallState, P2P_INET_ENDPOINT_ID, P2P_LAN_ENDPOINT_ID, VoIPController, type Endpoint } from '../../src/index.js'
 import { LocalRelay } from '../../src/testing/index.js'
+import { audibleShare, concat, dominantFrequency, SineGenerator } from '../helpers/audio.js'
 import { sleep, waitForState } from './helpers/call-pair.js'
-import { audibleShare, useRelay } from './helpers/relay-fixture.js'
-import { concat, dominantFrequency, ToneSource } from './helpers/tone.js'
+import { useRelay } from './helpers/relay-fixture.js'
 
 interface P2pSide {
   controller: VoIPController
@@ -16,7 +16,7 @@ function side(key: Uint8Array, isOutgoing: boolean, endpoint: Endpoint, allowP2p
   controller.setConfig({ initTimeout: 5, recvTimeout: 4, dataSavingMode: 0, callId: 3n })
   controller.setEncryptionKey(key, isOutgoing)
   controller.setRemoteEndpoints([endpoint], allowP2p, false, 92)
-  const tone = new ToneSource(isOutgoing ? 440 : 880)
+  const tone = new SineGenerator(isOutgoing ? 440 : 880)
   controller.setSendAudioFrameCallback((length) => tone.next(length / 2))
   const received: Int16Array[] = []
   controller.setRecvAudioFrameCallback((frame) => received.push(new Int16Array(frame.slice().buffer)))

@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { CallState, DataSaving, VoIPController, type Endpoint } from '../../src/index.js'
 import { LocalRelay } from '../../src/testing/index.js'
+import { audibleShare, SineGenerator } from '../helpers/audio.js'
 import { sleep, waitForState } from './helpers/call-pair.js'
-import { audibleShare, useRelay } from './helpers/relay-fixture.js'
-import { ToneSource } from './helpers/tone.js'
+import { useRelay } from './helpers/relay-fixture.js'
 
 function controller(key: Uint8Array, isOutgoing: boolean, endpoints: Endpoint[], dataSaving = DataSaving.NEVER): VoIPController {
   const c = new VoIPController()
   c.setConfig({ initTimeout: 5, recvTimeout: 5, dataSavingMode: dataSaving, callId: 9n })
   c.setEncryptionKey(key, isOutgoing)
   c.setRemoteEndpoints(endpoints, false, false, 92)
-  const tone = new ToneSource(isOutgoing ? 440 : 880)
+  const tone = new SineGenerator(isOutgoing ? 440 : 880)
   c.setSendAudioFrameCallback((length) => tone.next(length / 2))
   return c
 }

@@ -3,9 +3,9 @@ import { readdirSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CallState, VoIPController, type Endpoint } from '../../src/index.js'
 import { LocalRelay } from '../../src/testing/index.js'
+import { audibleShare, concat, dominantFrequency, SineGenerator } from '../helpers/audio.js'
 import { sleep, waitForState } from './helpers/call-pair.js'
-import { audibleShare, useRelay } from './helpers/relay-fixture.js'
-import { concat, dominantFrequency, ToneSource } from './helpers/tone.js'
+import { useRelay } from './helpers/relay-fixture.js'
 
 const TCP_ID_MASK = 0x54435000n << 32n
 
@@ -14,7 +14,7 @@ function side(key: Uint8Array, isOutgoing: boolean, endpoint: Endpoint, tcp: boo
   controller.setConfig({ initTimeout: 6, recvTimeout: 4, dataSavingMode: 0, callId: 4n })
   controller.setEncryptionKey(key, isOutgoing)
   controller.setRemoteEndpoints([endpoint], false, tcp, 92)
-  const tone = new ToneSource(isOutgoing ? 440 : 880)
+  const tone = new SineGenerator(isOutgoing ? 440 : 880)
   controller.setSendAudioFrameCallback((length) => tone.next(length / 2))
   const received: Int16Array[] = []
   controller.setRecvAudioFrameCallback((frame) => received.push(new Int16Array(frame.slice().buffer)))

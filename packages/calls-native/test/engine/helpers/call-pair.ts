@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { CallState, VoIPController, type Endpoint } from '../../../src/index.js'
 import { LocalRelay } from '../../../src/testing/index.js'
-import { ToneSource } from './tone.js'
+import { SineGenerator } from '../../helpers/audio.js'
 
 export interface PairOptions {
   initTimeout?: number
@@ -52,7 +52,7 @@ function makeSide(
   controller.setRemoteEndpoints([endpoint], false, false, VoIPController.CONNECTION_MAX_LAYER)
   const side: Side = { controller, received: [], receivedAt: [] }
   if (tone !== undefined) {
-    const source = new ToneSource(tone)
+    const source = new SineGenerator(tone)
     controller.setSendAudioFrameCallback((length) => source.next(length / 2))
   }
   if (options.record !== false) {

@@ -23,16 +23,3 @@ export function useRelay(): { relay(faults?: RelayFaults): Promise<LocalRelay>; 
     },
   }
 }
-
-/** Share of frames with audible content, counted from the first audible frame on. */
-export function audibleShare(frames: readonly Int16Array[], threshold = 300): number {
-  const loud = (frame: Int16Array): boolean => {
-    let sum = 0
-    for (let i = 0; i < frame.length; i++) sum += frame[i]! * frame[i]!
-    return Math.sqrt(sum / frame.length) > threshold
-  }
-  const first = frames.findIndex(loud)
-  if (first < 0) return 0
-  const after = frames.slice(first)
-  return after.filter(loud).length / after.length
-}
