@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CallState } from '../../src/index.js'
 import { audibleShare, concat, dominantFrequency, rms, SineGenerator } from '../helpers/audio.js'
-import { connectBoth, sleep, waitForState } from './helpers/call-pair.js'
+import { connectBoth, connectEstablished, sleep, waitForState } from './helpers/call-pair.js'
 import { useRelay } from './helpers/relay-fixture.js'
 
 describe('audio I/O', () => {
@@ -10,8 +10,7 @@ describe('audio I/O', () => {
   it('writeAudio() with backpressure in, receivedFrames() out', async () => {
     const relay = await fixture.relay()
     const pair = fixture.pair(relay, { record: false })
-    connectBoth(pair)
-    await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
+    await connectEstablished(pair)
     const tone = new SineGenerator(660)
     const started = Date.now()
     // 3 s of audio written as fast as the engine takes it: backpressure must pace it.
@@ -50,8 +49,7 @@ describe('audio I/O', () => {
     const relay = await fixture.relay()
     const pair = fixture.pair(relay, { callerTone: 440, record: false })
     const readable = pair.callee.controller.createAudioReadable(1920 * 10)
-    connectBoth(pair)
-    await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
+    await connectEstablished(pair)
     await sleep(1500)
     expect(readable.readableLength).toBeLessThanOrEqual(1920 * 11)
     // Once read again, fresh audio flows.
@@ -64,8 +62,7 @@ describe('audio I/O', () => {
   it('liveInput drops input that has fallen a whole packet behind a real-time producer', async () => {
     const relay = await fixture.relay()
     const live = fixture.pair(relay, { liveInput: true })
-    connectBoth(live)
-    await waitForState(live.callee.controller, CallState.ESTABLISHED, 3000)
+    await connectEstablished(live)
     const tone = new SineGenerator(440)
     // A hiccup left 180 ms queued; after that the source writes one 20 ms frame per 20 ms.
     live.caller.controller.tryWriteAudio(tone.next(960 * 9))
@@ -95,8 +92,7 @@ describe('audio I/O', () => {
   it('mute sends STREAM_FLAGS: the peer hears silence, and NOPs keep the call alive', async () => {
     const relay = await fixture.relay()
     const pair = fixture.pair(relay, { callerTone: 440, calleeTone: 880 })
-    connectBoth(pair)
-    await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
+    await connectEstablished(pair)
     await sleep(800)
     pair.caller.controller.setMicMute(true)
     await sleep(300)
@@ -116,8 +112,7 @@ describe('audio I/O', () => {
   it('the jitter buffer starts at 2 packets and adapts down to 1 on a clean link', async () => {
     const relay = await fixture.relay()
     const pair = fixture.pair(relay, { callerTone: 440, calleeTone: 880 })
-    connectBoth(pair)
-    await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
+    await connectEstablished(pair)
     await sleep(250)
     expect(pair.callee.controller.getStats().jitterBufferPackets).toBe(2)
     // Shrinking waits out 2 s without late packets, then steps 20 ms every 0.25 s.

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { CallState } from '../../src/index.js'
 import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
-import { connectBoth, sleep, waitForState } from './helpers/call-pair.js'
+import { connectEstablished, sleep, waitForState } from './helpers/call-pair.js'
 import { useRelay } from './helpers/relay-fixture.js'
 
 describe('hostile datagrams', () => {
@@ -17,8 +17,7 @@ describe('hostile datagrams', () => {
     relay.onDatagram = (datagram) => {
       if (captured.length < 40) captured.push(Buffer.from(datagram))
     }
-    connectBoth(pair)
-    await waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000)
+    await connectEstablished(pair)
     await sleep(500)
     const calleeTag = Buffer.from(captured[0]!.subarray(0, 16))
     calleeTag[15] = calleeTag[15]! ^ 1 // what the relay rewrites caller datagrams to

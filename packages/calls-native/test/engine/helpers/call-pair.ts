@@ -1,6 +1,6 @@
-/** Two VoIPControllers (caller and callee) talking through a LocalRelay on loopback. */
+/** Two VoIPControllers (caller and callee) talking through LocalRelays on loopback. */
 import { randomBytes } from 'node:crypto'
-import { CallState, VoIPController, type Endpoint } from '../../../src/index.js'
+import { CallState, DataSaving, VoIPController, type Endpoint } from '../../../src/index.js'
 import { LocalRelay } from '../../../src/testing/index.js'
 import { SineGenerator } from '../../helpers/audio.js'
 
@@ -15,6 +15,18 @@ export interface PairOptions {
   record?: boolean
   /** VoIPControllerOptions.liveInput for both sides. */
   liveInput?: boolean
+  /** setRemoteEndpoints() allowP2p for both sides. */
+  allowP2p?: boolean
+  /** setRemoteEndpoints() tcp (relay over TCP from the start) for both sides. */
+  tcp?: boolean
+  /** The caller's data-saving mode (default NEVER; the callee never saves data). */
+  callerDataSaving?: DataSaving
+}
+
+/** A relay as Telegram lists it to both sides; each gets its own tag pair. */
+export interface RelayEntry {
+  relay: LocalRelay
+  id: bigint
 }
 
 export interface Side {
@@ -37,7 +49,7 @@ export function relayEndpoint(relay: LocalRelay, tag: Uint8Array, id = 1n): Endp
 function makeSide(
   key: Uint8Array,
   isOutgoing: boolean,
-  endpoint: Endpoint,
+  endpoints: Endpoint[],
   options: PairOptions,
   tone: number | undefined,
 ): Side {
@@ -45,11 +57,11 @@ function makeSide(
   controller.setConfig({
     initTimeout: options.initTimeout ?? 5,
     recvTimeout: options.recvTimeout ?? 5,
-    dataSavingMode: 0,
+    dataSavingMode: isOutgoing ? (options.callerDataSaving ?? DataSaving.NEVER) : DataSaving.NEVER,
     callId: 1n,
   })
   controller.setEncryptionKey(key, isOutgoing)
-  controller.setRemoteEndpoints([endpoint], false, false, VoIPController.CONNECTION_MAX_LAYER)
+  controller.setRemoteEndpoints(endpoints, options.allowP2p ?? false, options.tcp ?? false, VoIPController.CONNECTION_MAX_LAYER)
   const side: Side = { controller, received: [], receivedAt: [] }
   if (tone !== undefined) {
     const source = new SineGenerator(tone)
@@ -64,12 +76,16 @@ function makeSide(
   return side
 }
 
-export function createCallPair(relay: LocalRelay, options: PairOptions = {}): CallPair {
+/** A caller and a callee reaching each other through `relays` (one relay: endpoint id 1). */
+export function createCallPair(relays: LocalRelay | readonly RelayEntry[], options: PairOptions = {}): CallPair {
+  const entries = relays instanceof LocalRelay ? [{ relay: relays, id: 1n }] : relays
+  const tagged = entries.map((entry) => ({ ...entry, tags: LocalRelay.createTagPair() }))
   const key = new Uint8Array(randomBytes(256))
   const calleeKey = options.wrongKey ? new Uint8Array(randomBytes(256)) : key
-  const tags = LocalRelay.createTagPair()
-  const caller = makeSide(key, true, relayEndpoint(relay, tags.callerTag), options, options.callerTone)
-  const callee = makeSide(calleeKey, false, relayEndpoint(relay, tags.calleeTag), options, options.calleeTone)
+  const callerEndpoints = tagged.map(({ relay, id, tags }) => relayEndpoint(relay, tags.callerTag, id))
+  const calleeEndpoints = tagged.map(({ relay, id, tags }) => relayEndpoint(relay, tags.calleeTag, id))
+  const caller = makeSide(key, true, callerEndpoints, options, options.callerTone)
+  const callee = makeSide(calleeKey, false, calleeEndpoints, options, options.calleeTone)
   return {
     caller,
     callee,
@@ -85,6 +101,13 @@ export function connectBoth(pair: CallPair): void {
     side.controller.start()
     side.controller.connect()
   }
+}
+
+/** connectBoth(), then waits for the callee to be ESTABLISHED; returns the two controllers. */
+export async function connectEstablished(pair: CallPair, timeoutMs = 3000): Promise<[caller: VoIPController, callee: VoIPController]> {
+  connectBoth(pair)
+  await waitForState(pair.callee.controller, CallState.ESTABLISHED, timeoutMs)
+  return [pair.caller.controller, pair.callee.controller]
 }
 
 /** Resolves when `controller` reaches `state`; rejects after `timeoutMs`. */

@@ -1,9 +1,9 @@
 /** Per-test LocalRelay and call pairs, torn down after each test. */
 import { afterEach } from 'vitest'
 import { LocalRelay, type RelayFaults } from '../../../src/testing/index.js'
-import { createCallPair, type CallPair, type PairOptions } from './call-pair.js'
+import { createCallPair, type CallPair, type PairOptions, type RelayEntry } from './call-pair.js'
 
-export function useRelay(): { relay(faults?: RelayFaults): Promise<LocalRelay>; pair(relay: LocalRelay, options?: PairOptions): CallPair } {
+export function useRelay(): { relay(faults?: RelayFaults): Promise<LocalRelay>; pair(relays: LocalRelay | readonly RelayEntry[], options?: PairOptions): CallPair } {
   const relays: LocalRelay[] = []
   const pairs: CallPair[] = []
   afterEach(async () => {
@@ -16,8 +16,8 @@ export function useRelay(): { relay(faults?: RelayFaults): Promise<LocalRelay>; 
       relays.push(relay)
       return relay
     },
-    pair(relay, options) {
-      const pair = createCallPair(relay, options)
+    pair(relays, options) {
+      const pair = createCallPair(relays, options)
       pairs.push(pair)
       return pair
     },
