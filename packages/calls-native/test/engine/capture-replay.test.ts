@@ -36,7 +36,8 @@ function load(scenario: string): { key: Uint8Array; tag: Uint8Array; callerDatag
   }
 }
 
-async function replayToOurCallee(scenario: string, seconds: number): Promise<VoIPController> {
+/** Our callee after `seconds` of the recorded caller's datagrams, with every frame it played. */
+async function replayToOurCallee(scenario: string, seconds: number): Promise<{ callee: VoIPController; received: Int16Array[] }> {
   const { key, tag, callerDatagrams } = load(scenario)
   const relay = createSocket('udp4')
   await new Promise<void>((resolve) => relay.bind(0, '127.0.0.1', resolve))
@@ -59,16 +60,14 @@ async function replayToOurCallee(scenario: string, seconds: number): Promise<VoI
   }
   await sleep(300)
   relay.close()
-  Object.assign(callee, { received })
-  return callee
+  return { callee, received }
 }
 
 describe('replaying real libtgvoip traffic into the engine', () => {
   it('relay-basic: handshakes and plays the caller’s 440 Hz', async () => {
-    const callee = await replayToOurCallee('relay-basic', 3.5)
+    const { callee, received } = await replayToOurCallee('relay-basic', 3.5)
     try {
       await waitForState(callee, CallState.ESTABLISHED, 1)
-      const received = (callee as unknown as { received: Int16Array[] }).received
       const stats = callee.getStats()
       expect(stats.peerVersion).toBe(9)
       expect(stats.packetsDropped).toBe(0)
@@ -84,9 +83,8 @@ describe('replaying real libtgvoip traffic into the engine', () => {
   // test/conformance/relay-loss-fec.test.ts), so recovery here comes from the real
   // peer's in-band FEC, and the bogus copies must be rejected rather than played.
   it('relay-loss: repairs dropped frames and refuses the recording’s bogus FEC copies', async () => {
-    const callee = await replayToOurCallee('relay-loss', 6)
+    const { callee, received } = await replayToOurCallee('relay-loss', 6)
     try {
-      const received = (callee as unknown as { received: Int16Array[] }).received
       const stats = callee.getStats()
       expect(stats.packetsDropped).toBe(0)
       expect(stats.framesRecoveredByInbandFec).toBeGreaterThan(0)
