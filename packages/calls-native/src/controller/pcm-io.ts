@@ -67,6 +67,7 @@ export class PcmIo {
   private readonly overflowing = new Set<Readable>()
   private spaceWaiters: Array<() => void> = []
   private readonly scratch = new Int16Array(FRAME_SAMPLES)
+  private readonly readScratch = new Int16Array(FRAME_SAMPLES)
   private closed = false
 
   /** `leadSamples`: how far ahead the pull callback keeps the input ring filled. */
@@ -145,11 +146,12 @@ export class PcmIo {
 
   /** Engine event: decoded PCM is waiting. */
   onAudioReady(): void {
+    // The drain ends with a short read (that is what re-arms the event), so reading into
+    // one scratch frame and copying out only what arrived saves an allocation per event.
     for (;;) {
-      const frame = new Int16Array(FRAME_SAMPLES)
-      const got = this.native.readPcm(frame)
+      const got = this.native.readPcm(this.readScratch)
       if (got === 0) break
-      this.deliver(got === FRAME_SAMPLES ? frame : frame.subarray(0, got))
+      this.deliver(this.readScratch.slice(0, got))
       if (got < FRAME_SAMPLES) break
     }
   }
