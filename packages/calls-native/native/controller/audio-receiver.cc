@@ -66,6 +66,13 @@ bool AudioReceiver::tick(double now, bool peerExtraEc) {
   return wrote;
 }
 
+double AudioReceiver::nextDeadline(double now) const {
+  if (!jitter_.started()) return nextSilenceAt_ == 0 ? now : nextSilenceAt_;
+  double next = jitter_.nextPlayTime();
+  if (decoder_) next = std::min(next, lastAdaptAt_ + kAdaptInterval);
+  return next;
+}
+
 void AudioReceiver::decodeDue(const JitterBuffer::Frame& frame) {
   if (!decoder_) return;
   int samples = -1;

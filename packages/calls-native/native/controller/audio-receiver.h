@@ -32,6 +32,8 @@ class AudioReceiver {
   void onFec(uint32_t pts, protocol::ByteView data);
   // Runs playout up to `now`. Returns true if PCM was written to the output ring.
   bool tick(double now, bool peerExtraEc);
+  // When tick() next has work: silence, the next frame's playout, or a delay review.
+  double nextDeadline(double now) const;
   void setPeerEnabled(bool enabled);
   void startClock(double now) { nextSilenceAt_ = now; }
 

@@ -25,6 +25,13 @@ class AudioSender {
   void trimQueueDelay(double now);
   // True when the 60 ms send clock says the next block is due.
   bool due(double now) const;
+  // When the sender next needs the engine: the send clock, or the next tick while it
+  // waits for the producer to start or could see it stop (observe() only notices
+  // either when it runs, and the producer writes without waking the engine).
+  double nextDeadline(double now, bool muted) const {
+    if (!muted && (idle_ || input_->available() == 0)) return now;
+    return nextSendAt_;
+  }
   // Encodes the next block into `packet` (+ `fec` entries, oldest first). Returns false
   // if the encoder failed. Advances the clock.
   bool encodeNext(double now, protocol::Bytes& packet, std::vector<protocol::Bytes>& fec, uint32_t& pts);

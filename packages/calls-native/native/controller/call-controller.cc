@@ -112,14 +112,16 @@ void CallController::onReadable(int fd) {
     for (size_t i = 0; i < tcpLinks_.size(); i++) {
       if (tcpLinks_[i] && tcpLinks_[i]->fd() == fd) receiveTcp(i, now);
     }
-    return;
+  } else {
+    for (int i = 0; i < kReadBatch && running_; i++) {
+      SocketAddress from;
+      long size = socket_.receive(buffer, sizeof(buffer), from);
+      if (size < 0) break;
+      handleDatagram(buffer, static_cast<size_t>(size), from, now);
+    }
   }
-  for (int i = 0; i < kReadBatch && running_; i++) {
-    SocketAddress from;
-    long size = socket_.receive(buffer, sizeof(buffer), from);
-    if (size < 0) break;
-    handleDatagram(buffer, static_cast<size_t>(size), from, now);
-  }
+  // A packet may have made work due sooner (first audio to play, an ack to send).
+  if (running_) EngineLoop::instance().wakeBy(nextDeadline(now));
 }
 
 void CallController::handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now) {
@@ -371,6 +373,10 @@ void CallController::sendRaw(const Bytes& datagram, CallEndpoint& to) {
   }
 }
 
-void CallController::armInputSpace(size_t freeSamples) { inputSpaceWanted_.store(freeSamples); }
+void CallController::armInputSpace(size_t freeSamples) {
+  inputSpaceWanted_.store(freeSamples);
+  // Already met: the engine may be asleep until its next frame, so wake it to say so now.
+  if (input_->freeSpace() >= freeSamples) EngineLoop::instance().post([] {});
+}
 
 }  // namespace tgvoip

@@ -51,6 +51,7 @@ class CallController : public IoHandler, public Ticker {
 
   void onReadable(int fd) override;
   void onTick(double now) override;
+  double nextDeadline(double now) const override;
 
   // --- any thread ---
   const std::shared_ptr<SpscRing>& input() const { return input_; }

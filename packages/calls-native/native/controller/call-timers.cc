@@ -160,6 +160,34 @@ void CallController::onTick(double now) {
   if (now - lastStatsAt_ >= kStatsInterval) publishStats(now);
 }
 
+double CallController::nextDeadline(double now) const {
+  constexpr double kNever = 1e18;
+  if (!running_ || state_ == CallState::Failed) return kNever;
+  // The handshake, the UDP verdict and TCP links have short retry loops of their own:
+  // they keep the fixed tick, as does an input-space request that may already be met.
+  if (state_ == CallState::WaitInit || state_ == CallState::WaitInitAck) return now;
+  if (tcpMode_ || !udpEvaluated_) return now;
+  size_t wanted = inputSpaceWanted_.load();
+  if (wanted > 0 && input_->freeSpace() >= wanted) return now;
+  double next = lastStatsAt_ + kStatsInterval;
+  auto until = [&next](double at) { next = std::min(next, at); };
+  if (udpPingRounds_ < kUdpPingRounds) until(lastUdpPingAt_ + kUdpPingInterval);
+  if (allowP2p_ && initAckReceived_ && !peerInfoReceived_ && publicEndpointsRounds_ < kPublicEndpointsRounds) {
+    until(lastPublicEndpointsAt_ + kPublicEndpointsInterval);
+  }
+  auto& server = ServerConfig::instance();
+  until(lastRecvAt_ + config_.recvTimeout);
+  if (state_ == CallState::Established) until(lastRecvAt_ + server.get("reconnecting_state_timeout", 2.0));
+  until(lastPingCheckAt_ + kPingCheckInterval);
+  until(lastInflightAt_ + 0.1);
+  until(lastLossCheckAt_ + 1.0);
+  if (unackedIncoming_ > server.getInt("unack_nop_threshold", 10)) return now;
+  until(lastSendAt_ + kKeepAliveInterval);
+  if (sender_) until(sender_->nextDeadline(now, micMuted_));
+  if (receiver_) until(receiver_->nextDeadline(now));
+  return next;
+}
+
 void CallController::sendAudio(double now) {
   CallEndpoint* to = currentEndpoint();
   if (!to) return;

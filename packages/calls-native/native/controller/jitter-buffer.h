@@ -40,6 +40,8 @@ class JitterBuffer {
   bool started() const { return started_; }
   uint32_t nextPts() const { return nextPts_; }
   bool isDue(double now) const { return started_ && now >= playTime(nextPts_); }
+  // When the next frame is due (meaningful once started).
+  double nextPlayTime() const { return playTime(nextPts_); }
   Frame take();
   // The primary packet after `pts`, if already here (for Opus in-band FEC).
   const protocol::Bytes* peekPrimary(uint32_t pts) const;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cerrno>
 #include <cstdint>
@@ -42,10 +43,7 @@ EngineLoop::EngineLoop() {
   wakeFd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   timerFd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (epollFd_ < 0 || wakeFd_ < 0 || timerFd_ < 0) throw std::runtime_error("engine loop: cannot create fds");
-  itimerspec spec{};
-  spec.it_interval.tv_nsec = kTickMs * 1000000L;
-  spec.it_value.tv_nsec = kTickMs * 1000000L;
-  timerfd_settime(timerFd_, 0, &spec, nullptr);
+  gridOrigin_ = now();  // the timer stays disarmed until a ticker is added
   for (int fd : {wakeFd_, timerFd_}) {
     epoll_event ev{};
     ev.events = EPOLLIN;
@@ -88,11 +86,52 @@ void EngineLoop::unwatch(int fd) {
   handlers_.erase(fd);
 }
 
-void EngineLoop::addTicker(Ticker* ticker) { tickers_.push_back(ticker); }
+void EngineLoop::addTicker(Ticker* ticker) {
+  tickers_.push_back(ticker);
+  wakeBy(ticker->nextDeadline(now()));
+}
 
 void EngineLoop::removeTicker(Ticker* ticker) {
   if (ticking_) removedWhileTicking_.push_back(ticker);
   tickers_.erase(std::remove(tickers_.begin(), tickers_.end(), ticker), tickers_.end());
+}
+
+double EngineLoop::gridPointAtOrAfter(double time) const {
+  double ticks = std::ceil((time - gridOrigin_) * 1000.0 / kTickMs - 1e-6);
+  double grid = gridOrigin_ + ticks * kTickMs / 1000.0;
+  // A deadline that is already due runs on the next grid point, as with a fixed tick.
+  return std::max(grid, lastTickGrid_ + kTickMs / 1000.0);
+}
+
+void EngineLoop::armAt(double gridTime) {
+  armedAt_ = gridTime;
+  itimerspec spec{};
+  if (gridTime < kNotArmed) {
+    spec.it_value.tv_sec = static_cast<time_t>(gridTime);
+    spec.it_value.tv_nsec = static_cast<long>((gridTime - static_cast<double>(spec.it_value.tv_sec)) * 1e9);
+    if (spec.it_value.tv_nsec >= 1000000000L) spec.it_value.tv_nsec = 999999999L;
+    // An all-zero it_value would disarm: a past deadline must still fire.
+    if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
+  }
+  timerfd_settime(timerFd_, TFD_TIMER_ABSTIME, &spec, nullptr);
+}
+
+void EngineLoop::wakeBy(double deadline) {
+  if (tickers_.empty()) return;
+  double grid = gridPointAtOrAfter(deadline);
+  if (grid < armedAt_) armAt(grid);
+}
+
+void EngineLoop::rearm() {
+  if (tickers_.empty()) {
+    if (armedAt_ < kNotArmed) armAt(kNotArmed);
+    return;
+  }
+  double t = now();
+  double earliest = t + kMaxSleepSeconds;
+  for (Ticker* ticker : tickers_) earliest = std::min(earliest, ticker->nextDeadline(t));
+  double grid = gridPointAtOrAfter(earliest);
+  if (grid != armedAt_) armAt(grid);
 }
 
 void EngineLoop::drainTasks() {
@@ -106,6 +145,7 @@ void EngineLoop::drainTasks() {
 
 void EngineLoop::runTickers() {
   double t = now();
+  lastTickGrid_ = std::max(lastTickGrid_, gridOrigin_ + std::floor((t - gridOrigin_) * 1000.0 / kTickMs) * kTickMs / 1000.0);
   ticking_ = true;
   removedWhileTicking_.clear();
   // Iterate over a copy: a ticker may remove itself (call failed) during its tick.
@@ -126,17 +166,22 @@ void EngineLoop::run() {
       break;
     }
     bool tick = false;
+    bool drained = false;
     for (int i = 0; i < n; i++) {
       int fd = events[i].data.fd;
       if (fd == wakeFd_) {
         uint64_t value;
         ssize_t ignored = read(wakeFd_, &value, sizeof(value));
         (void)ignored;
-        if (!halting_.load()) drainTasks();
+        if (!halting_.load()) {
+          drainTasks();
+          drained = true;
+        }
       } else if (fd == timerFd_) {
         uint64_t expirations;
         ssize_t ignored = read(timerFd_, &expirations, sizeof(expirations));
         (void)ignored;
+        armedAt_ = kNotArmed;  // a one-shot timer: it is disarmed once it has fired
         tick = true;
       } else if (!halting_.load()) {
         auto it = handlers_.find(fd);
@@ -144,6 +189,7 @@ void EngineLoop::run() {
       }
     }
     if (tick && !halting_.load()) runTickers();
+    if ((tick || drained) && !halting_.load()) rearm();
   }
   std::lock_guard<std::mutex> lock(haltMutex_);
   halted_ = true;

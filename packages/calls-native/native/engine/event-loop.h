@@ -1,6 +1,9 @@
 // The one engine thread of the process. It runs every call's UDP sockets (epoll) and
-// timers (a 5 ms timerfd tick), so hundreds of calls cost hundreds of sockets rather
+// timers (a timerfd on a 5 ms grid), so hundreds of calls cost hundreds of sockets rather
 // than thousands of threads. Other threads talk to it only through post().
+// The timer is armed for the first grid point at or after the earliest deadline any
+// ticker reports, not for every grid point: an idle process does not wake at all, and
+// a few calls wake about as often as they have frames to send and play.
 #pragma once
 
 #include <atomic>
@@ -23,6 +26,9 @@ class Ticker {
  public:
   virtual ~Ticker() = default;
   virtual void onTick(double now) = 0;
+  // When onTick next has work to do (monotonic seconds); `now` (or earlier) means "on
+  // the next grid point". Asked after every tick and every batch of posted tasks.
+  virtual double nextDeadline(double now) const { return now; }
 };
 
 class EngineLoop {
@@ -42,6 +48,9 @@ class EngineLoop {
   void unwatch(int fd);
   void addTicker(Ticker* ticker);
   void removeTicker(Ticker* ticker);
+  // Tickers run no later than the first grid point at or after `deadline` (e.g. a packet
+  // made a ticker's work due sooner than it said at the last tick).
+  void wakeBy(double deadline);
 
   // Stops the thread for good (process exit): returns once it no longer runs any call
   // code, or after a short timeout.
@@ -51,16 +60,26 @@ class EngineLoop {
   static double now();
 
   static constexpr int kTickMs = 5;
+  // A safety net: tickers run at least this often while any exist.
+  static constexpr double kMaxSleepSeconds = 0.05;
 
  private:
   EngineLoop();
   void run();
   void drainTasks();
   void runTickers();
+  // Re-arms the timer for the earliest deadline of all tickers (disarms with none).
+  void rearm();
+  void armAt(double gridTime);
+  double gridPointAtOrAfter(double time) const;
 
   int epollFd_ = -1;
   int wakeFd_ = -1;
   int timerFd_ = -1;
+  double gridOrigin_ = 0;
+  static constexpr double kNotArmed = 1e18;
+  double armedAt_ = kNotArmed;  // grid time the timer is armed for
+  double lastTickGrid_ = -1e18;  // grid point of the last tick, never re-armed for again
   std::thread::id threadId_;
   std::mutex tasksMutex_;
   std::vector<Task> tasks_;
