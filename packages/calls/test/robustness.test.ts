@@ -245,7 +245,10 @@ describe('media engine failures', () => {
     expect(await caller.ended).toBe(CallEndReason.Disconnected)
     expect(caller.state).toBe(CallState.Failed)
     expect(caller.error).toBeInstanceOf(CallFailedError)
+    // The callee only hears of it through Telegram's discard, and still reports a failure.
     expect(await callee.ended).toBe(CallEndReason.Disconnected)
+    expect(callee.state).toBe(CallState.Failed)
+    expect(callee.error).toBeInstanceOf(CallFailedError)
   })
 
   it('an engine that never connects fails after the connect timeout (fake timers)', async () => {

@@ -137,6 +137,20 @@ export class Call extends CallMedia {
     await received
   }
 
+  /**
+   * The other side (or the server) discarded the call. A lost connection is a failure on
+   * both sides, whichever noticed first, so both report `failed` with `CallFailedError`.
+   */
+  private finishRemoteDiscard(reason: tl.TypePhoneCallDiscardReason | undefined): void {
+    const endReason = fromRemoteDiscard(reason, {
+      isOutgoing: this.isOutgoing,
+      answered: ANSWERED_STATES.has(this.state),
+      ringingIncoming: !this.isOutgoing && this.state === CallState.Ringing,
+    })
+    const error = endReason === CallEndReason.Disconnected ? new CallFailedError('The other side lost the connection') : undefined
+    this.finish(endReason, error)
+  }
+
   /** @internal Every `phoneCall*` update for this call. Duplicates and stale updates are no-ops. */
   handleUpdate(pc: tl.TypePhoneCall): void {
     if (this.isFinished) return
@@ -144,13 +158,7 @@ export class Call extends CallMedia {
       case 'phoneCallDiscarded':
         this.noteDiscardFlags(pc)
         if (this.state === CallState.HangingUp) return
-        this.finish(
-          fromRemoteDiscard(pc.reason, {
-            isOutgoing: this.isOutgoing,
-            answered: ANSWERED_STATES.has(this.state),
-            ringingIncoming: !this.isOutgoing && this.state === CallState.Ringing,
-          }),
-        )
+        this.finishRemoteDiscard(pc.reason)
         return
       case 'phoneCallWaiting':
         if (!this.isOutgoing || (this.state !== CallState.Requesting && this.state !== CallState.Waiting)) return
