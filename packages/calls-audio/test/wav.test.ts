@@ -202,6 +202,9 @@ describe('WavFileSink durability', () => {
   it('keeps the on-disk header consistent with the data after every flush', async () => {
     const path = join(dir, 'flushes.wav')
     const sink = new WavFileSink(path, { flushIntervalMs: 40 })
+    // The file is opened asynchronously; a flush with nothing buffered waits for its header.
+    await sink.flush()
+    expect(decodeWav(await readFile(path)).header.dataBytes ?? 0).toBe(0)
     const frames = toFrames(sine(300, 9 * FRAME_SAMPLES))
     let previous = 0
     for (const [index, frame] of frames.entries()) {
