@@ -16,6 +16,22 @@ export interface VoIPConfig {
   enableNs?: boolean
   /** Accepted for API compatibility; this engine has no gain control. */
   enableAgc?: boolean
+  /**
+   * The call log. Default: `<logsDir>/<callId>.log` when the controller has a logsDir,
+   * else none; '' turns it off.
+   */
+  logFilePath?: string
+  /**
+   * A file rewritten every second with getDebugString(). Default:
+   * `<logsDir>/<callId>.status` when the controller has `debug` and a logsDir; '' turns it off.
+   */
+  statusDumpPath?: string
+  /** Add a line of packet counters to the call log every second. Default: the controller's `debug`. */
+  logPacketStats?: boolean
+}
+
+/** The logging part of a VoIPConfig, validated. */
+export interface LogFileConfig {
   logFilePath?: string
   statusDumpPath?: string
   logPacketStats?: boolean
@@ -26,6 +42,20 @@ export interface NativeCallConfig {
   recvTimeout: number
   dataSaving: number
   callId: bigint
+}
+
+export function optionalBoolean(value: unknown, name: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${name} must be a boolean, got ${typeof value}`)
+  return value
+}
+
+/** A path option: a string, or null/undefined for "not given". */
+export function optionalPath(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw new InvalidArgumentError(`${name} must be a string path, got ${typeof value}`)
+  if (value.includes('\0')) throw new InvalidArgumentError(`${name} must not contain NUL bytes`)
+  return value
 }
 
 function positiveSeconds(value: unknown, name: string): number {
@@ -48,5 +78,13 @@ export function validateConfig(config: VoIPConfig): NativeCallConfig {
     recvTimeout: positiveSeconds(config.recvTimeout, 'recvTimeout'),
     dataSaving,
     callId: BigInt.asIntN(64, callId),
+  }
+}
+
+export function validateLogFileConfig(config: VoIPConfig): LogFileConfig {
+  return {
+    logFilePath: optionalPath(config.logFilePath, 'logFilePath'),
+    statusDumpPath: optionalPath(config.statusDumpPath, 'statusDumpPath'),
+    logPacketStats: optionalBoolean(config.logPacketStats, 'logPacketStats'),
   }
 }

@@ -10,7 +10,8 @@ import type { Readable, Writable } from 'node:stream'
 import { CallError, CallState, type NetType } from '../enums.js'
 import { AlreadyConnectedError, ControllerDestroyedError, InvalidArgumentError, InvalidKeyError, NotConfiguredError } from '../errors.js'
 import { NativeEventKind, type NativeCall, type NativeStats } from '../native/native-addon.js'
-import { validateConfig, type VoIPConfig } from './call-config.js'
+import { optionalPath, validateConfig, validateLogFileConfig, type VoIPConfig } from './call-config.js'
+import { CallLog } from './call-log.js'
 import { validateEndpoints, type Endpoint } from './endpoint.js'
 import { registerTarget, setKeepAlive, unregisterTarget, type EngineEventTarget } from './event-registry.js'
 import { PcmIo, RING_CAPACITY_SAMPLES, type RecvAudioFrameCallback, type SendAudioFrameCallback } from './pcm-io.js'
@@ -19,8 +20,9 @@ import { describeStats, toStats, type Stats } from './stats.js'
 export interface VoIPControllerOptions {
   /** Accepted for pytgvoip compatibility; this engine keeps no persistent state. */
   persistentStateFile?: string
-  /** Accepted for pytgvoip compatibility (logging goes through getDebugLog()). */
+  /** Turns on the status dump (with a logsDir) and per-second packet stats by default (see VoIPConfig). */
   debug?: boolean
+  /** Where setConfig() puts `<callId>.log` (and `<callId>.status` with `debug`); created if missing. */
   logsDir?: string
   /**
    * How far ahead (ms) the send-audio callback keeps the outgoing ring filled. More
@@ -54,6 +56,7 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
   private readonly native: NativeCall
   private readonly handle: number
   private readonly pcm: PcmIo
+  private readonly callLog: CallLog
   private currentState = CallState.WAIT_INIT
   private lastError = CallError.UNKNOWN
   private hasKey = false
@@ -65,7 +68,8 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
 
   constructor(options: VoIPControllerOptions = {}) {
     super()
-    this.persistentStateFile = options.persistentStateFile ?? ''
+    this.persistentStateFile = optionalPath(options.persistentStateFile, 'persistentStateFile') ?? ''
+    this.callLog = new CallLog(options, { debugString: () => this.getDebugString(), stats: () => this.getStats() })
     const leadMs = options.sendLeadMs ?? 120
     if (!Number.isFinite(leadMs) || leadMs < 40 || leadMs > 900) {
       throw new InvalidArgumentError(`sendLeadMs must be within 40..900, got ${leadMs}`)
@@ -100,11 +104,15 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
     this.connected = true
     setKeepAlive(this.handle, true)
     this.native.connect()
+    this.callLog.connected()
   }
 
   setConfig(config: VoIPConfig): void {
     this.assertAlive()
-    this.native.configure(validateConfig(config))
+    const nativeConfig = validateConfig(config)
+    const logFiles = validateLogFileConfig(config)
+    this.native.configure(nativeConfig)
+    this.callLog.configure(nativeConfig, logFiles)
   }
 
   setEncryptionKey(key: Uint8Array, isOutgoing: boolean): void {
@@ -123,13 +131,16 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
     if (!Number.isInteger(connectionMaxLayer) || connectionMaxLayer <= 0) {
       throw new InvalidArgumentError(`connectionMaxLayer must be a positive integer, got ${connectionMaxLayer}`)
     }
-    this.native.setRemoteEndpoints(validateEndpoints(endpoints), Boolean(allowP2p), Boolean(tcp), connectionMaxLayer)
+    const valid = validateEndpoints(endpoints)
+    this.native.setRemoteEndpoints(valid, Boolean(allowP2p), Boolean(tcp), connectionMaxLayer)
     this.hasEndpoints = true
+    this.callLog.endpoints(valid, Boolean(allowP2p), Boolean(tcp), connectionMaxLayer)
   }
 
   setMicMute(mute: boolean): void {
     this.assertAlive()
     this.native.setMicMute(Boolean(mute))
+    this.callLog.micMute(Boolean(mute))
   }
 
   setNetworkType(type: NetType): void {
@@ -214,14 +225,32 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
     return this.pcm.frames(maxBufferedFrames)
   }
 
-  /** Stops the call, closes its socket and ends every audio stream. Idempotent. */
+  /**
+   * Stops the call, closes its socket and ends every audio stream. Idempotent. The call
+   * log's summary and the final status dump are written in the background: await
+   * logsClosed() before reading or uploading them.
+   */
   destroy(): void {
     if (this.destroyed) return
+    const debugLog = this.callLog.active ? this.native.getDebugLog() : ''
     this.lastStats = this.native.getStats()
     this.destroyed = true
     this.native.destroy()
     unregisterTarget(this.handle, this)
     this.pcm.close()
+    void this.callLog.close({
+      state: this.currentState,
+      lastError: this.lastError,
+      durationSeconds: this.callDuration,
+      stats: this.getStats(),
+      debugString: this.getDebugString(),
+      debugLog,
+    })
+  }
+
+  /** Resolves after destroy() once the call log and status dump are complete and closed. */
+  logsClosed(): Promise<void> {
+    return this.callLog.closed()
   }
 
   [Symbol.dispose](): void {
@@ -236,6 +265,7 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
         this.changeState(a as CallState, b as CallError)
         break
       case NativeEventKind.SignalBars:
+        this.callLog.signalBars(a)
         for (const handler of this.signalBarsChangedHandlers) handler(a)
         this.emit('signalBars', a)
         break
@@ -258,6 +288,7 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
       // A failed call does nothing more; it must not keep the process alive.
       setKeepAlive(this.handle, false)
     }
+    this.callLog.stateChanged(old, state, error)
     for (const handler of this.callStateChangedHandlers) handler(state)
     this.emit('stateChange', old, state)
   }
