@@ -119,6 +119,23 @@ describe('VoIPController logging options', () => {
     expect(existsSync(`${statusDumpPath}.tmp`)).toBe(false)
   })
 
+  it('logs the error of a failed call', async () => {
+    const relay = await fixture.relay()
+    const logFilePath = join(dir, 'failed.log')
+    const caller = new VoIPController()
+    controllers.push(caller)
+    caller.setConfig({ initTimeout: 1, recvTimeout: 1, dataSavingMode: DataSaving.NEVER, callId: 3n, logFilePath })
+    caller.setEncryptionKey(new Uint8Array(randomBytes(256)), true)
+    caller.setRemoteEndpoints([relayEndpoint(relay, LocalRelay.createTagPair().callerTag)], false, false, 92)
+    caller.connect() // nobody answers
+    await waitForState(caller, CallState.FAILED, 2500)
+    caller.destroy()
+    await caller.logsClosed()
+    const log = readFileSync(logFilePath, 'utf8')
+    expect(log).toMatch(/Z state WAIT_INIT_ACK -> FAILED\n\S+Z error TIMEOUT\n/)
+    expect(log).toContain('destroy: state FAILED, duration 0 s, last error TIMEOUT')
+  })
+
   it('derives <logsDir>/<callId>.log (and .status with debug), creating the directory', async () => {
     const logsDir = join(dir, 'nested', 'logs')
     const withDebug = new VoIPController({ logsDir, debug: true })
