@@ -1,6 +1,10 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { CallEndReason, CallFailedError, CallState } from '@tgvoip/calls'
+import { CallEndReason, CallFailedError, CallState, NativeCallEngine } from '@tgvoip/calls'
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
 import { bothEstablished, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
@@ -89,4 +93,40 @@ describe('Telegram call parameters reach the engine', () => {
       expect(call.error).toBeInstanceOf(CallFailedError)
     }
   })
+
+  it('NativeCallEngine({ logsDir }): each side keeps a log of its call, with no peer tag in it', async () => {
+    const logsDir = await mkdtemp(join(tmpdir(), 'tgvoip-logs-'))
+    try {
+      env = await twoAccounts({}, { engine: new NativeCallEngine({ logsDir }) })
+      const { outgoing, accepted, bobCall } = await callWithTone(env)
+      const aliceCall = await outgoing
+      await accepted
+      await bothEstablished(aliceCall, bobCall)
+      await aliceCall.hangup()
+      await bobCall.ended
+      // Both ends share the call id, so the names say which end wrote them.
+      for (const end of ['outgoing', 'incoming']) {
+        const log = await waitForFile(join(logsDir, `${aliceCall.id}-${end}.log`), (text) => text.includes('destroy: state'))
+        expect(log).toMatch(/-> ESTABLISHED/)
+        expect(log).toMatch(/endpoints: #1 127\.0\.0\.1:\d+/)
+        expect(log).toMatch(/destroy: state \w+, duration \d/)
+        // The relay's peer tag authenticates the call: it must not end up in a log file.
+        const tag = Buffer.from(env.telegram.calls.get(aliceCall.id)!.connections[0]!.peerTag.subarray(0, 15))
+        expect(log).not.toContain(tag.toString('hex'))
+        expect(log).not.toContain(tag.toString('base64').slice(0, 16))
+      }
+    } finally {
+      await rm(logsDir, { recursive: true, force: true })
+    }
+  })
 })
+
+async function waitForFile(path: string, done: (text: string) => boolean): Promise<string> {
+  let text = ''
+  for (let attempt = 0; attempt < 50; attempt++) {
+    text = await readFile(path, 'utf8').catch(() => '')
+    if (done(text)) return text
+    await sleep(100)
+  }
+  throw new Error(`${path} never completed:\n${text}`)
+}

@@ -12,6 +12,7 @@ export type { KeyVisualization } from './crypto/visualization.js'
 export { CALL_EMOJIS } from './crypto/emoji-table.js'
 export * from './engine/call-engine.js'
 export { NativeCallEngine, NativeMediaError, NoUdpEndpointsError } from './engine/native-engine.js'
+export type { NativeCallEngineOptions } from './engine/native-engine.js'
 export {
   AbortError,
   CallAudioError,

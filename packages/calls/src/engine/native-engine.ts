@@ -4,6 +4,8 @@
  * map onto `MediaState`, and PCM frames move through the controller's ring buffers.
  */
 import { EventEmitter } from 'node:events'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import {
   CallError,
   CallState,
@@ -50,12 +52,35 @@ function toMediaState(state: CallState): MediaState {
   }
 }
 
+/** Options for the native engine; they apply to every call it carries. */
+export interface NativeCallEngineOptions {
+  /**
+   * A directory for per-call logs: `<callId>.log` (states, endpoints without secrets, errors,
+   * final stats), and with `debug` also a live `<callId>.status` dump. Created if missing.
+   * Without it no files are written.
+   */
+  logsDir?: string
+  /** Adds the status dump and per-second packet statistics to the call logs. */
+  debug?: boolean
+}
+
+/**
+ * Both ends of a call share its id, and a bot testing itself offline runs both in one
+ * process: the file names say which end wrote them.
+ */
+function logFiles({ logsDir, debug }: NativeCallEngineOptions, session: CallEngineSessionOptions) {
+  if (!logsDir) return {}
+  const base = join(logsDir, `${session.callId}-${session.isOutgoing ? 'outgoing' : 'incoming'}`)
+  return { logFilePath: `${base}.log`, statusDumpPath: debug ? `${base}.status` : '' }
+}
+
 class NativeMediaSession extends EventEmitter<MediaSessionEvents> implements MediaSession {
-  private readonly controller = new VoIPController()
+  private readonly controller: VoIPController
   private current = MediaState.Connecting
 
-  constructor(options: CallEngineSessionOptions) {
+  constructor(options: CallEngineSessionOptions, engineOptions: NativeCallEngineOptions) {
     super()
+    this.controller = new VoIPController({ debug: engineOptions.debug })
     const endpoints: Endpoint[] = options.endpoints
       .filter((e) => !e.tcp)
       .map((e) => ({ id: e.id, ip: e.ip, ipv6: e.ipv6, port: e.port, peerTag: e.peerTag }))
@@ -67,6 +92,7 @@ class NativeMediaSession extends EventEmitter<MediaSessionEvents> implements Med
         recvTimeout: options.packetTimeoutMs / 1000,
         dataSavingMode: DataSaving.NEVER,
         callId: options.callId,
+        ...logFiles(engineOptions, options),
       })
       this.controller.setEncryptionKey(options.key, options.isOutgoing)
       this.controller.setRemoteEndpoints(endpoints, options.allowP2p, false, options.maxLayer)
@@ -147,7 +173,12 @@ export class NativeCallEngine implements CallEngine {
   readonly minLayer = 65
   readonly libraryVersions: readonly string[] = [VoIPController.LIBTGVOIP_VERSION]
 
+  constructor(private readonly options: NativeCallEngineOptions = {}) {
+    // Created once, here, so a directory that cannot exist is reported to whoever configured it.
+    if (options.logsDir) mkdirSync(options.logsDir, { recursive: true })
+  }
+
   createSession(options: CallEngineSessionOptions): MediaSession {
-    return new NativeMediaSession(options)
+    return new NativeMediaSession(options, this.options)
   }
 }
