@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { SAMPLE_RATE } from '../core/constants.js'
 import { ByteAligner } from './frame-chunker.js'
 import { Resampler } from './resampler.js'
-import { BYTES_PER_SAMPLE, floatToS16, readSample, sampleFormatSchema, type SampleFormat } from './sample-format.js'
+import { BYTES_PER_SAMPLE, floatsToS16, readSample, sampleFormatSchema, type SampleFormat } from './sample-format.js'
 
 /** Describes raw interleaved PCM. */
 export interface PcmFormat {
@@ -44,11 +44,11 @@ export class PcmConverter {
     // ByteAligner returns a fresh array starting at offset 0, so it is 2-byte aligned.
     if (this.passthrough) return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2)
     const mono = this.decodeToMono(bytes)
-    return toS16(this.resampler ? this.resampler.push(mono) : mono)
+    return floatsToS16(this.resampler ? this.resampler.push(mono) : mono)
   }
 
   flush(): Int16Array {
-    return this.resampler ? toS16(this.resampler.flush()) : new Int16Array(0)
+    return this.resampler ? floatsToS16(this.resampler.flush()) : new Int16Array(0)
   }
 
   private decodeToMono(bytes: Uint8Array): Float32Array {
@@ -67,10 +67,4 @@ export class PcmConverter {
     }
     return mono
   }
-}
-
-function toS16(samples: Float32Array): Int16Array {
-  const out = new Int16Array(samples.length)
-  for (let i = 0; i < samples.length; i++) out[i] = floatToS16(samples[i]!)
-  return out
 }

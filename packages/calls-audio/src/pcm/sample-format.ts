@@ -73,3 +73,10 @@ export function floatToS16(value: number): number {
   const scaled = Math.round(value * 32768)
   return scaled > 32767 ? 32767 : scaled < -32768 ? -32768 : scaled
 }
+
+/** A float block in [-1, 1] as a fresh s16 array (`floatToS16` on every sample). */
+export function floatsToS16(samples: Float32Array): Int16Array {
+  const out = new Int16Array(samples.length)
+  for (let i = 0; i < samples.length; i++) out[i] = floatToS16(samples[i]!)
+  return out
+}
