@@ -1,11 +1,13 @@
 import { open, type FileHandle } from 'node:fs/promises'
+import { endianness } from 'node:os'
 import { z } from 'zod'
 import { SAMPLE_RATE } from '../core/constants.js'
 import { AudioEncodeError, SinkClosedError } from '../core/errors.js'
 import { parseOptions } from '../core/options.js'
+import { frameBytes } from '../core/stream-write.js'
 import type { AudioSink } from '../core/types.js'
 import { Resampler } from '../pcm/resampler.js'
-import { BYTES_PER_SAMPLE, floatToS16, writeS16Sample } from '../pcm/sample-format.js'
+import { BYTES_PER_SAMPLE, floatsToS16, writeS16Sample } from '../pcm/sample-format.js'
 import { WAV_HEADER_BYTES, encodeWavHeader, type WavSampleFormat } from '../wav/wav-header.js'
 
 export interface WavFileSinkOptions {
@@ -42,6 +44,8 @@ export class WavFileSink implements AudioSink {
   private readonly options: z.output<typeof schema>
   private readonly resampler: Resampler | undefined
   private readonly blockBytes: number
+  /** The default file layout (s16le mono on a little-endian host) is the frame's own bytes. */
+  private readonly copiesFrameBytes: boolean
   private readonly flushThresholdBytes: number
   private readonly opened: Promise<FileHandle>
   private pending: Uint8Array[] = []
@@ -59,6 +63,7 @@ export class WavFileSink implements AudioSink {
     const { format, channels, sampleRate, flushIntervalMs } = this.options
     this.resampler = sampleRate === SAMPLE_RATE ? undefined : new Resampler(SAMPLE_RATE, sampleRate)
     this.blockBytes = BYTES_PER_SAMPLE[format] * channels
+    this.copiesFrameBytes = format === 's16le' && channels === 1 && endianness() === 'LE'
     this.flushThresholdBytes = Math.floor((sampleRate * flushIntervalMs) / 1000) * this.blockBytes
     this.opened = open(path, 'w')
     this.queue = this.run(async () => {
@@ -74,7 +79,7 @@ export class WavFileSink implements AudioSink {
   write(frame: Int16Array): void | Promise<void> {
     if (this.closing) throw new SinkClosedError()
     if (this.failure) throw this.failure
-    this.append(this.resampler ? resampleS16(this.resampler.push(toFloat(frame))) : frame)
+    this.append(this.resampler ? floatsToS16(this.resampler.push(toFloat(frame))) : frame)
     if (this.pendingBytes >= this.flushThresholdBytes) return this.flush()
   }
 
@@ -105,7 +110,7 @@ export class WavFileSink implements AudioSink {
   }
 
   private async finish(): Promise<void> {
-    if (this.resampler && !this.failure) this.append(resampleS16(this.resampler.flush()))
+    if (this.resampler && !this.failure) this.append(floatsToS16(this.resampler.flush()))
     await this.flush().catch(() => {})
     try {
       await (await this.opened).close()
@@ -116,6 +121,12 @@ export class WavFileSink implements AudioSink {
   }
 
   private append(samples: Int16Array): void {
+    const bytes = this.copiesFrameBytes ? frameBytes(samples) : this.encode(samples)
+    this.pending.push(bytes)
+    this.pendingBytes += bytes.length
+  }
+
+  private encode(samples: Int16Array): Uint8Array {
     const { format, channels } = this.options
     const sampleBytes = BYTES_PER_SAMPLE[format]
     const bytes = new Uint8Array(samples.length * this.blockBytes)
@@ -125,8 +136,7 @@ export class WavFileSink implements AudioSink {
         writeS16Sample(view, i * this.blockBytes + channel * sampleBytes, format, samples[i]!)
       }
     }
-    this.pending.push(bytes)
-    this.pendingBytes += bytes.length
+    return bytes
   }
 
   private async writeHeader(handle: FileHandle): Promise<void> {
@@ -152,12 +162,6 @@ export class WavFileSink implements AudioSink {
 function toFloat(frame: Int16Array): Float32Array {
   const out = new Float32Array(frame.length)
   for (let i = 0; i < frame.length; i++) out[i] = frame[i]! / 32768
-  return out
-}
-
-function resampleS16(samples: Float32Array): Int16Array {
-  const out = new Int16Array(samples.length)
-  for (let i = 0; i < samples.length; i++) out[i] = floatToS16(samples[i]!)
   return out
 }
 
