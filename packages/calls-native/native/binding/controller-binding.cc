@@ -247,7 +247,7 @@ Napi::Value SetEventDispatcher(const Napi::CallbackInfo& info) {
 Napi::Value SetServerConfig(const Napi::CallbackInfo& info) {
   Napi::Object object = info[0].As<Napi::Object>();
   Napi::Array keys = object.GetPropertyNames();
-  std::map<std::string, double> values;
+  ServerConfig::Values values;
   for (uint32_t i = 0; i < keys.Length(); i++) {
     std::string key = keys.Get(i).As<Napi::String>().Utf8Value();
     Napi::Value value = object.Get(key);

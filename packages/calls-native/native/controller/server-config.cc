@@ -7,17 +7,12 @@ ServerConfig& ServerConfig::instance() {
   return *config;
 }
 
-void ServerConfig::replace(std::map<std::string, double> values) {
+void ServerConfig::replace(Values values) {
   std::lock_guard<std::mutex> lock(mutex_);
   values_ = std::move(values);
 }
 
-void ServerConfig::set(const std::string& key, double value) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  values_[key] = value;
-}
-
-double ServerConfig::get(const std::string& key, double fallback) const {
+double ServerConfig::get(std::string_view key, double fallback) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = values_.find(key);
   return it == values_.end() ? fallback : it->second;

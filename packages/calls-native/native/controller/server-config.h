@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace tgvoip {
 
@@ -13,14 +14,17 @@ class ServerConfig {
  public:
   static ServerConfig& instance();
 
-  void replace(std::map<std::string, double> values);
-  void set(const std::string& key, double value);
-  double get(const std::string& key, double fallback) const;
-  int getInt(const std::string& key, int fallback) const { return static_cast<int>(get(key, fallback)); }
+  // Values keyed with std::less<> so that lookups take a string_view: the engine thread
+  // reads keys every tick, and a std::string key of more than 15 characters allocates.
+  using Values = std::map<std::string, double, std::less<>>;
+
+  void replace(Values values);
+  double get(std::string_view key, double fallback) const;
+  int getInt(std::string_view key, int fallback) const { return static_cast<int>(get(key, fallback)); }
 
  private:
   mutable std::mutex mutex_;
-  std::map<std::string, double> values_;
+  Values values_;
 };
 
 }  // namespace tgvoip
