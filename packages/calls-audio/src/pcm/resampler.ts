@@ -93,10 +93,14 @@ export class Resampler {
   }
 
   private produce(maxOutputs: number): Float32Array {
-    const output: number[] = []
     const { buffer, cutoff, halfWidth } = this
     const scale = cutoff * TABLE_RESOLUTION
-    while (this.outputCount < maxOutputs) {
+    // Output k needs input up to floor(center(k) + halfWidth) < bufferLength, which bounds the
+    // outputs available now (+1 absorbs rounding): they go straight into one typed array.
+    const reachable = Math.ceil(((this.bufferLength - halfWidth - this.origin) * this.outputRate) / this.inputRate) + 1
+    const output = new Float32Array(Math.max(0, Math.min(maxOutputs, reachable) - this.outputCount))
+    let produced = 0
+    while (produced < output.length) {
       // Computed from the integer output count so the position never drifts.
       const center = this.origin + (this.outputCount * this.inputRate) / this.outputRate
       const right = Math.floor(center + halfWidth)
@@ -111,11 +115,11 @@ export class Resampler {
         const b = KERNEL_TABLE[index + 1] ?? 0
         sum += buffer[i]! * (a + (b - a) * fraction)
       }
-      output.push(sum * cutoff)
+      output[produced++] = sum * cutoff
       this.outputCount++
     }
     this.discardConsumed()
-    return Float32Array.from(output)
+    return output.subarray(0, produced)
   }
 
   /** Drops input no future output sample can reach, keeping the buffer small. */
