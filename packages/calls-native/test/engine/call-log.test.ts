@@ -13,6 +13,7 @@ import {
 } from '../../src/index.js'
 import { LocalRelay } from '../../src/testing/index.js'
 import { relayEndpoint, sleep, waitForState } from './helpers/call-pair.js'
+import { openFds } from './helpers/fds.js'
 import { useRelay } from './helpers/relay-fixture.js'
 
 type LogConfig = Pick<VoIPConfig, 'logFilePath' | 'statusDumpPath' | 'logPacketStats'>
@@ -22,7 +23,6 @@ interface LogSetup {
   config?: LogConfig
 }
 
-const openFds = (): number => readdirSync('/proc/self/fd').length
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
 /** Resolves with `read()`'s result once `ok` accepts it; rejects after `timeoutMs`. */

@@ -1,17 +1,9 @@
-import { readdirSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CallState, ControllerDestroyedError, VoIPController } from '../../src/index.js'
 import { connectBoth, sleep, waitForState, type CallPair } from './helpers/call-pair.js'
+import { expectFdsBackTo, openFds } from './helpers/fds.js'
 import { useRelay } from './helpers/relay-fixture.js'
 import type { LocalRelay } from '../../src/testing/index.js'
-
-const openFds = (): number => readdirSync('/proc/self/fd').length
-
-/** Sockets close on the engine thread shortly after destroy(): poll for the baseline. */
-async function expectFdsBackTo(baseline: number): Promise<void> {
-  for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(20)
-  expect(openFds()).toBeLessThanOrEqual(baseline)
-}
 
 describe('destroy()', () => {
   const fixture = useRelay()

@@ -1,14 +1,12 @@
-import { readdirSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CallState, VoIPController } from '../../src/index.js'
 import type { LocalRelay } from '../../src/testing/index.js'
 import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
 import { connectBoth, createCallPair, sleep, waitForState } from './helpers/call-pair.js'
+import { expectFdsBackTo, openFds } from './helpers/fds.js'
 import { useRelay } from './helpers/relay-fixture.js'
 
 const TCP_ID_MASK = 0x54435000n << 32n
-
-const openFds = (): number => readdirSync('/proc/self/fd').length
 
 async function checkCall(relay: LocalRelay, tcp: boolean, establishWithinMs: number): Promise<void> {
   await sleep(50)
@@ -38,8 +36,7 @@ async function checkCall(relay: LocalRelay, tcp: boolean, establishWithinMs: num
     pair.close()
   }
   // UDP sockets and TCP links (and the relay's accepted connections) are all closed.
-  for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(20)
-  expect(openFds()).toBeLessThanOrEqual(baseline)
+  await expectFdsBackTo(baseline)
 }
 
 describe('TCP relay transport (§10.5, §10.6)', () => {
