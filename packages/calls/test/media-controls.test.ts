@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CallAudioError, CallEndReason, CallHandlerError, CallState, CallStateError } from '../src/index.js'
 import type { Call, CallAudioSink, CallAudioSource } from '../src/index.js'
 import { sinkFromPath, sourceFromPath } from '../src/call/audio-paths.js'
-import { twoParties } from './support/setup.js'
+import { establish, twoParties } from './support/setup.js'
 import type { TwoParties } from './support/setup.js'
 
 let env: TwoParties | undefined
@@ -50,14 +50,6 @@ function collector(): CallAudioSink & { got: number[]; closed: boolean } {
     },
   }
   return sink
-}
-
-async function establish(e: TwoParties, source?: CallAudioSource, sink?: CallAudioSink): Promise<{ caller: Call; callee: Call }> {
-  const incoming = e.nextIncoming()
-  const outgoing = e.alice.calls.call('bob', source)
-  const callee = await incoming
-  const [caller] = await Promise.all([outgoing, callee.accept({ sink })])
-  return { caller, callee }
 }
 
 describe('per-call audio controls (fake engine)', () => {

@@ -6,7 +6,7 @@ import { Long, PeersIndex, RawUpdateInfo } from '@mtcute/core'
 import type { Call } from '../src/index.js'
 import { CallEndReason, CallFailedError, CallState, callsPlugin, MediaState } from '../src/index.js'
 import { FakeTelegram } from '../src/testing/index.js'
-import { twoParties } from './support/setup.js'
+import { establish, twoParties } from './support/setup.js'
 import type { TwoParties } from './support/setup.js'
 
 let env: TwoParties | undefined
@@ -186,11 +186,7 @@ describe('several devices and races', () => {
 
   it('both sides hanging up at once: CALL_ALREADY_DECLINED is absorbed', async () => {
     env = await twoParties()
-    const incoming = env.nextIncoming()
-    const outgoing = env.alice.calls.call('bob')
-    const callee = await incoming
-    await callee.accept()
-    const caller = await outgoing
+    const { caller, callee } = await establish(env)
     await Promise.all([caller.hangup(), callee.hangup()])
     expect(env.fake.requestsOf('phone.discardCall')).toHaveLength(2)
     expect(caller.state).toBe(CallState.Ended)
@@ -201,10 +197,7 @@ describe('several devices and races', () => {
 
   it('hangup() twice sends one discard', async () => {
     env = await twoParties()
-    const incoming = env.nextIncoming()
-    const outgoing = env.alice.calls.call('bob')
-    await (await incoming).accept()
-    const caller = await outgoing
+    const { caller } = await establish(env)
     await Promise.all([caller.hangup(), caller.hangup()])
     await caller.hangup()
     expect(env.fake.requestsOf('phone.discardCall')).toHaveLength(1)
@@ -231,11 +224,7 @@ describe('media engine failures', () => {
 
   it('a media failure during the call ends both sides as disconnected', async () => {
     env = await twoParties()
-    const incoming = env.nextIncoming()
-    const outgoing = env.alice.calls.call('bob')
-    const callee = await incoming
-    await callee.accept()
-    const caller = await outgoing
+    const { caller, callee } = await establish(env)
     const session = env.aliceEngine.sessions[0]!
     session.setState(MediaState.Reconnecting)
     expect(caller.state).toBe(CallState.Reconnecting)

@@ -8,7 +8,7 @@ import { Long } from '@mtcute/core'
 import type { Call } from '../src/index.js'
 import { b2i, CallEndReason, CallFailedError, CallSecurityError, CallState, i2b, TELEGRAM_DH_PRIME } from '../src/index.js'
 import type { FakeTelegramOptions } from '../src/testing/index.js'
-import { twoParties } from './support/setup.js'
+import { establish, twoParties } from './support/setup.js'
 import type { TwoParties } from './support/setup.js'
 
 let env: TwoParties | undefined
@@ -70,10 +70,8 @@ describe('bad DH configs', () => {
   it('re-fetches the config when its version changes and keeps using it otherwise', async () => {
     env = await twoParties({}, { noEngine: true })
     for (let i = 0; i < 2; i++) {
-      const incoming = env.nextIncoming()
-      const outgoing = env.alice.calls.call('bob')
-      await (await incoming).accept()
-      await (await outgoing).hangup()
+      const { caller } = await establish(env)
+      await caller.hangup()
     }
     const versions = env.fake.requestsOf('messages.getDhConfig').map((r) => [r.userId, (r.request as tl.messages.RawGetDhConfigRequest).version])
     expect(versions).toEqual([

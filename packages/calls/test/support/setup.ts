@@ -1,6 +1,6 @@
 import type { TelegramClient } from '@mtcute/core/client.js'
 
-import type { Call } from '../../src/index.js'
+import type { Call, CallAudioSink, CallAudioSource } from '../../src/index.js'
 import { callsPlugin } from '../../src/index.js'
 import type { CallManagerOptions } from '../../src/manager/options.js'
 import { FakeTelegram } from '../../src/testing/index.js'
@@ -44,4 +44,13 @@ export async function twoParties(
       await fake.destroy()
     },
   }
+}
+
+/** Alice calls Bob (sending `source`) and Bob answers (recording to `sink`): both calls, established. */
+export async function establish(e: TwoParties, source?: CallAudioSource, sink?: CallAudioSink): Promise<{ caller: Call; callee: Call }> {
+  const incoming = e.nextIncoming()
+  const outgoing = e.alice.calls.call('bob', source)
+  const callee = await incoming
+  const [caller] = await Promise.all([outgoing, callee.accept({ sink })])
+  return { caller, callee }
 }
