@@ -3,8 +3,7 @@
  * wrappers, for tests (spec vectors, capture conformance) and tools. Not part of the
  * public API; the controller does all of this inside the engine thread.
  */
-import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
+import { loadAddon } from '../native/native-addon.js'
 
 export interface AesKeyIv {
   key: Uint8Array
@@ -209,14 +208,7 @@ export const PacketType = {
   Nop: 14,
 } as const
 
-let cached: ProtocolInternal | undefined
-
+/** The `internal` export of the same addon the controller loads. */
 export function loadProtocolInternal(): ProtocolInternal {
-  if (!cached) {
-    const require = createRequire(import.meta.url)
-    const nodeGypBuild = require('node-gyp-build') as (dir: string) => { internal: ProtocolInternal }
-    // src/internal/ and dist/internal/ both sit two levels below the package root.
-    cached = nodeGypBuild(fileURLToPath(new URL('../..', import.meta.url))).internal
-  }
-  return cached
+  return (loadAddon() as unknown as { internal: ProtocolInternal }).internal
 }
