@@ -10,6 +10,8 @@ import type { NativeCall } from '../native/native-addon.js'
 
 export const FRAME_SAMPLES = 960
 export const FRAME_BYTES = FRAME_SAMPLES * 2
+/** Must match CallController::kRingSamples. */
+export const RING_CAPACITY_SAMPLES = 48_000
 
 export type SendAudioFrameCallback = (length: number) => Uint8Array | Int16Array | null | undefined
 export type RecvAudioFrameCallback = (frame: Uint8Array) => void
@@ -197,7 +199,7 @@ export class PcmIo {
     // Fill until `leadSamples` are queued; the ring's free space tells how many are.
     while (this.sendCallback === callback && !this.closed) {
       const free = this.native.inputFree()
-      const queued = this.ringCapacity - free
+      const queued = RING_CAPACITY_SAMPLES - free
       if (queued >= this.leadSamples || free < FRAME_SAMPLES) break
       const result = callback(FRAME_BYTES)
       this.scratch.fill(0)
@@ -211,13 +213,6 @@ export class PcmIo {
       this.native.writePcm(this.scratch)
     }
     // Ask again as soon as a frame's worth has been consumed below the lead.
-    this.native.armInputSpace(this.ringCapacity - this.leadSamples + FRAME_SAMPLES)
-  }
-
-  private get ringCapacity(): number {
-    return RING_CAPACITY_SAMPLES
+    this.native.armInputSpace(RING_CAPACITY_SAMPLES - this.leadSamples + FRAME_SAMPLES)
   }
 }
-
-/** Must match CallController::kRingSamples. */
-export const RING_CAPACITY_SAMPLES = 48_000
