@@ -10,7 +10,7 @@ import { CallError, CallState, DataSaving } from '../enums.js'
 import type { NativeEndpoint } from '../native/native-addon.js'
 import { optionalBoolean, optionalPath, type LogFileConfig, type NativeCallConfig } from './call-config.js'
 import { debugChannel, LogLineWriter } from './log-line-writer.js'
-import type { Stats } from './stats.js'
+import { formatRtt, type Stats } from './stats.js'
 import { StatusDump } from './status-dump.js'
 
 export interface CallLogOptions {
@@ -118,13 +118,13 @@ export class CallLog {
   }
 
   /** Stops the ticker, writes the summary and the final status, then closes the files. */
-  close(summary: CallSummary | undefined): Promise<void> {
+  close(summary: CallSummary): Promise<void> {
     if (this.closing) return this.closing
     clearInterval(this.ticker)
     this.ticker = undefined
     this.running = false
     const done: Promise<void>[] = []
-    if (summary && this.writer) {
+    if (this.writer) {
       this.note(
         `destroy: state ${CallState[summary.state]}, duration ${summary.durationSeconds} s, ` +
           `last error ${CallError[summary.lastError] ?? summary.lastError}`,
@@ -132,7 +132,7 @@ export class CallLog {
       this.note(`stats ${statsJson(summary.stats)}`)
       this.note(`debug log ${summary.debugLog}`)
     }
-    if (summary && this.status) done.push(this.status.close(`${stamp()} ${summary.debugString}\n`))
+    if (this.status) done.push(this.status.close(`${stamp()} ${summary.debugString}\n`))
     if (this.writer) done.push(this.writer.close())
     this.closing = Promise.all(done).then(() => this.resolveClosed())
     return this.closing
@@ -164,10 +164,9 @@ export class CallLog {
     this.status?.write(`${stamp()} ${this.probe.debugString()}\n`)
     if (!this.logPacketStats || !this.writer) return
     const s = this.probe.stats()
-    const rtt = Number.isNaN(s.rttMs) ? '?' : `${s.rttMs.toFixed(0)} ms`
     this.note(
       `packets sent ${s.packetsSent} recvd ${s.packetsReceived} lost ${s.audioFramesLost} dropped ${s.packetsDropped}, ` +
-        `loss ${(s.lossRate * 100).toFixed(1)}%, bitrate ${s.bitrate} bps, rtt ${rtt}`,
+        `loss ${(s.lossRate * 100).toFixed(1)}%, bitrate ${s.bitrate} bps, rtt ${formatRtt(s.rttMs)}`,
     )
   }
 

@@ -95,10 +95,14 @@ export function toStats(s: Partial<NativeStats>, queuedIn = 0, queuedOut = 0): S
   }
 }
 
+/** A round trip for the one-line descriptions: '?' until measured (NaN or negative). */
+export function formatRtt(ms: number | undefined): string {
+  return ms !== undefined && ms >= 0 ? `${ms.toFixed(0)} ms` : '?'
+}
+
 export function describeStats(s: Partial<NativeStats>, state: CallState): string {
-  const rtt = s.rttMs !== undefined && s.rttMs >= 0 ? `${s.rttMs.toFixed(0)} ms` : '?'
   return (
-    `state ${CallState[state]}, relay ${s.currentEndpointId ?? 0n}, rtt ${rtt}, ` +
+    `state ${CallState[state]}, relay ${s.currentEndpointId ?? 0n}, rtt ${formatRtt(s.rttMs)}, ` +
     `jitter ${(s.jitterDelayMs ?? 0).toFixed(0)} ms, loss ${((s.lossRate ?? 0) * 100).toFixed(1)}%, ` +
     `bitrate ${s.bitrate ?? 0} bps, extra EC ${s.extraEcLevel ?? 0}, ` +
     `sent ${s.packetsSent ?? 0} pkts / ${s.bytesSent ?? 0} B, recvd ${s.packetsReceived ?? 0} pkts / ${s.bytesReceived ?? 0} B`
