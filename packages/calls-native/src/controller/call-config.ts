@@ -31,11 +31,7 @@ export interface VoIPConfig {
 }
 
 /** The logging part of a VoIPConfig, validated. */
-export interface LogFileConfig {
-  logFilePath?: string
-  statusDumpPath?: string
-  logPacketStats?: boolean
-}
+export type LogFileConfig = Pick<VoIPConfig, 'logFilePath' | 'statusDumpPath' | 'logPacketStats'>
 
 export interface NativeCallConfig {
   initTimeout: number

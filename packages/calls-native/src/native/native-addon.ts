@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import type { NativeCallConfig } from '../controller/call-config.js'
 
 /** Snapshot of one call's counters, as the engine thread last published them. */
 export interface NativeStats {
@@ -55,7 +56,7 @@ export interface NativeEndpoint {
 }
 
 export interface NativeCall {
-  configure(config: { initTimeout: number; recvTimeout: number; dataSaving: number; callId: bigint }): void
+  configure(config: NativeCallConfig): void
   setEncryptionKey(key: Uint8Array, isOutgoing: boolean): void
   setRemoteEndpoints(endpoints: NativeEndpoint[], allowP2p: boolean, tcp: boolean, maxLayer: number): void
   connect(): void
