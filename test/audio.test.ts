@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { AudioPlayer, ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
-import { audible, bothEstablished, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+import { audible, establishCall, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
 
 let env: TwoAccounts | undefined
 afterEach(async () => {
@@ -15,12 +15,11 @@ describe('a call between two fake accounts carries real audio', () => {
     env = await twoAccounts()
     const aliceHears = new ToneAnalyzer({ windowMs: 250 })
     const bobHears = new ToneAnalyzer({ windowMs: 250 })
-    const incoming = env.nextIncoming()
-    const outgoing = env.alice.calls.call('bob', new ToneSource({ frequencies: 440 }), { sink: aliceHears })
-    const bobCall = await incoming
-    await bobCall.accept({ source: new ToneSource({ frequencies: 1000 }), sink: bobHears })
-    const aliceCall = await outgoing
-    await bothEstablished(aliceCall, bobCall)
+    const { aliceCall } = await establishCall(
+      env,
+      { source: new ToneSource({ frequencies: 440 }), sink: aliceHears },
+      { source: new ToneSource({ frequencies: 1000 }), sink: bobHears },
+    )
     await sleep(1500)
 
     expect(Math.abs(medianFrequency(bobHears.results) - 440)).toBeLessThanOrEqual(2)
@@ -49,12 +48,7 @@ describe('a call between two fake accounts carries real audio', () => {
   it('mute() sends silence and unmute() brings the tone back', async () => {
     env = await twoAccounts()
     const bobHears = new ToneAnalyzer({ windowMs: 200 })
-    const incoming = env.nextIncoming()
-    const outgoing = env.alice.calls.call('bob', new ToneSource({ frequencies: 600 }))
-    const bobCall = await incoming
-    await bobCall.accept({ sink: bobHears })
-    const aliceCall = await outgoing
-    await bothEstablished(aliceCall, bobCall)
+    const { aliceCall } = await establishCall(env, { source: new ToneSource({ frequencies: 600 }) }, { sink: bobHears })
     await sleep(800)
     const beforeMute = bobHears.results.length
 
@@ -82,12 +76,7 @@ describe('a call between two fake accounts carries real audio', () => {
     env = await twoAccounts()
     const first = new ToneAnalyzer({ windowMs: 250 })
     const second = new ToneAnalyzer({ windowMs: 250 })
-    const incoming = env.nextIncoming()
-    const outgoing = env.alice.calls.call('bob', new ToneSource({ frequencies: 500 }))
-    const bobCall = await incoming
-    await bobCall.accept({ sink: first })
-    const aliceCall = await outgoing
-    await bothEstablished(aliceCall, bobCall)
+    const { aliceCall, bobCall } = await establishCall(env, { source: new ToneSource({ frequencies: 500 }) }, { sink: first })
     await sleep(1000)
     aliceCall.play(new ToneSource({ frequencies: 800 }))
     await sleep(500) // what was queued before the switch plays out first

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CallBusyError, CallEndReason, CallMissedError, CallState, callsPlugin } from '@tgvoip/calls'
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
-import { bothEstablished, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+import { establishCall, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
 
 let env: TwoAccounts | undefined
 afterEach(async () => {
@@ -13,13 +13,8 @@ afterEach(async () => {
 
 async function establishedCall(e: TwoAccounts) {
   const bobHears = new ToneAnalyzer({ windowMs: 200 })
-  const incoming = e.nextIncoming()
-  const outgoing = e.alice.calls.call('bob', new ToneSource({ frequencies: 440 }))
-  const bobCall = await incoming
-  await bobCall.accept({ sink: bobHears })
-  const aliceCall = await outgoing
-  await bothEstablished(aliceCall, bobCall)
-  return { aliceCall, bobCall, bobHears }
+  const calls = await establishCall(e, { source: new ToneSource({ frequencies: 440 }) }, { sink: bobHears })
+  return { ...calls, bobHears }
 }
 
 describe('ending calls', () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CallEndReason, CallFailedError, CallState, NativeCallEngine } from '@tgvoip/calls'
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
-import { bothEstablished, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+import { establishCall, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
 
 let env: TwoAccounts | undefined
 afterEach(async () => {
@@ -15,23 +15,17 @@ afterEach(async () => {
   env = undefined
 })
 
-async function callWithTone(e: TwoAccounts, hz = 440) {
+async function establishedToneCall(e: TwoAccounts, hz = 440) {
   const bobHears = new ToneAnalyzer({ windowMs: 250 })
-  const incoming = e.nextIncoming()
-  const outgoing = e.alice.calls.call('bob', new ToneSource({ frequencies: hz }))
-  const bobCall = await incoming
-  const accepted = bobCall.accept({ sink: bobHears })
-  return { outgoing, accepted, bobCall, bobHears }
+  const calls = await establishCall(e, { source: new ToneSource({ frequencies: hz }) }, { sink: bobHears })
+  return { ...calls, bobHears }
 }
 
 // What Telegram says about a call (relays, P2P, timeouts) must reach the native engine.
 describe('Telegram call parameters reach the engine', () => {
   it('several relays: the call works and discardCall reports the relay in use', async () => {
     env = await twoAccounts({ localRelays: 3 })
-    const { outgoing, accepted, bobCall, bobHears } = await callWithTone(env)
-    const aliceCall = await outgoing
-    await accepted
-    await bothEstablished(aliceCall, bobCall)
+    const { aliceCall, bobHears } = await establishedToneCall(env)
     await sleep(1200)
     expect(Math.abs(medianFrequency(bobHears.results) - 440)).toBeLessThanOrEqual(2)
     expect(env.telegram.localRelays.filter((r) => r.stats.received > 0).length).toBeGreaterThanOrEqual(1)
@@ -42,10 +36,7 @@ describe('Telegram call parameters reach the engine', () => {
 
   it('phone.getCallConfig: the bitrate limits Telegram sends are what the engine uses', async () => {
     env = await twoAccounts({ callConfig: { audio_init_bitrate: 10000, audio_max_bitrate: 12000, audio_min_bitrate: 8000 } })
-    const { outgoing, accepted, bobCall, bobHears } = await callWithTone(env)
-    const aliceCall = await outgoing
-    await accepted
-    await bothEstablished(aliceCall, bobCall)
+    const { aliceCall, bobHears } = await establishedToneCall(env)
     await sleep(1200)
     const { bitrate } = aliceCall.stats()!
     expect(bitrate).toBeGreaterThanOrEqual(8000)
@@ -56,10 +47,7 @@ describe('Telegram call parameters reach the engine', () => {
 
   it('p2pAllowed: the peers may go direct and audio still flows', async () => {
     env = await twoAccounts({ p2pAllowed: true })
-    const { outgoing, accepted, bobCall, bobHears } = await callWithTone(env, 523)
-    const aliceCall = await outgoing
-    await accepted
-    await bothEstablished(aliceCall, bobCall)
+    const { aliceCall, bobHears } = await establishedToneCall(env, 523)
     await sleep(1500)
     expect(Math.abs(medianFrequency(bobHears.results) - 523)).toBeLessThanOrEqual(2)
     await aliceCall.hangup()
@@ -67,7 +55,10 @@ describe('Telegram call parameters reach the engine', () => {
 
   it('call_connect_timeout_ms: a relay that never answers fails the call with CallFailedError in time', async () => {
     env = await twoAccounts({ config: { callConnectTimeoutMs: 1500 } })
-    const { outgoing, accepted, bobCall } = await callWithTone(env)
+    const incoming = env.nextIncoming()
+    const outgoing = env.alice.calls.call('bob', new ToneSource({ frequencies: 440 }))
+    const bobCall = await incoming
+    const accepted = bobCall.accept({ sink: new ToneAnalyzer({ windowMs: 250 }) })
     env.telegram.localRelays[0]!.setAnswering(false)
     const started = Date.now()
     await expect(outgoing).rejects.toBeInstanceOf(CallFailedError)
@@ -78,10 +69,7 @@ describe('Telegram call parameters reach the engine', () => {
 
   it('call_packet_timeout_ms: when the relay goes silent mid-call both sides end as disconnected', async () => {
     env = await twoAccounts({ config: { callPacketTimeoutMs: 1500 } })
-    const { outgoing, accepted, bobCall } = await callWithTone(env)
-    const aliceCall = await outgoing
-    await accepted
-    await bothEstablished(aliceCall, bobCall)
+    const { aliceCall, bobCall } = await establishedToneCall(env)
     env.telegram.localRelays[0]!.setAnswering(false)
     const started = Date.now()
     expect(await aliceCall.ended).toBe(CallEndReason.Disconnected)
@@ -98,10 +86,7 @@ describe('Telegram call parameters reach the engine', () => {
     const logsDir = await mkdtemp(join(tmpdir(), 'tgvoip-logs-'))
     try {
       env = await twoAccounts({}, { engine: new NativeCallEngine({ logsDir }) })
-      const { outgoing, accepted, bobCall } = await callWithTone(env)
-      const aliceCall = await outgoing
-      await accepted
-      await bothEstablished(aliceCall, bobCall)
+      const { aliceCall, bobCall } = await establishedToneCall(env)
       await aliceCall.hangup()
       await bobCall.ended
       // Both ends share the call id, so the names say which end wrote them.

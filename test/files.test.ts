@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CallOptionsError } from '@tgvoip/calls'
 import { ToneSource } from '@tgvoip/calls-audio'
 
-import { bothEstablished, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+import { establishCall, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
 import { measureWav } from './support/wav.js'
 
 let dir: string
@@ -30,12 +30,7 @@ describe('file paths as source and sink', () => {
     execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=700:duration=3', '-ac', '1', mp3])
     const wav = join(dir, 'bob.wav')
     env = await twoAccounts()
-    const incoming = env.nextIncoming()
-    const outgoing = env.alice.calls.call('bob', mp3)
-    const bobCall = await incoming
-    await bobCall.accept({ sink: wav })
-    const aliceCall = await outgoing
-    await bothEstablished(aliceCall, bobCall)
+    const { aliceCall, bobCall } = await establishCall(env, { source: mp3 }, { sink: wav })
     await sleep(2000)
     await aliceCall.hangup()
     await bobCall.ended // the recording is finalised when `ended` resolves

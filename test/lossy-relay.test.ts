@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
-import { audible, bothEstablished, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+import { audible, establishCall, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
 
 let env: TwoAccounts | undefined
 afterEach(async () => {
@@ -14,14 +14,10 @@ describe('a lossy relay', () => {
   it('drops 20 % of packets and the tone is still detectable on the other side', async () => {
     env = await twoAccounts({ relayFaults: { lossRate: 0.2, seed: 5 } })
     const bobHears = new ToneAnalyzer({ windowMs: 250 })
-    const incoming = env.nextIncoming()
-    const outgoing = env.alice.calls.call('bob', new ToneSource({ frequencies: 440 }))
-    const bobCall = await incoming
     const bars: number[] = []
-    bobCall.on('signalBars', (n) => bars.push(n))
-    await bobCall.accept({ sink: bobHears })
-    const aliceCall = await outgoing
-    await bothEstablished(aliceCall, bobCall)
+    const { aliceCall, bobCall } = await establishCall(env, { source: new ToneSource({ frequencies: 440 }) }, { sink: bobHears }, (call) =>
+      call.on('signalBars', (n) => bars.push(n)),
+    )
     await sleep(2000)
 
     const relay = env.telegram.localRelays[0]!
