@@ -26,7 +26,7 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
-export function printAndSave(rows: BenchRow[], floorDetail: Record<string, unknown>): string {
+export function printAndSave(rows: BenchRow[], floorDetail: Record<string, unknown>): void {
   const header = [
     'calls',
     'ends',
@@ -64,5 +64,4 @@ export function printAndSave(rows: BenchRow[], floorDetail: Record<string, unkno
   const file = `${dir}engine-bench.json`
   writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), rows, floor: floorDetail }, null, 2))
   console.log(`\nwritten: ${file}`)
-  return table
 }

@@ -59,7 +59,6 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
   await sleep(WARM_UP_MS)
   const cpuStart = sampleCpu()
   const wallStart = performance.now()
-  const mouthMark = performance.now()
   await sleep(windowSeconds * 1000)
   const cpuEnd = sampleCpu()
   const wall = (performance.now() - wallStart) / 1000
@@ -67,24 +66,19 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
   clearInterval(feeder)
 
   const connect = benchCalls.map((c) => Math.max(c.caller.establishedAt, c.callee.establishedAt) - c.bothUpAt)
+  // Each end hears its peer (ends are caller, callee, caller, ...); onsets from the measuring window only.
+  const endLatencies = ends.map((end, i) => {
+    const peer = ends[i % 2 === 0 ? i + 1 : i - 1]!
+    return latencies(peer.source.onsets.filter((t) => t >= wallStart), end.sink.onsets.filter((t) => t >= wallStart))
+  })
   if (process.env.BENCH_DEBUG) {
-    ends.forEach((end, i) => {
-      const peer = ends[i % 2 === 0 ? i + 1 : i - 1]!
-      const l = latencies(peer.source.onsets.filter((t) => t >= mouthMark), end.sink.onsets.filter((t) => t >= mouthMark))
-      const st = end.controller.getStats()
+    endLatencies.forEach((l, i) => {
+      const st = ends[i]!.controller.getStats()
       console.log(i, l.map((x) => x.toFixed(0)).join(','), 'jit', st.jitterBufferDelayMs.toFixed(0), 'q', st.sendQueueMs.toFixed(0))
     })
   }
-  const lat = ends.flatMap((end, i) => {
-    const peer = ends[i % 2 === 0 ? i + 1 : i - 1]!
-    return latencies(
-      peer.source.onsets.filter((t) => t >= mouthMark),
-      end.sink.onsets.filter((t) => t >= mouthMark),
-    )
-  })
+  const lat = endLatencies.flat()
   const finalStats = ends.map((e) => e.controller.getStats())
-  const bitrates = finalStats.map((s) => s.bitrate)
-  const jitter = finalStats.map((s) => s.jitterBufferDelayMs)
   const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length
   console.log(
     `  send queue ${mean(finalStats.map((s) => s.sendQueueMs)).toFixed(0)} ms, receive queue ${mean(finalStats.map((s) => s.receiveQueueMs)).toFixed(0)} ms, ` +
@@ -98,7 +92,7 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
   return {
     calls,
     callEnds: ends.length,
-    bitrate: Math.round(bitrates.reduce((a, b) => a + b, 0) / bitrates.length),
+    bitrate: Math.round(mean(finalStats.map((s) => s.bitrate))),
     cpuPerEndMs: perEnd(cpuEnd.processSeconds - cpuStart.processSeconds),
     engineCpuPerEndMs: perEnd(cpuEnd.engineSeconds - cpuStart.engineSeconds),
     rssPerEndKiB: (rssAfter - rssBefore) / 1024 / ends.length,
@@ -107,7 +101,7 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
     latencyMsMedian: percentile(lat, 50),
     latencyMsP95: percentile(lat, 95),
     latencySamples: lat.length,
-    jitterDelayMs: jitter.reduce((a, b) => a + b, 0) / jitter.length,
+    jitterDelayMs: mean(finalStats.map((s) => s.jitterBufferDelayMs)),
   }
 }
 
