@@ -69,7 +69,7 @@ export function writeS16Sample(view: DataView, offset: number, format: SampleFor
 }
 
 /** Float in [-1, 1] to s16 with clipping; the exact inverse of `s16 / 32768`. */
-export function floatToS16(value: number): number {
+function floatToS16(value: number): number {
   const scaled = Math.round(value * 32768)
   return scaled > 32767 ? 32767 : scaled < -32768 ? -32768 : scaled
 }

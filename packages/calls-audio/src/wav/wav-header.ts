@@ -95,9 +95,9 @@ function sampleFormatFor(tag: number, bits: number): WavSampleFormat {
 
 /** Size of the header `encodeWavHeader` writes; sample data starts here. */
 export const WAV_HEADER_BYTES = 44
-/** Offsets of the two size fields that change as data is appended. */
-export const RIFF_SIZE_OFFSET = 4
-export const DATA_SIZE_OFFSET = 40
+/** Offsets of the two size fields (the only ones that depend on `dataBytes`). */
+const RIFF_SIZE_OFFSET = 4
+const DATA_SIZE_OFFSET = 40
 
 /** A canonical 44-byte header (PCM or IEEE float) for `dataBytes` of samples. */
 export function encodeWavHeader(format: WavSampleFormat, channels: number, sampleRate: number, dataBytes: number): Uint8Array {
