@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 
-import { Long, tl } from '@mtcute/core'
+import type { Long } from '@mtcute/core'
+import { tl } from '@mtcute/core'
 
+import { bigIntToLong, longToBigInt } from '../signaling/long.js'
 import type { FakeRelay, FakeTelegramOptions } from './fake-options.js'
 
 /** One connected client of a fake user. */
@@ -103,7 +105,7 @@ export class FakePhoneService {
     if (req.gAHash.length !== 32) throw rpcError('G_A_HASH_INVALID')
     const call: FakeServerCall = {
       id: randomBytes(8).readBigInt64LE() & 0x7fffffffffffffffn,
-      accessHash: Long.fromString(String(randomBytes(8).readBigInt64LE())),
+      accessHash: bigIntToLong(randomBytes(8).readBigInt64LE()),
       adminId: device.userId,
       participantId: req.userId.userId,
       date: now(),
@@ -150,7 +152,7 @@ export class FakePhoneService {
     call.acceptedBy = device
     call.receiveDate ??= now()
     for (const other of this.devicesOf(call.participantId)) {
-      if (other !== device) other.push({ _: 'phoneCallDiscarded', id: bigToLong(call.id) })
+      if (other !== device) other.push({ _: 'phoneCallDiscarded', id: bigIntToLong(call.id) })
     }
     call.callerDevice.push({ ...this.base(call), _: 'phoneCallAccepted', gB: call.gB, protocol: call.protocol })
     return { _: 'phone.phoneCall', phoneCall: this.waiting(call), users: this.usersOf(call) }
@@ -163,7 +165,7 @@ export class FakePhoneService {
     if (call.state !== 'accepted') throw rpcError('CALL_PEER_INVALID')
     call.state = 'confirmed'
     call.gA = req.gA
-    call.keyFingerprint = BigInt(req.keyFingerprint.toString())
+    call.keyFingerprint = longToBigInt(req.keyFingerprint)
     call.startDate = now()
     call.connections = this.relays().map((relay) => this.connection(call, relay))
     const calleeView = this.established(call, call.gA, 'callee')
@@ -176,10 +178,10 @@ export class FakePhoneService {
     if (call.state === 'discarded') throw rpcError('CALL_ALREADY_DECLINED')
     const wasEstablished = call.state === 'confirmed'
     call.state = 'discarded'
-    call.discard = { byUserId: device.userId, reason: req.reason._, duration: req.duration, connectionId: BigInt(req.connectionId.toString()) }
+    call.discard = { byUserId: device.userId, reason: req.reason._, duration: req.duration, connectionId: longToBigInt(req.connectionId) }
     const discarded: tl.RawPhoneCallDiscarded = {
       _: 'phoneCallDiscarded',
-      id: bigToLong(call.id),
+      id: bigIntToLong(call.id),
       reason: req.reason,
       duration: req.duration,
       needRating: wasEstablished && (this.options.needRating ?? true),
@@ -191,14 +193,14 @@ export class FakePhoneService {
   }
 
   private find(device: FakeDevice, peer: tl.TypeInputPhoneCall): FakeServerCall {
-    const call = this.calls.get(BigInt(peer.id.toString()))
+    const call = this.calls.get(longToBigInt(peer.id))
     if (!call || !call.accessHash.eq(peer.accessHash)) throw rpcError('CALL_PEER_INVALID')
     if (device.userId !== call.adminId && device.userId !== call.participantId) throw rpcError('CALL_PEER_INVALID')
     return call
   }
 
   private base(call: FakeServerCall) {
-    return { id: bigToLong(call.id), accessHash: call.accessHash, date: call.date, adminId: call.adminId, participantId: call.participantId }
+    return { id: bigIntToLong(call.id), accessHash: call.accessHash, date: call.date, adminId: call.adminId, participantId: call.participantId }
   }
 
   private waiting(call: FakeServerCall): tl.RawPhoneCallWaiting {
@@ -211,7 +213,7 @@ export class FakePhoneService {
       _: 'phoneCall',
       p2pAllowed: this.options.p2pAllowed ?? false,
       gAOrB,
-      keyFingerprint: bigToLong(call.keyFingerprint!),
+      keyFingerprint: bigIntToLong(call.keyFingerprint!),
       protocol: call.protocol,
       connections: call.connections.map((c, i) => ({ ...c, peerTag: this.peerTag(call, i, side) })),
       startDate: call.startDate!,
@@ -222,7 +224,7 @@ export class FakePhoneService {
     // One random tag per (call, relay); this is the caller's (side bit 0 clear, spec §10.2).
     const callerTag = new Uint8Array(randomBytes(16))
     callerTag[15] = callerTag[15]! & 0xfe
-    return { _: 'phoneConnection', id: bigToLong(relay.id), ip: relay.ip, ipv6: relay.ipv6 ?? '', port: relay.port, tcp: relay.tcp, peerTag: callerTag }
+    return { _: 'phoneConnection', id: bigIntToLong(relay.id), ip: relay.ip, ipv6: relay.ipv6 ?? '', port: relay.port, tcp: relay.tcp, peerTag: callerTag }
   }
 
   private peerTag(call: FakeServerCall, index: number, side: 'caller' | 'callee'): Uint8Array {
@@ -240,8 +242,4 @@ export class FakePhoneService {
 
 function now(): number {
   return Math.floor(Date.now() / 1000)
-}
-
-function bigToLong(value: bigint): Long {
-  return Long.fromString(value.toString())
 }
