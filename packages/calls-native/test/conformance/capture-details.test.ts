@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { loadProtocolInternal, PacketType, type ParsedPacket } from '../../src/internal/protocol-internal.js'
-import { CAPTURE_NAMES, encryptedRecords, loadCapture, type Side } from './capture.js'
+import { CAPTURE_NAMES, datagramPrefix, encryptedRecords, isOutgoing, loadCapture, type Side } from './capture.js'
 
 const native = loadProtocolInternal()
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
@@ -19,8 +19,8 @@ describe.each(CAPTURE_NAMES)('capture %s, byte level', (name) => {
   const capture = loadCapture(name)
   const decrypted = encryptedRecords(capture).map((record) => {
     const datagram = Buffer.from(record.hex, 'hex')
-    const senderIsOutgoing = (record.from === 'caller') === capture.meta.caller_is_outgoing
-    const prefix = record.action === 'direct' ? null : capture.peerTag
+    const senderIsOutgoing = isOutgoing(capture, record.from)
+    const prefix = datagramPrefix(capture, record)
     const opened = native.openDatagram(capture.key, senderIsOutgoing, datagram, prefix)
     if (!opened.ok) throw new Error(`${name}: datagram at ${record.t} does not decrypt: ${opened.error}`)
     const packet = native.parsePacket(opened.packet)

@@ -84,6 +84,16 @@ export function loadCapture(name: string): Capture {
   }
 }
 
+/** Whether `side` is the outgoing end of the recorded call (the isOutgoing its key is used with). */
+export function isOutgoing(capture: Capture, side: Side): boolean {
+  return (side === 'caller') === capture.meta.caller_is_outgoing
+}
+
+/** The peer tag a recorded datagram starts with: relayed ones carry it, direct (P2P) ones do not. */
+export function datagramPrefix(capture: Capture, record: CaptureRecord): Uint8Array | null {
+  return record.action === 'direct' ? null : capture.peerTag
+}
+
 /** The datagrams carrying encrypted packets (relay copies of forwarded ones are skipped). */
 export function encryptedRecords(capture: Capture): (CaptureRecord & { from: Side })[] {
   return capture.records.filter(

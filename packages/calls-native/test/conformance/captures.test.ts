@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { loadProtocolInternal, PacketType } from '../../src/internal/protocol-internal.js'
 import { dominantFrequency, rms, slice } from '../helpers/audio.js'
 import { addRecords, decodeStream, emptyStream, type StreamFrames } from './audio-stream.js'
-import { CAPTURE_NAMES, encryptedRecords, loadCapture, type Side } from './capture.js'
+import { CAPTURE_NAMES, datagramPrefix, encryptedRecords, isOutgoing, loadCapture, type Side } from './capture.js'
 
 const native = loadProtocolInternal()
 // Skip the codec's start-up and the edges of each tone segment.
@@ -27,8 +27,8 @@ describe.each(CAPTURE_NAMES)('capture %s', (name) => {
 
   for (const record of datagrams) {
     const bytes = Buffer.from(record.hex, 'hex')
-    const senderIsOutgoing = (record.from === 'caller') === capture.meta.caller_is_outgoing
-    const prefix = record.action === 'direct' ? null : capture.peerTag
+    const senderIsOutgoing = isOutgoing(capture, record.from)
+    const prefix = datagramPrefix(capture, record)
     counts[record.from].total++
     const opened = native.openDatagram(capture.key, senderIsOutgoing, bytes, prefix)
     if (!opened.ok) {
@@ -65,8 +65,8 @@ describe.each(CAPTURE_NAMES)('capture %s', (name) => {
     wrongKey[20]! ^= 0xff
     for (const record of datagrams.filter((_, i) => i % 5 === 0)) {
       const bytes = Buffer.from(record.hex, 'hex')
-      const senderIsOutgoing = (record.from === 'caller') === capture.meta.caller_is_outgoing
-      const prefix = record.action === 'direct' ? null : capture.peerTag
+      const senderIsOutgoing = isOutgoing(capture, record.from)
+      const prefix = datagramPrefix(capture, record)
       expect(native.openDatagram(capture.key, !senderIsOutgoing, bytes, prefix).ok).toBe(false)
       expect(native.openDatagram(wrongKey, senderIsOutgoing, bytes, prefix).ok).toBe(false)
     }

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest'
 import { loadProtocolInternal, PacketType, type ParsedStreamData } from '../../src/internal/protocol-internal.js'
 import { dominantFrequency, rms, slice } from '../helpers/audio.js'
 import { addRecords, decodeStream, emptyStream, FRAME_MS, FRAME_SAMPLES, type StreamFrames } from './audio-stream.js'
-import { encryptedRecords, loadCapture, type Side } from './capture.js'
+import { encryptedRecords, isOutgoing, loadCapture, type Side } from './capture.js'
 
 const native = loadProtocolInternal()
 const capture = loadCapture('relay-loss')
@@ -33,17 +33,13 @@ interface ForwardedPacket {
   records: ParsedStreamData[]
 }
 
-function senderIsOutgoing(side: Side): boolean {
-  return (side === 'caller') === capture.meta.caller_is_outgoing
-}
-
 /** What the peer of `side` received (forwarded only) and which frames the relay dropped. */
 function receiverView(side: Side) {
   const forwarded: ForwardedPacket[] = []
   const lostPts = new Set<number>()
   for (const record of encryptedRecords(capture)) {
     if (record.from !== side) continue
-    const opened = native.openDatagram(capture.key, senderIsOutgoing(side), Buffer.from(record.hex, 'hex'), capture.peerTag)
+    const opened = native.openDatagram(capture.key, isOutgoing(capture, side), Buffer.from(record.hex, 'hex'), capture.peerTag)
     if (!opened.ok) throw new Error(`relay-loss: datagram at ${record.t} does not decrypt: ${opened.error}`)
     const packet = native.parsePacket(opened.packet)
     if (!packet.ok) throw new Error(`relay-loss: datagram at ${record.t} does not parse: ${packet.error}`)
@@ -89,8 +85,8 @@ function withValidFec(side: Side, forwarded: ForwardedPacket[]): StreamFrames {
       fec: record.fec.map((entry) => lowBitrate.get(entry.pts)!),
     })
     const inner = native.encodePacket({ type: PacketType.StreamData, seq: packet.seq, ackId: packet.ackId }, body)
-    const datagram = native.sealPacket(capture.key, senderIsOutgoing(side), inner, capture.peerTag)
-    const opened = native.openDatagram(capture.key, senderIsOutgoing(side), datagram, capture.peerTag)
+    const datagram = native.sealPacket(capture.key, isOutgoing(capture, side), inner, capture.peerTag)
+    const opened = native.openDatagram(capture.key, isOutgoing(capture, side), datagram, capture.peerTag)
     if (!opened.ok) throw new Error(`re-sent packet does not open: ${opened.error}`)
     const parsed = native.parsePacket(opened.packet)
     if (!parsed.ok || !parsed.streamData) throw new Error('re-sent packet does not parse')

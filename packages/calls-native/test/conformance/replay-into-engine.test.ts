@@ -12,7 +12,7 @@ import { CallState, VoIPController } from '../../src/index.js'
 import { loadProtocolInternal, PacketType } from '../../src/internal/protocol-internal.js'
 import { concat, dominantFrequency, rms } from '../helpers/audio.js'
 import { addRecords, decodeStream, emptyStream } from './audio-stream.js'
-import { encryptedRecords, loadCapture, type Side } from './capture.js'
+import { encryptedRecords, isOutgoing, loadCapture, type Side } from './capture.js'
 
 const native = loadProtocolInternal()
 const captures = { 'relay-basic': loadCapture('relay-basic'), 'relay-loss': loadCapture('relay-loss') }
@@ -54,7 +54,7 @@ async function replay(name: CaptureName, role: Side, asForwarded = false): Promi
   controller.setRecvAudioFrameCallback((frame) => result.received.push(new Int16Array(frame.slice().buffer)))
   controller.setSendAudioFrameCallback((length) => new Int16Array(length / 2))
   controller.setConfig({ initTimeout: 10, recvTimeout: 10, dataSavingMode: 0, callId: 1n })
-  controller.setEncryptionKey(capture.key, (role === 'caller') === capture.meta.caller_is_outgoing)
+  controller.setEncryptionKey(capture.key, isOutgoing(capture, role))
   controller.setRemoteEndpoints(
     [{ id: 1n, ip: '127.0.0.1', ipv6: '', port: relay.address().port, peerTag: capture.peerTag }],
     false,
@@ -109,9 +109,8 @@ describe('replaying recorded libtgvoip traffic into our engine', () => {
       expect(Math.abs(hz - toneOf[peer])).toBeLessThanOrEqual(2)
 
       // What our engine sent, opened the way the recorded peer opens it.
-      const senderIsOutgoing = (role === 'caller') === capture.meta.caller_is_outgoing
       const packets = session.sentByEngine.map((datagram) => {
-        const opened = native.openDatagram(capture.key, senderIsOutgoing, datagram, capture.peerTag)
+        const opened = native.openDatagram(capture.key, isOutgoing(capture, role), datagram, capture.peerTag)
         if (!opened.ok) throw new Error(`engine datagram does not open as the peer would: ${opened.error}`)
         const packet = native.parsePacket(opened.packet)
         if (!packet.ok || packet.bodyError) throw new Error('engine packet does not parse')
@@ -161,8 +160,7 @@ function offlineReceiver(name: CaptureName, sender: Side): Int16Array[] {
   const stream = emptyStream()
   for (const record of encryptedRecords(capture)) {
     if (record.from !== sender || record.action !== 'forwarded') continue
-    const senderIsOutgoing = (sender === 'caller') === capture.meta.caller_is_outgoing
-    const opened = native.openDatagram(capture.key, senderIsOutgoing, Buffer.from(record.hex, 'hex'), capture.peerTag)
+    const opened = native.openDatagram(capture.key, isOutgoing(capture, sender), Buffer.from(record.hex, 'hex'), capture.peerTag)
     const packet = opened.ok ? native.parsePacket(opened.packet) : undefined
     if (packet?.ok && packet.streamData) addRecords(stream, packet.streamData)
   }

@@ -7,23 +7,23 @@
 import { createSocket } from 'node:dgram'
 import { describe, expect, it } from 'vitest'
 import { CallState, VoIPController } from '../../src/index.js'
-import { loadCapture } from '../conformance/capture.js'
+import { isOutgoing, loadCapture } from '../conformance/capture.js'
 import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
 import { sleep, waitForState } from './helpers/call-pair.js'
 
 /** Our callee after `seconds` of the recorded caller's datagrams, with every frame it played. */
 async function replayToOurCallee(scenario: string, seconds: number): Promise<{ callee: VoIPController; received: Int16Array[] }> {
-  const { key, peerTag, records } = loadCapture(scenario)
+  const capture = loadCapture(scenario)
   // What the real callee received from the caller through the relay.
-  const callerDatagrams = records.filter((r) => r.from === 'caller' && r.action === 'forwarded')
+  const callerDatagrams = capture.records.filter((r) => r.from === 'caller' && r.action === 'forwarded')
   const relay = createSocket('udp4')
   await new Promise<void>((resolve) => relay.bind(0, '127.0.0.1', resolve))
   const callee = new VoIPController()
   const received: Int16Array[] = []
   callee.setRecvAudioFrameCallback((frame) => received.push(new Int16Array(frame.slice().buffer)))
   callee.setConfig({ initTimeout: 5, recvTimeout: 5, dataSavingMode: 0, callId: 1n })
-  callee.setEncryptionKey(key, false)
-  callee.setRemoteEndpoints([{ id: 1n, ip: '127.0.0.1', ipv6: '', port: relay.address().port, peerTag }], false, false, 92)
+  callee.setEncryptionKey(capture.key, isOutgoing(capture, 'callee'))
+  callee.setRemoteEndpoints([{ id: 1n, ip: '127.0.0.1', ipv6: '', port: relay.address().port, peerTag: capture.peerTag }], false, false, 92)
   const ourAddress = new Promise<{ address: string; port: number }>((resolve) => relay.once('message', (_m, r) => resolve(r)))
   callee.connect()
   const to = await ourAddress
