@@ -109,9 +109,9 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     }
     bool allowP2p = info[1].ToBoolean().Value();
     bool tcp = info[2].ToBoolean().Value();
-    int maxLayer = info[3].As<Napi::Number>().Int32Value();
-    post([endpoints, allowP2p, tcp, maxLayer](CallController& c) mutable {
-      c.setEndpoints(std::move(endpoints), allowP2p, tcp, maxLayer);
+    // info[3], the connection max layer, is not used by the engine (the JS call log records it).
+    post([endpoints, allowP2p, tcp](CallController& c) mutable {
+      c.setEndpoints(std::move(endpoints), allowP2p, tcp);
     });
     return info.Env().Undefined();
   }

@@ -32,7 +32,7 @@ void CallController::setKey(const protocol::CallKey& key, bool isOutgoing) {
   callIdPrefix_ = protocol::callId(key);
 }
 
-void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, bool forceTcp, int maxLayer) {
+void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, bool forceTcp) {
   if (running_) return;  // endpoints are fixed once connected (the binding's caller enforces it too)
   endpoints_.clear();
   for (auto& info : endpoints) {
@@ -49,7 +49,6 @@ void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allo
   current_ = endpoints_.empty() ? nullptr : &endpoints_[0];
   allowP2p_ = allowP2p;
   forceTcp_ = forceTcp;
-  maxLayer_ = maxLayer;
 }
 
 void CallController::connect() {
@@ -96,12 +95,13 @@ void CallController::shutdown() {
   socket_.close();
 }
 
-CallEndpoint* CallController::currentEndpoint() { return current_; }
-
 CallEndpoint* CallController::findEndpoint(const SocketAddress& address) {
-  for (CallEndpoint* endpoint : allEndpoints()) {
-    if (endpoint->address == address) return endpoint;
+  // Runs for every datagram: the allEndpoints() order, without building its list.
+  for (CallEndpoint& relay : relays()) {
+    if (relay.address == address) return &relay;
   }
+  if (p2pInet_ && p2pInet_->address == address) return &*p2pInet_;
+  if (p2pLan_ && p2pLan_->address == address) return &*p2pLan_;
   return nullptr;
 }
 
@@ -134,22 +134,21 @@ void CallController::handleDatagram(const uint8_t* data, size_t size, const Sock
 }
 
 void CallController::handleDatagramFrom(CallEndpoint& from, const uint8_t* data, size_t size, double now) {
-  CallEndpoint* endpoint = &from;
   ByteView datagram(data, size);
-  if (endpoint->isRelay()) {
+  if (from.isRelay()) {
     // Only datagrams that start with our own tag for this relay (§3.2, §10.2).
-    const auto& tag = endpoint->info.tag;
+    const auto& tag = from.info.tag;
     if (size < tag.size() || !std::equal(tag.begin(), tag.end(), data)) {
       counters_.packetsDropped++;
       return;
     }
     if (protocol::isRelayControl(datagram)) {
-      handleRelayControl(*endpoint, datagram, now);
+      handleRelayControl(from, datagram, now);
       return;
     }
   }
   Bytes plain;
-  if (state_ == CallState::Failed || cipher_->open(datagram, prefixFor(*endpoint), plain) != protocol::DatagramError::None) {
+  if (state_ == CallState::Failed || cipher_->open(datagram, prefixFor(from), plain) != protocol::DatagramError::None) {
     counters_.packetsDropped++;
     return;
   }
@@ -163,7 +162,7 @@ void CallController::handleDatagramFrom(CallEndpoint& from, const uint8_t* data,
     counters_.packetsDropped++;
     return;
   }
-  handlePacket(*endpoint, packet, now);
+  handlePacket(from, packet, now);
 }
 
 void CallController::handleRelayControl(CallEndpoint& relay, ByteView datagram, double now) {
@@ -265,7 +264,7 @@ void CallController::handleInit(CallEndpoint& from, const protocol::Packet& pack
   ack.streams[0].enabled = !micMuted_;
   Bytes body;
   protocol::encodeInitAck(ack, body);
-  sendPacket(PacketType::InitAck, body, *currentEndpoint(), now);
+  sendPacket(PacketType::InitAck, body, *current_, now);
   if (first) {
     // The relay our INIT arrived through is the one that works (§5.1).
     auto& active = relays();
@@ -319,23 +318,28 @@ void CallController::handleStreamData(const protocol::Packet& packet, double now
   }
 }
 
-void CallController::sendPacket(PacketType type, ByteView body, CallEndpoint& to, double now) {
+bool CallController::encodeNextPacket(PacketType type, ByteView body, uint32_t& seq, Bytes& packet) {
   protocol::PacketHeader header;
   header.type = type;
-  header.seq = seqs_.nextSeq();
+  header.seq = seq = seqs_.nextSeq();
   header.ackId = seqs_.lastRemoteSeq();
   header.recentMask = seqs_.recentMask();
   header.extras = pendingExtras_.takeForPacket(header.seq);
+  return protocol::encodePacket(header, body, packet);
+}
+
+void CallController::sendPacket(PacketType type, ByteView body, CallEndpoint& to, double now) {
+  uint32_t seq = 0;
   Bytes packet;
-  if (!protocol::encodePacket(header, body, packet)) return;
+  if (!encodeNextPacket(type, body, seq, packet)) return;
   Bytes datagram;
   if (cipher_->seal(packet, prefixFor(to), datagram) != protocol::DatagramError::None) return;
   sendRaw(datagram, to);
-  seqs_.recordSent(header.seq, type, datagram.size(), now);
+  seqs_.recordSent(seq, type, datagram.size(), now);
   unackedIncoming_ = 0;
   lastSendAt_ = now;
   if (type == PacketType::Ping) {
-    to.lastPingSeq = header.seq;
+    to.lastPingSeq = seq;
     to.lastPingAt = now;
   }
 }
@@ -346,21 +350,16 @@ void CallController::sendInitRound(double now) {
   Bytes body;
   protocol::encodeInit(init, body);
   // One INIT round uses a single seq for every endpoint (§8.1).
-  protocol::PacketHeader header;
-  header.type = PacketType::Init;
-  header.seq = seqs_.nextSeq();
-  header.ackId = seqs_.lastRemoteSeq();
-  header.recentMask = seqs_.recentMask();
-  header.extras = pendingExtras_.takeForPacket(header.seq);
+  uint32_t seq = 0;
   Bytes packet;
-  if (!protocol::encodePacket(header, body, packet)) return;
+  if (!encodeNextPacket(PacketType::Init, body, seq, packet)) return;
   for (CallEndpoint* endpoint : allEndpoints()) {
     Bytes datagram;
     if (cipher_->seal(packet, prefixFor(*endpoint), datagram) == protocol::DatagramError::None) {
       sendRaw(datagram, *endpoint);
     }
   }
-  seqs_.recordSent(header.seq, PacketType::Init, packet.size(), now);
+  seqs_.recordSent(seq, PacketType::Init, packet.size(), now);
   lastInitAt_ = lastSendAt_ = now;
 }
 

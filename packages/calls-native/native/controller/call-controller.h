@@ -38,7 +38,7 @@ class CallController : public IoHandler, public Ticker {
   // --- engine thread ---
   void configure(const CallConfig& config) { config_ = config; }
   void setKey(const protocol::CallKey& key, bool isOutgoing);
-  void setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, bool forceTcp, int maxLayer);
+  void setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, bool forceTcp);
   void connect();
   void setMicMute(bool muted);
   void setLiveInput(bool live) {
@@ -74,6 +74,8 @@ class CallController : public IoHandler, public Ticker {
   void handleInit(CallEndpoint& from, const protocol::Packet& packet, double now);
   void handleInitAck(const protocol::Packet& packet, double now);
   void handleStreamData(const protocol::Packet& packet, double now);
+  // Stamps the next seq, our acks and the pending extras on `body` into `packet`.
+  bool encodeNextPacket(protocol::PacketType type, protocol::ByteView body, uint32_t& seq, protocol::Bytes& packet);
   void sendPacket(protocol::PacketType type, protocol::ByteView body, CallEndpoint& to, double now);
   void sendInitRound(double now);
   void sendRaw(const protocol::Bytes& datagram, CallEndpoint& to);
@@ -104,12 +106,14 @@ class CallController : public IoHandler, public Ticker {
   void setState(CallState state, double now);
   void fail(CallError error, double now);
   void maybeEstablish(double now);
+  // ESTABLISHED: the send and playout clocks start now.
+  void establish(double now);
   void sendAudio(double now);
   double sendPhase() const;
   void sendUdpPings(double now);
   void pingEndpoints(double now);
   void evaluateLossAndBitrate(double now);
-  void updateSignalBars(double now);
+  void updateSignalBars();
   void queueStreamFlags();
   void applyBitrateLimits();
   bool localDataSaving() const;
@@ -117,7 +121,6 @@ class CallController : public IoHandler, public Ticker {
   // snapshot (call-stats.cc)
   void publishStats(double now);
 
-  CallEndpoint* currentEndpoint();
   CallEndpoint* findEndpoint(const SocketAddress& address);
 
   const uint32_t handle_;
@@ -138,7 +141,6 @@ class CallController : public IoHandler, public Ticker {
   CallEndpoint* current_ = nullptr;  // a relay or a P2P endpoint
   std::array<uint8_t, 16> callIdPrefix_{};  // P2P prefix for peers < 9 (§3.2)
   bool allowP2p_ = false;
-  int maxLayer_ = protocol::kConnectionMaxLayer;
   int32_t netType_ = kNetUnknown;
 
   UdpSocket socket_;

@@ -74,6 +74,10 @@ void CallController::maybeEstablish(double now) {
   // Both halves of the handshake are done (or audio already flows): there is nothing
   // left to wait for, so unlike the reference we do not add a fixed 0.5-1.5 s delay.
   if (!initReceived_ && !streamDataReceived_) return;
+  establish(now);
+}
+
+void CallController::establish(double now) {
   setState(CallState::Established, now);
   sender_->startClock(now + sendPhase());
   receiver_->startClock(now);
@@ -95,9 +99,7 @@ void CallController::onTick(double now) {
     }
     // 1.5 s after INIT_ACK without the peer's INIT or audio: established anyway (§9.2).
     if (initAckReceived_ && now - initAckAt_ >= ServerConfig::instance().get("established_delay_if_no_stream_data", 1.5)) {
-      setState(CallState::Established, now);
-      sender_->startClock(now + sendPhase());
-      receiver_->startClock(now);
+      establish(now);
     } else if (now - lastInitAt_ >= kInitRetransmit) {
       sendInitRound(now);
     }
@@ -137,7 +139,7 @@ void CallController::onTick(double now) {
     if (now - lastLossCheckAt_ >= 1.0) {
       lastLossCheckAt_ = now;
       evaluateLossAndBitrate(now);
-      updateSignalBars(now);
+      updateSignalBars();
     }
   }
   sendUdpPings(now);
@@ -189,7 +191,7 @@ double CallController::nextDeadline(double now) const {
 }
 
 void CallController::sendAudio(double now) {
-  CallEndpoint* to = currentEndpoint();
+  CallEndpoint* to = current_;
   if (!to) return;
   if (micMuted_) {
     sender_->skip(now);
@@ -279,7 +281,7 @@ void CallController::evaluateLossAndBitrate(double now) {
   if (sender_->bitrate() > maxBitrate_) sender_->setBitrate(maxBitrate_);
 }
 
-void CallController::updateSignalBars(double now) {
+void CallController::updateSignalBars() {
   int bars = 4;
   if (state_ == CallState::Reconnecting) bars = 1;
   double loss = receiver_->jitter().lossRate();
@@ -295,7 +297,6 @@ void CallController::updateSignalBars(double now) {
     counters_.signalBars = shown;
     JsNotifier::notify({handle_, EventKind::kSignalBars, shown, 0});
   }
-  (void)now;
 }
 
 void CallController::queueStreamFlags() {
