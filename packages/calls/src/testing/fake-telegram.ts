@@ -6,6 +6,7 @@ import { LocalRelay } from '@tgvoip/calls-native/testing'
 
 import { i2b } from '../crypto/bytes.js'
 import { TELEGRAM_DH_PRIME } from '../crypto/safe-prime.js'
+import { DEFAULT_CALL_TIMEOUTS } from '../signaling/server-config.js'
 import { FakeTelegramClient } from './fake-client.js'
 import type { FakeDhConfig, FakeRelay, FakeTelegramOptions } from './fake-options.js'
 import type { FakeDevice, FakeServerCall } from './fake-phone.js'
@@ -162,11 +163,10 @@ export class FakeTelegram {
   private handleGeneral(device: Device, request: tl.RpcMethod): unknown {
     switch (request._) {
       case 'users.getUsers':
-        return request.id.flatMap((input) => {
-          const id = input._ === 'inputUserSelf' ? device.userId : input._ === 'inputUser' ? input.userId : -1
-          const entry = this.users.get(id)
-          return entry ? [{ ...entry.raw, self: id === device.userId }] : []
-        })
+        return this.rawUsers(
+          request.id.map((input) => (input._ === 'inputUserSelf' ? device.userId : input._ === 'inputUser' ? input.userId : -1)),
+          device.userId,
+        )
       case 'contacts.resolveUsername': {
         const entry = [...this.users.values()].find((u) => u.user.username?.toLowerCase() === request.username.toLowerCase())
         if (!entry) throw new tl.RpcError(400, 'USERNAME_NOT_OCCUPIED')
@@ -180,10 +180,10 @@ export class FakeTelegram {
       case 'help.getConfig':
         return {
           _: 'config',
-          callReceiveTimeoutMs: 20_000,
-          callRingTimeoutMs: 90_000,
-          callConnectTimeoutMs: 30_000,
-          callPacketTimeoutMs: 10_000,
+          callReceiveTimeoutMs: DEFAULT_CALL_TIMEOUTS.receiveTimeoutMs,
+          callRingTimeoutMs: DEFAULT_CALL_TIMEOUTS.ringTimeoutMs,
+          callConnectTimeoutMs: DEFAULT_CALL_TIMEOUTS.connectTimeoutMs,
+          callPacketTimeoutMs: DEFAULT_CALL_TIMEOUTS.packetTimeoutMs,
           ...this.options.config,
         }
       case 'phone.getCallConfig':
