@@ -5,6 +5,7 @@ import { tl } from '@mtcute/core'
 import type { MediaSession, MediaStats } from '../engine/call-engine.js'
 import { CallFailedError, CallStateError } from '../errors.js'
 import { bigIntToLong } from '../signaling/long.js'
+import { updatesOf } from '../signaling/updates-of.js'
 import { emitIsolated } from '../util/emit-isolated.js'
 import { entersState } from '../util/enters-state.js'
 import type { CallContext } from './call-context.js'
@@ -281,17 +282,5 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   /** A media failure or timeout: discard as disconnected, surface `CallFailedError`. */
   protected failConnection(message: string, cause?: unknown): void {
     void this.discard(CallEndReason.Disconnected, new CallFailedError(message, { cause }))
-  }
-}
-
-function updatesOf(res: tl.TypeUpdates): tl.TypeUpdate[] {
-  switch (res._) {
-    case 'updates':
-    case 'updatesCombined':
-      return res.updates
-    case 'updateShort':
-      return [res.update]
-    default:
-      return []
   }
 }

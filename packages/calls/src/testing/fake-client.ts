@@ -5,6 +5,8 @@ import { NodePlatform } from '@mtcute/node'
 import { LogManager } from '@mtcute/core/utils.js'
 import { NodeCryptoProvider } from '@mtcute/node/utils.js'
 
+import { updatesOf } from '../signaling/updates-of.js'
+
 // `connect` and `call` are overridden, so mtcute never needs a transport; if some code path
 // ever tried, it fails loudly instead of reaching for Telegram's servers.
 const noNetwork: TelegramTransport = {
@@ -83,7 +85,6 @@ export class FakeTelegramClient extends BaseTelegramClient {
     if ('users' in updates) {
       this.storage.peers.updatePeersFrom(updates).catch((err: unknown) => this.log.warn('storing peers failed: %s', err))
     }
-    const list = updates._ === 'updates' || updates._ === 'updatesCombined' ? updates.updates : updates._ === 'updateShort' ? [updates.update] : []
-    for (const update of list) this.onRawUpdate.emit(new RawUpdateInfo(update, peers))
+    for (const update of updatesOf(updates)) this.onRawUpdate.emit(new RawUpdateInfo(update, peers))
   }
 }
