@@ -1,29 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CallState } from '../../src/index.js'
-import { LocalRelay } from '../../src/testing/index.js'
 import { concat, dominantFrequency, rms } from '../helpers/audio.js'
-import { connectBoth, createCallPair, sleep, waitForState, type CallPair } from './helpers/call-pair.js'
+import { connectBoth, sleep, waitForBoth } from './helpers/call-pair.js'
+import { useRelay } from './helpers/relay-fixture.js'
 
 describe('engine <-> engine through LocalRelay', () => {
-  let relay: LocalRelay
-  let pair: CallPair | undefined
-
-  beforeEach(async () => {
-    relay = await LocalRelay.create()
-  })
-  afterEach(async () => {
-    pair?.close()
-    pair = undefined
-    await relay.close()
-  })
+  const fixture = useRelay()
 
   it('reaches ESTABLISHED in both roles and carries 440 Hz and 880 Hz both ways', async () => {
-    pair = createCallPair(relay, { callerTone: 440, calleeTone: 880 })
+    const pair = fixture.pair(await fixture.relay(), { callerTone: 440, calleeTone: 880 })
     connectBoth(pair)
-    await Promise.all([
-      waitForState(pair.caller.controller, CallState.ESTABLISHED, 3000),
-      waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000),
-    ])
+    await waitForBoth(pair, CallState.ESTABLISHED, 3000)
     await sleep(1500)
     // The last second: past the jitter buffer's start-up.
     const atCallee = concat(pair.callee.received.slice(-50))

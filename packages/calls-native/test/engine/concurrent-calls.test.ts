@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CallState } from '../../src/index.js'
 import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
-import { connectBoth, sleep, waitForState, type CallPair } from './helpers/call-pair.js'
+import { connectBoth, sleep, waitForBoth, type CallPair } from './helpers/call-pair.js'
 import { useRelay } from './helpers/relay-fixture.js'
 
 describe('many calls in one process', () => {
@@ -14,12 +14,7 @@ describe('many calls in one process', () => {
       pairs.push(fixture.pair(relay, { callerTone: 300 + 40 * i, calleeTone: 1200 + 40 * i, recvTimeout: 10 }))
     }
     for (const pair of pairs) connectBoth(pair)
-    await Promise.all(
-      pairs.flatMap((pair) => [
-        waitForState(pair.caller.controller, CallState.ESTABLISHED, 5000),
-        waitForState(pair.callee.controller, CallState.ESTABLISHED, 5000),
-      ]),
-    )
+    await Promise.all(pairs.map((pair) => waitForBoth(pair, CallState.ESTABLISHED, 5000)))
     await sleep(2500)
     pairs.forEach((pair, i) => {
       expect(audibleShare(pair.callee.received)).toBeGreaterThanOrEqual(0.9)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CallState } from '../../src/index.js'
 import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
-import { connectBoth, sleep, waitForState } from './helpers/call-pair.js'
+import { connectBoth, sleep, waitForBoth } from './helpers/call-pair.js'
 import { useRelay } from './helpers/relay-fixture.js'
 
 describe('lossy, jittery relay', () => {
@@ -16,10 +16,7 @@ describe('lossy, jittery relay', () => {
       pair.callee.controller.signalBarsChangedHandlers.push((value) => bars.push(value))
       pair.callee.controller.on('signalBars', (value) => listenedBars.push(value))
       connectBoth(pair)
-      await Promise.all([
-        waitForState(pair.caller.controller, CallState.ESTABLISHED, 3000),
-        waitForState(pair.callee.controller, CallState.ESTABLISHED, 3000),
-      ])
+      await waitForBoth(pair, CallState.ESTABLISHED, 3000)
       await sleep(4000)
       for (const [side, tone] of [
         [pair.callee, 440],

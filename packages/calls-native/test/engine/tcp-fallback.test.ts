@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { CallState, VoIPController } from '../../src/index.js'
 import type { LocalRelay } from '../../src/testing/index.js'
 import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
-import { connectBoth, createCallPair, sleep, waitForState } from './helpers/call-pair.js'
+import { connectBoth, createCallPair, sleep, waitForBoth } from './helpers/call-pair.js'
 import { expectFdsBackTo, openFds } from './helpers/fds.js'
 import { useRelay } from './helpers/relay-fixture.js'
 
@@ -16,10 +16,7 @@ async function checkCall(relay: LocalRelay, tcp: boolean, establishWithinMs: num
   const { caller, callee } = pair
   try {
     connectBoth(pair)
-    await Promise.all([
-      waitForState(caller.controller, CallState.ESTABLISHED, establishWithinMs),
-      waitForState(callee.controller, CallState.ESTABLISHED, establishWithinMs),
-    ])
+    await waitForBoth(pair, CallState.ESTABLISHED, establishWithinMs)
     await sleep(2500)
     for (const [end, tone] of [
       [callee, 440],

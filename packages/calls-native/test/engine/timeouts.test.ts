@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CallError, CallState } from '../../src/index.js'
-import { connectBoth, waitForState } from './helpers/call-pair.js'
+import { connectBoth, waitForBoth, waitForState } from './helpers/call-pair.js'
 import { useRelay } from './helpers/relay-fixture.js'
 
 describe('timeouts', () => {
@@ -13,10 +13,7 @@ describe('timeouts', () => {
     pair.caller.controller.callStateChangedHandlers.push((state) => seen.push(state))
     const started = Date.now()
     connectBoth(pair)
-    await Promise.all([
-      waitForState(pair.caller.controller, CallState.FAILED, 4000),
-      waitForState(pair.callee.controller, CallState.FAILED, 4000),
-    ])
+    await waitForBoth(pair, CallState.FAILED, 4000)
     const elapsed = (Date.now() - started) / 1000
     expect(elapsed).toBeGreaterThanOrEqual(1.4)
     expect(elapsed).toBeLessThan(2.5)

@@ -128,4 +128,9 @@ export function waitForState(controller: VoIPController, state: CallState, timeo
   })
 }
 
+/** Resolves when both sides of `pair` reach `state`; rejects if either takes over `timeoutMs`. */
+export async function waitForBoth(pair: CallPair, state: CallState, timeoutMs: number): Promise<void> {
+  await Promise.all([waitForState(pair.caller.controller, state, timeoutMs), waitForState(pair.callee.controller, state, timeoutMs)])
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
