@@ -18,7 +18,7 @@ export class LogLineWriter {
   private droppedLines = 0
   private closing: Promise<void> | undefined
 
-  constructor(readonly path: string) {
+  constructor(path: string) {
     this.stream = createWriteStream(path, { flags: 'a' })
     this.stream.on('error', (error) => {
       if (this.failed) return
