@@ -46,10 +46,6 @@ export class MediaPump {
     this.sink = sink
   }
 
-  get hasSource(): boolean {
-    return this.source !== undefined
-  }
-
   /** Starts moving audio through `session`. */
   attach(session: MediaSession): void {
     if (this.stopped || this.session) return
