@@ -1,6 +1,7 @@
 // Argument checking and byte conversion shared by the internal protocol binding.
 #pragma once
 
+#include <arpa/inet.h>
 #include <napi.h>
 
 #include <string>
@@ -59,6 +60,13 @@ inline uint32_t u32Field(Napi::Object object, const char* name, uint32_t fallbac
     throw Napi::TypeError::New(object.Env(), std::string(name) + " must be a number");
   }
   return value.As<Napi::Number>().Uint32Value();
+}
+
+/** `bytes` (4 for AF_INET, 16 for AF_INET6) as the usual text form. */
+inline std::string ipString(const uint8_t* bytes, int family) {
+  char text[INET6_ADDRSTRLEN] = {};
+  inet_ntop(family, bytes, text, sizeof(text));
+  return text;
 }
 
 inline Napi::Buffer<uint8_t> toJs(Napi::Env env, protocol::ByteView bytes) {

@@ -1,7 +1,5 @@
 // internal.parsePacket / encode* : the inner packet codecs as plain JS objects.
 
-#include <arpa/inet.h>
-
 #include "binding/protocol-binding-convert.h"
 #include "binding/protocol-binding.h"
 #include "protocol/extras.h"
@@ -14,18 +12,6 @@ namespace {
 
 using namespace protocol;
 
-std::string ipv4String(const std::array<uint8_t, 4>& ip) {
-  char text[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, ip.data(), text, sizeof(text));
-  return text;
-}
-
-std::string ipv6String(const std::array<uint8_t, 16>& ip) {
-  char text[INET6_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET6, ip.data(), text, sizeof(text));
-  return text;
-}
-
 Napi::Object extraToJs(Napi::Env env, const Extra& extra) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("type", extra.type);
@@ -37,7 +23,7 @@ Napi::Object extraToJs(Napi::Env env, const Extra& extra) {
     out.Set("streamFlags", value);
   } else if (const auto lan = decodeLanEndpointExtra(extra)) {
     Napi::Object value = Napi::Object::New(env);
-    value.Set("ip", ipv4String(lan->ipv4));
+    value.Set("ip", ipString(lan->ipv4.data(), AF_INET));
     value.Set("port", lan->port);
     out.Set("lanEndpoint", value);
   } else if (const auto network = decodeNetworkChangedExtra(extra)) {
@@ -46,7 +32,7 @@ Napi::Object extraToJs(Napi::Env env, const Extra& extra) {
     out.Set("networkChanged", value);
   } else if (const auto v6 = decodeIpv6EndpointExtra(extra)) {
     Napi::Object value = Napi::Object::New(env);
-    value.Set("ip", ipv6String(v6->ipv6));
+    value.Set("ip", ipString(v6->ipv6.data(), AF_INET6));
     value.Set("port", v6->port);
     out.Set("ipv6Endpoint", value);
   }

@@ -42,12 +42,6 @@ std::array<uint8_t, 16> ipAnyField(Napi::Object object, const char* name) {
   return ip;
 }
 
-std::string ipString(const uint8_t* bytes, int family) {
-  char text[INET6_ADDRSTRLEN] = {};
-  inet_ntop(family, bytes, text, sizeof(text));
-  return text;
-}
-
 uint64_t bigintArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   if (!info[index].IsBigInt()) throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a bigint");
   bool lossless = true;
