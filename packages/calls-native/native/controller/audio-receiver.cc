@@ -82,11 +82,9 @@ void AudioReceiver::decodeDue(const JitterBuffer::Frame& frame) {
       if (samples > 0) counters_.primary++;
       break;
     case JitterBuffer::Kind::ExtraFec:
-      // Only a well-formed 60 ms Opus packet is played: libtgvoip 2.5 has been seen to
-      // put other bytes in FEC entries, and decoding those would corrupt the decoder.
-      if (opus::Decoder::packetSamples(frame.data) == opus::kFrameSamples) {
-        samples = decoder_->decode(frame.data, pcm_.data(), opus::kFrameSamples);
-      }
+      // decode() plays only a well-formed 60 ms Opus packet and leaves the decoder alone
+      // otherwise: libtgvoip 2.5 has been seen to put other bytes in FEC entries.
+      samples = decoder_->decode(frame.data, pcm_.data(), opus::kFrameSamples);
       if (samples > 0) {
         counters_.extraFec++;
       } else {

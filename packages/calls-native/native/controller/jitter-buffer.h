@@ -38,7 +38,6 @@ class JitterBuffer {
   void putFec(uint32_t pts, protocol::ByteView data);
 
   bool started() const { return started_; }
-  uint32_t nextPts() const { return nextPts_; }
   bool isDue(double now) const { return started_ && now >= playTime(nextPts_); }
   // When the next frame is due (meaningful once started).
   double nextPlayTime() const { return playTime(nextPts_); }

@@ -15,8 +15,6 @@ class SpscRing {
  public:
   explicit SpscRing(size_t capacity) : capacity_(capacity), data_(new int16_t[capacity]) {}
 
-  size_t capacity() const { return capacity_; }
-
   // Producer side: how many samples can be written now.
   size_t freeSpace() const {
     size_t head = head_.load(std::memory_order_relaxed);

@@ -47,8 +47,4 @@ bool Encoder::setPacketLossPercent(int percent) {
   return opus_encoder_ctl(encoder_, OPUS_SET_PACKET_LOSS_PERC(percent)) == OPUS_OK;
 }
 
-bool Encoder::setBandwidth(int bandwidth) {
-  return opus_encoder_ctl(encoder_, OPUS_SET_BANDWIDTH(bandwidth)) == OPUS_OK;
-}
-
 }  // namespace tgvoip::opus

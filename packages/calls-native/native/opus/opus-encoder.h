@@ -40,8 +40,6 @@ class Encoder {
   bool setComplexity(int complexity);
   bool setInbandFec(bool enabled);
   bool setPacketLossPercent(int percent);
-  /** An OPUS_BANDWIDTH_* value, or OPUS_AUTO. */
-  bool setBandwidth(int bandwidth);
   int bitrate() const { return bitrate_; }
 
  private:
