@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
+import type { TelegramClient } from '@mtcute/core/client.js'
+
 import { CallAudioError, CallEndReason, CallState, callsPlugin } from '@tgvoip/calls'
-import type { Call } from '@tgvoip/calls'
+import type { Call, CallMediaInput } from '@tgvoip/calls'
 import { CallbackSink, FRAME_SAMPLES, ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
 import { bothEstablished, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
@@ -12,12 +14,12 @@ afterEach(async () => {
   env = undefined
 })
 
-/** Bob answers every call; the sink for each comes from `sinkFor(callNumber)`. */
-function bobAnswers(e: TwoAccounts, sinkFor: (n: number) => Parameters<Call['accept']>[0]): Call[] {
+/** `client` answers every call; the media for each comes from `mediaFor(callNumber)`. */
+function answersAll(client: TelegramClient, mediaFor: (n: number) => CallMediaInput = () => ({})): Call[] {
   const calls: Call[] = []
-  e.bob.calls.on('incomingCall', (call) => {
+  client.calls.on('incomingCall', (call) => {
     calls.push(call)
-    void call.accept(sinkFor(calls.length)).catch(() => undefined)
+    void call.accept(mediaFor(calls.length)).catch(() => undefined)
   })
   return calls
 }
@@ -29,7 +31,7 @@ describe('one broken call never takes down the others', () => {
     carol.use(callsPlugin())
     let frames = 0
     const healthy = new ToneAnalyzer({ windowMs: 200 })
-    const bobCalls = bobAnswers(env, (n) => ({
+    const bobCalls = answersAll(env.bob, (n) => ({
       sink:
         n === 1
           ? new CallbackSink(() => {
@@ -57,7 +59,7 @@ describe('one broken call never takes down the others', () => {
 
   it('a source that throws mid-call ends that call cleanly with CallAudioError', async () => {
     env = await twoAccounts()
-    const bobCalls = bobAnswers(env, () => ({}))
+    const bobCalls = answersAll(env.bob)
     async function* brokenMicrophone() {
       // The engine queues up to a second ahead: 100 frames make the failure land mid-call.
       for (let i = 0; i < 100; i++) yield new Int16Array(FRAME_SAMPLES)
@@ -77,12 +79,8 @@ describe('destroying a client', () => {
     env = await twoAccounts()
     const carol = await env.telegram.createClient({ firstName: 'Carol', username: 'carol' })
     carol.use(callsPlugin())
-    const bobCalls = bobAnswers(env, () => ({}))
-    const carolCalls: Call[] = []
-    carol.calls.on('incomingCall', (call) => {
-      carolCalls.push(call)
-      void call.accept().catch(() => undefined)
-    })
+    const bobCalls = answersAll(env.bob)
+    const carolCalls = answersAll(carol)
     const toBob = await env.alice.calls.call('bob', new ToneSource({ frequencies: 440 }))
     const toCarol = await env.alice.calls.call('carol', new ToneSource({ frequencies: 440 }))
     await bothEstablished(toBob, bobCalls[0]!)
