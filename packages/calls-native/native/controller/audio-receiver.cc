@@ -2,11 +2,12 @@
 
 #include <algorithm>
 
+#include "protocol/constants.h"
+
 namespace tgvoip {
 
 namespace {
 constexpr size_t kSubframe = 960;  // 20 ms
-constexpr double kFrameSeconds = 0.060;
 constexpr double kAdaptInterval = 0.1;
 }  // namespace
 
@@ -43,7 +44,7 @@ bool AudioReceiver::tick(double now, bool peerExtraEc) {
       std::fill(pcm_.begin(), pcm_.end(), 0);
       push(pcm_.data(), pcm_.size());
       counters_.silence++;
-      nextSilenceAt_ += kFrameSeconds;
+      nextSilenceAt_ += protocol::kAudioFrameSeconds;
       wrote = true;
     }
     return wrote;
@@ -62,7 +63,7 @@ bool AudioReceiver::tick(double now, bool peerExtraEc) {
     decodeDue(jitter_.take());
     wrote = true;
   }
-  if (!jitter_.started()) nextSilenceAt_ = now + kFrameSeconds;
+  if (!jitter_.started()) nextSilenceAt_ = now + protocol::kAudioFrameSeconds;
   return wrote;
 }
 
@@ -96,7 +97,7 @@ void AudioReceiver::decodeDue(const JitterBuffer::Frame& frame) {
   }
   if (samples <= 0) {
     // Kept in the buffer for its own turn: the next packet's in-band FEC describes this one.
-    const protocol::Bytes* next = jitter_.peekPrimary(frame.pts + 60);
+    const protocol::Bytes* next = jitter_.peekPrimary(frame.pts + protocol::kAudioFrameDurationMs);
     if (next) {
       samples = decoder_->decodeFec(*next, pcm_.data(), opus::kFrameSamples);
       if (samples > 0) counters_.inbandFec++;

@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <vector>
 
+#include "protocol/constants.h"
+
 namespace tgvoip {
 
 namespace {
-constexpr double kFrameSeconds = 0.060;
 constexpr int kSecondaryBitrate = 8000;
 constexpr double kProducerJitterMargin = 0.008;
 // Queue-delay trimming acts only on a pattern that held for this many sends (1.5 s)...
@@ -65,7 +66,7 @@ void AudioSender::trimQueueDelay(double now) {
 bool AudioSender::due(double now) const { return now >= nextSendAt_; }
 
 void AudioSender::skip(double now) {
-  while (nextSendAt_ <= now) nextSendAt_ += kFrameSeconds;
+  while (nextSendAt_ <= now) nextSendAt_ += protocol::kAudioFrameSeconds;
 }
 
 bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<protocol::Bytes>& fec, uint32_t& pts) {
@@ -80,7 +81,7 @@ bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<pr
   }
   // After an engine stall the missed blocks go out back to back: skipping them would
   // leave their audio queued for good and add the stall to every later frame's delay.
-  nextSendAt_ += kFrameSeconds;
+  nextSendAt_ += protocol::kAudioFrameSeconds;
   trimQueueDelay(now);
   if (!encoder_) return false;
   if (encoder_->encode(pcm_.data(), opus::kFrameSamples, packet) <= 1) return false;
@@ -95,7 +96,7 @@ bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<pr
     fec.assign(secondaryFifo_.end() - static_cast<long>(take), secondaryFifo_.end());
   }
   pts = pts_;
-  pts_ += 60;
+  pts_ += protocol::kAudioFrameDurationMs;
   framesEncoded_++;
   return true;
 }

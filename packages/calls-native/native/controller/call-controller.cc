@@ -63,8 +63,8 @@ void CallController::connect() {
   EngineLoop::instance().addTicker(this);
   JitterConfig jitter;
   auto& server = ServerConfig::instance();
-  jitter.initialDelay = server.get("jitter_initial_delay_60", 2) * 0.060;
-  jitter.maxDelay = server.get("jitter_max_delay_60", 10) * 0.060;
+  jitter.initialDelay = server.get("jitter_initial_delay_60", 2) * protocol::kAudioFrameSeconds;
+  jitter.maxDelay = server.get("jitter_max_delay_60", 10) * protocol::kAudioFrameSeconds;
   jitter.maxSlots = static_cast<size_t>(server.getInt("jitter_max_slots_60", 20));
   jitter.lossesToReset = server.getInt("jitter_losses_to_reset", 20);
   receiver_ = std::make_unique<AudioReceiver>(output_, jitter);

@@ -34,7 +34,7 @@ void CallController::publishStats(double now) {
     s.lossRate = jitter.lossRate();
     s.jitterDelayMs = jitter.started() ? jitter.delay() * 1000 : 0;
     s.jitterSpreadMs = jitter.jitterSpread() * 1000;
-    s.jitterPackets = jitter.started() ? std::max(1, static_cast<int32_t>(std::ceil(jitter.delay() / 0.060 - 1e-9))) : 0;
+    s.jitterPackets = jitter.started() ? std::max(1, static_cast<int32_t>(std::ceil(jitter.delay() / protocol::kAudioFrameSeconds - 1e-9))) : 0;
     s.framesPrimary = c.primary;
     s.framesExtraFec = c.extraFec;
     s.framesInbandFec = c.inbandFec;

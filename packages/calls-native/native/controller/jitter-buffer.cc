@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "protocol/constants.h"
+
 namespace tgvoip {
 
 using protocol::ByteView;
@@ -16,7 +18,6 @@ constexpr size_t kOutcomeWindow = 50;
 constexpr double kStep = 0.020;
 // Shrinking drops 20 ms of audio each time; spaced out so it is rarely audible.
 constexpr double kDecreaseInterval = 0.25;
-constexpr uint32_t kFrameMs = 60;
 // Anything this far from the playout point is garbage or from a previous stream.
 constexpr int64_t kMaxPtsDistanceMs = 60 * 200;
 }  // namespace
@@ -76,7 +77,7 @@ JitterBuffer::Frame JitterBuffer::take() {
   if (it != slots_.end()) slots_.erase(it);
   // Older leftovers can never be played.
   while (!slots_.empty() && slots_.begin()->first < nextPts_) slots_.erase(slots_.begin());
-  nextPts_ += kFrameMs;
+  nextPts_ += protocol::kAudioFrameDurationMs;
   bool missing = frame.kind == Kind::Missing;
   recentOutcomes_.emplace_back(frame.pts, missing);
   if (recentOutcomes_.size() > kOutcomeWindow) recentOutcomes_.pop_front();
@@ -132,8 +133,8 @@ int JitterBuffer::adapt(double now, bool peerExtraEc) {
   // sender's clock phase) moves the target once instead of reading as lasting jitter.
   double target = transitPercentile(0.97) + config_.guard;
   // Room for successor packets that carry this frame's FEC.
-  if (lossRate() > 0) target += 0.060;
-  if (peerExtraEc) target += 0.060;
+  if (lossRate() > 0) target += protocol::kAudioFrameSeconds;
+  if (peerExtraEc) target += protocol::kAudioFrameSeconds;
   double floor = minTransit();
   target = std::min(target, floor + config_.maxDelay);
   double shift = target - base_;

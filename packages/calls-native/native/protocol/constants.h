@@ -16,6 +16,7 @@ constexpr uint8_t kStreamIdAudio = 1;
 constexpr uint8_t kStreamTypeAudio = 1;
 constexpr uint8_t kStreamTypeVideo = 2;
 constexpr int16_t kAudioFrameDurationMs = 60;
+constexpr double kAudioFrameSeconds = kAudioFrameDurationMs / 1000.0;
 
 /** Short-header packet types (§5). Unknown values are carried as-is. */
 enum class PacketType : uint8_t {
