@@ -103,6 +103,8 @@ class CallController : public IoHandler, public Ticker {
   protocol::ByteView prefixFor(const CallEndpoint& endpoint) const;
 
   // timers and state (call-timers.cc)
+  // Rounds of UDP relay pings (§10.3.2); the UDP-or-TCP verdict waits for all of them.
+  static constexpr int kUdpPingRounds = 4;
   void setState(CallState state, double now);
   void fail(CallError error, double now);
   void maybeEstablish(double now);
@@ -111,6 +113,8 @@ class CallController : public IoHandler, public Ticker {
   void sendAudio(double now);
   double sendPhase() const;
   void sendUdpPings(double now);
+  // Still asking the relays for PEER_INFO: P2P allowed, INIT_ACK in, rounds left.
+  bool wantsPublicEndpoints() const;
   void pingEndpoints(double now);
   void evaluateLossAndBitrate(double now);
   void updateSignalBars();

@@ -24,10 +24,12 @@ constexpr double kPingCheckInterval = 2.0;
 constexpr double kPingInterval = 10.0;
 constexpr double kFirstPingDelay = 1.0;
 constexpr double kUdpPingInterval = 0.5;
-constexpr int kUdpPingRounds = 4;
 constexpr double kPublicEndpointsInterval = 5.0;
 constexpr int kPublicEndpointsRounds = 10;
 constexpr double kStatsInterval = 0.1;
+constexpr double kInflightSampleInterval = 0.1;
+constexpr size_t kInflightHistory = 30;
+constexpr double kLossCheckInterval = 1.0;
 constexpr size_t kLossHistory = 10;
 
 bool isMobile(int32_t type) {
@@ -131,12 +133,12 @@ void CallController::onTick(double now) {
       lastPingCheckAt_ = now;
       pingEndpoints(now);
     }
-    if (now - lastInflightAt_ >= 0.1) {
+    if (now - lastInflightAt_ >= kInflightSampleInterval) {
       lastInflightAt_ = now;
       inflightHistory_.push_back(seqs_.inflightBytes(now));
-      if (inflightHistory_.size() > 30) inflightHistory_.erase(inflightHistory_.begin());
+      if (inflightHistory_.size() > kInflightHistory) inflightHistory_.erase(inflightHistory_.begin());
     }
-    if (now - lastLossCheckAt_ >= 1.0) {
+    if (now - lastLossCheckAt_ >= kLossCheckInterval) {
       lastLossCheckAt_ = now;
       evaluateLossAndBitrate(now);
       updateSignalBars();
@@ -145,8 +147,7 @@ void CallController::onTick(double now) {
   sendUdpPings(now);
   evaluateUdp(now);
   serviceTcp(now);
-  if (!tcpMode_ && allowP2p_ && initAckReceived_ && !peerInfoReceived_ && publicEndpointsRounds_ < kPublicEndpointsRounds &&
-      now - lastPublicEndpointsAt_ >= kPublicEndpointsInterval) {
+  if (!tcpMode_ && wantsPublicEndpoints() && now - lastPublicEndpointsAt_ >= kPublicEndpointsInterval) {
     lastPublicEndpointsAt_ = now;
     publicEndpointsRounds_++;
     for (auto& relay : endpoints_) {
@@ -162,6 +163,10 @@ void CallController::onTick(double now) {
   if (now - lastStatsAt_ >= kStatsInterval) publishStats(now);
 }
 
+bool CallController::wantsPublicEndpoints() const {
+  return allowP2p_ && initAckReceived_ && !peerInfoReceived_ && publicEndpointsRounds_ < kPublicEndpointsRounds;
+}
+
 double CallController::nextDeadline(double now) const {
   constexpr double kNever = 1e18;
   if (!running_ || state_ == CallState::Failed) return kNever;
@@ -174,15 +179,13 @@ double CallController::nextDeadline(double now) const {
   double next = lastStatsAt_ + kStatsInterval;
   auto until = [&next](double at) { next = std::min(next, at); };
   if (udpPingRounds_ < kUdpPingRounds) until(lastUdpPingAt_ + kUdpPingInterval);
-  if (allowP2p_ && initAckReceived_ && !peerInfoReceived_ && publicEndpointsRounds_ < kPublicEndpointsRounds) {
-    until(lastPublicEndpointsAt_ + kPublicEndpointsInterval);
-  }
+  if (wantsPublicEndpoints()) until(lastPublicEndpointsAt_ + kPublicEndpointsInterval);
   auto& server = ServerConfig::instance();
   until(lastRecvAt_ + config_.recvTimeout);
   if (state_ == CallState::Established) until(lastRecvAt_ + server.get("reconnecting_state_timeout", 2.0));
   until(lastPingCheckAt_ + kPingCheckInterval);
-  until(lastInflightAt_ + 0.1);
-  until(lastLossCheckAt_ + 1.0);
+  until(lastInflightAt_ + kInflightSampleInterval);
+  until(lastLossCheckAt_ + kLossCheckInterval);
   if (unackedIncoming_ > server.getInt("unack_nop_threshold", 10)) return now;
   until(lastSendAt_ + kKeepAliveInterval);
   if (sender_) until(sender_->nextDeadline(now, micMuted_));

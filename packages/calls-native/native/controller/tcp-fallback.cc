@@ -7,13 +7,12 @@
 namespace tgvoip {
 
 namespace {
-constexpr int kUdpPingRoundsBeforeVerdict = 4;
 constexpr double kVerdictDelay = 1.0;
 constexpr double kReconnectInterval = 1.0;
 }  // namespace
 
 void CallController::evaluateUdp(double now) {
-  if (udpEvaluated_ || tcpMode_ || udpPingRounds_ < kUdpPingRoundsBeforeVerdict ||
+  if (udpEvaluated_ || tcpMode_ || udpPingRounds_ < kUdpPingRounds ||
       now - lastUdpPingAt_ < kVerdictDelay) {
     return;
   }
