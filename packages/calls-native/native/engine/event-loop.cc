@@ -148,9 +148,10 @@ void EngineLoop::runTickers() {
   lastTickGrid_ = std::max(lastTickGrid_, gridOrigin_ + std::floor((t - gridOrigin_) * 1000.0 / kTickMs) * kTickMs / 1000.0);
   ticking_ = true;
   removedWhileTicking_.clear();
-  // Iterate over a copy: a ticker may remove itself (call failed) during its tick.
-  std::vector<Ticker*> snapshot = tickers_;
-  for (Ticker* ticker : snapshot) {
+  // Iterate over a copy: a ticker may remove itself (call failed) during its tick. The
+  // copy's buffer is kept across ticks so that a tick allocates nothing.
+  tickingSnapshot_.assign(tickers_.begin(), tickers_.end());
+  for (Ticker* ticker : tickingSnapshot_) {
     if (std::find(removedWhileTicking_.begin(), removedWhileTicking_.end(), ticker) != removedWhileTicking_.end()) continue;
     ticker->onTick(t);
   }

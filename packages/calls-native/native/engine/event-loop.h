@@ -92,6 +92,7 @@ class EngineLoop {
   std::condition_variable haltedCv_;
   bool halted_ = false;
   std::vector<Ticker*> removedWhileTicking_;
+  std::vector<Ticker*> tickingSnapshot_;  // runTickers() only
 };
 
 }  // namespace tgvoip
