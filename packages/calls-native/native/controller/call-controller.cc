@@ -173,11 +173,8 @@ void CallController::handleRelayControl(CallEndpoint& relay, ByteView datagram, 
     if (control->selfInfo->queryId == relay.udpPingQuery && relay.udpPingSentAt > 0) {
       relay.selfRtt = now - relay.udpPingSentAt;
     }
-    auto ip = protocol::ipv4FromMapped(control->selfInfo->ip);
-    if (ip) {
-      counters_.publicAddress = std::to_string((*ip)[0]) + "." + std::to_string((*ip)[1]) + "." +
-                                std::to_string((*ip)[2]) + "." + std::to_string((*ip)[3]) + ":" +
-                                std::to_string(control->selfInfo->port);
+    if (auto ip = protocol::ipv4FromMapped(control->selfInfo->ip)) {
+      counters_.publicAddress = ipv4String(*ip) + ":" + std::to_string(control->selfInfo->port);
     }
   } else if (control->kind == protocol::RelayControlKind::PeerInfo && control->peerInfo) {
     handlePeerInfo(*control->peerInfo);

@@ -1,7 +1,6 @@
 // Peer-to-peer part of CallController (spec §11): endpoints learnt from the relay's
 // PEER_INFO and the peer's LAN_ENDPOINT extra, and the §11.4 choice between relays and
 // P2P by PING round trip. All P2P traffic shares the call's one UDP socket.
-#include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 
@@ -14,12 +13,6 @@
 namespace tgvoip {
 
 namespace {
-
-std::string ipv4String(const std::array<uint8_t, 4>& ip) {
-  char buffer[INET_ADDRSTRLEN] = {0};
-  inet_ntop(AF_INET, ip.data(), buffer, sizeof(buffer));
-  return buffer;
-}
 
 // The address to announce in a LAN_ENDPOINT extra (§6.4): an up, non-loopback,
 // non-link-local IPv4 interface (the last one found, as the reference does).

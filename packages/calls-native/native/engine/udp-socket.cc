@@ -10,6 +10,12 @@
 
 namespace tgvoip {
 
+std::string ipv4String(const std::array<uint8_t, 4>& ip) {
+  char buffer[INET_ADDRSTRLEN] = {0};
+  inet_ntop(AF_INET, ip.data(), buffer, sizeof(buffer));
+  return buffer;
+}
+
 bool SocketAddress::parse(const std::string& ip, uint16_t port, SocketAddress& out) {
   out.addr = sockaddr_in6{};
   out.addr.sin6_family = AF_INET6;

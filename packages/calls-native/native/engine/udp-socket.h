@@ -4,11 +4,15 @@
 
 #include <netinet/in.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 namespace tgvoip {
+
+// "a.b.c.d" for an IPv4 address in network order.
+std::string ipv4String(const std::array<uint8_t, 4>& ip);
 
 struct SocketAddress {
   sockaddr_in6 addr{};
