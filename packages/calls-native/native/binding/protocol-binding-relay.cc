@@ -42,10 +42,10 @@ std::array<uint8_t, 16> ipAnyField(Napi::Object object, const char* name) {
   return ip;
 }
 
-uint64_t bigintArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  if (!info[index].IsBigInt()) throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a bigint");
+uint64_t bigintValue(const Napi::Value& value, const char* name) {
+  if (!value.IsBigInt()) throw Napi::TypeError::New(value.Env(), std::string(name) + " must be a bigint");
   bool lossless = true;
-  return info[index].As<Napi::BigInt>().Uint64Value(&lossless);
+  return value.As<Napi::BigInt>().Uint64Value(&lossless);
 }
 
 // parseRelayControl(datagram) -> null | { kind, tag, code, queryId, selfInfo?, peerInfo? }
@@ -83,7 +83,7 @@ Napi::Value ParseRelayControlJs(const Napi::CallbackInfo& info) {
 
 Napi::Value EncodeUdpPingJs(const Napi::CallbackInfo& info) {
   Bytes out;
-  encodeUdpPing(tagArg(info, 0), bigintArg(info, 1, "queryId"), out);
+  encodeUdpPing(tagArg(info, 0), bigintValue(info[1], "queryId"), out);
   return toJs(info.Env(), out);
 }
 
@@ -99,10 +99,7 @@ Napi::Value EncodeSelfInfoReplyJs(const Napi::CallbackInfo& info) {
   const Napi::Object object = info[1].As<Napi::Object>();
   SelfInfo self;
   self.date = static_cast<int32_t>(u32Field(object, "date", 0));
-  const Napi::Value queryId = object.Get("queryId");
-  if (!queryId.IsBigInt()) throw Napi::TypeError::New(info.Env(), "queryId must be a bigint");
-  bool lossless = true;
-  self.queryId = queryId.As<Napi::BigInt>().Uint64Value(&lossless);
+  self.queryId = bigintValue(object.Get("queryId"), "queryId");
   self.ip = ipAnyField(object, "ip");
   self.port = static_cast<int32_t>(u32Field(object, "port", 0));
   Bytes out;
