@@ -65,9 +65,6 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     config.initTimeout = options.Get("initTimeout").As<Napi::Number>().DoubleValue();
     config.recvTimeout = options.Get("recvTimeout").As<Napi::Number>().DoubleValue();
     config.dataSaving = options.Get("dataSaving").As<Napi::Number>().Int32Value();
-    bool lossless = false;
-    Napi::Value callId = options.Get("callId");
-    if (callId.IsBigInt()) config.callId = callId.As<Napi::BigInt>().Int64Value(&lossless);
     post([config](CallController& c) { c.configure(config); });
     return info.Env().Undefined();
   }

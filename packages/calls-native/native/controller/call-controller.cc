@@ -27,7 +27,6 @@ CallController::~CallController() = default;
 
 void CallController::setKey(const protocol::CallKey& key, bool isOutgoing) {
   if (running_) return;
-  isOutgoing_ = isOutgoing;
   cipher_ = std::make_unique<protocol::DatagramCipher>(key, isOutgoing);
   callIdPrefix_ = protocol::callId(key);
 }

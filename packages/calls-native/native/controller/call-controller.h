@@ -130,7 +130,6 @@ class CallController : public IoHandler, public Ticker {
   const uint32_t handle_;
   CallConfig config_;
   std::unique_ptr<protocol::DatagramCipher> cipher_;
-  bool isOutgoing_ = false;
   std::vector<CallEndpoint> endpoints_;  // the relays, fixed once connected
   size_t preferredIndex_ = 0;
   // Peer-to-peer endpoints (§11.1), updated in place so references stay valid.
@@ -179,7 +178,6 @@ class CallController : public IoHandler, public Ticker {
   double establishedAt_ = -1;
   double lastPingCheckAt_ = 0;
   double lastLossCheckAt_ = 0;
-  double lastBarsAt_ = 0;
   double lastStatsAt_ = 0;
   double lastDebugLogAt_ = -1e9;
   double lastUdpPingAt_ = 0;

@@ -24,7 +24,6 @@ struct CallConfig {
   double initTimeout = 30;
   double recvTimeout = 20;
   int32_t dataSaving = kDataSavingNever;
-  int64_t callId = 0;
 };
 
 struct EndpointInfo {
