@@ -132,7 +132,7 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
       throw new InvalidArgumentError(`connectionMaxLayer must be a positive integer, got ${connectionMaxLayer}`)
     }
     const valid = validateEndpoints(endpoints)
-    this.native.setRemoteEndpoints(valid, Boolean(allowP2p), Boolean(tcp), connectionMaxLayer)
+    this.native.setRemoteEndpoints(valid, Boolean(allowP2p), Boolean(tcp))
     this.hasEndpoints = true
     this.callLog.endpoints(valid, Boolean(allowP2p), Boolean(tcp), connectionMaxLayer)
   }

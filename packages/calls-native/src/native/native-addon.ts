@@ -58,7 +58,7 @@ export interface NativeEndpoint {
 export interface NativeCall {
   configure(config: NativeCallConfig): void
   setEncryptionKey(key: Uint8Array, isOutgoing: boolean): void
-  setRemoteEndpoints(endpoints: NativeEndpoint[], allowP2p: boolean, tcp: boolean, maxLayer: number): void
+  setRemoteEndpoints(endpoints: NativeEndpoint[], allowP2p: boolean, tcp: boolean): void
   connect(): void
   setMicMute(muted: boolean): void
   setLiveInput(live: boolean): void
