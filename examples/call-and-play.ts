@@ -1,8 +1,8 @@
 /**
  * call-and-play: calls a user, plays an audio file (anything ffmpeg reads), hangs up when it ends.
  *
- *   API_ID=… API_HASH=… TG_SESSION=… node --conditions=source --import tsx examples/call-and-play.ts @username music.mp3
- *   node --conditions=source --import tsx examples/call-and-play.ts --offline [file]
+ *   API_ID=… API_HASH=… TG_SESSION=… node --conditions=@tgvoip/source --import tsx examples/call-and-play.ts @username music.mp3
+ *   node --conditions=@tgvoip/source --import tsx examples/call-and-play.ts --offline [file]
  *
  * --offline: calls a fake "Bob" who answers and measures what he hears; without a file a
  * 2-second 523 Hz WAV is generated first. Exits 0 if Bob heard the file.

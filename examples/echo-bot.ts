@@ -1,8 +1,8 @@
 /**
  * echo-bot: answers every call and plays back what the caller says, half a second later.
  *
- *   API_ID=… API_HASH=… TG_SESSION=… node --conditions=source --import tsx examples/echo-bot.ts
- *   node --conditions=source --import tsx examples/echo-bot.ts --offline
+ *   API_ID=… API_HASH=… TG_SESSION=… node --conditions=@tgvoip/source --import tsx examples/echo-bot.ts
+ *   node --conditions=@tgvoip/source --import tsx examples/echo-bot.ts --offline
  *
  * --offline: a fake "Alice" calls the bot playing a 660 Hz tone for 2 s; she prints what she
  * hears back (the tone, delayed) and hangs up. Exits 0 if the echo came back.

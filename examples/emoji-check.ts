@@ -3,8 +3,8 @@
  * (if they differ, someone is in the middle). Calls `@username`, or without one answers the
  * next incoming call; hangs up right after.
  *
- *   API_ID=… API_HASH=… TG_SESSION=… node --conditions=source --import tsx examples/emoji-check.ts [@username]
- *   node --conditions=source --import tsx examples/emoji-check.ts --offline
+ *   API_ID=… API_HASH=… TG_SESSION=… node --conditions=@tgvoip/source --import tsx examples/emoji-check.ts [@username]
+ *   node --conditions=@tgvoip/source --import tsx examples/emoji-check.ts --offline
  *
  * --offline: calls a fake "Dave" who answers; both sides print what they see. Exits 0 if they match.
  */

@@ -1,8 +1,8 @@
 /**
  * record-incoming: answers every call and records the caller to a WAV file per call.
  *
- *   API_ID=… API_HASH=… TG_SESSION=… node --conditions=source --import tsx examples/record-incoming.ts [dir]
- *   node --conditions=source --import tsx examples/record-incoming.ts --offline [dir]
+ *   API_ID=… API_HASH=… TG_SESSION=… node --conditions=@tgvoip/source --import tsx examples/record-incoming.ts [dir]
+ *   node --conditions=@tgvoip/source --import tsx examples/record-incoming.ts --offline [dir]
  *
  * --offline: a fake "Carol" calls and plays the DTMF digits 1 2 3 4, then hangs up; the
  * recording is checked for audio and the example exits 0.

@@ -9,12 +9,12 @@ export interface ScriptResult {
   stderr: string
 }
 
-/** Runs a TypeScript program the way the README does (`node --conditions=source --import tsx`). */
+/** Runs a TypeScript program the way the README does (`node --conditions=@tgvoip/source --import tsx`). */
 export function runScript(script: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ScriptResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', script, ...args],
+      ['--conditions=@tgvoip/source', '--import', 'tsx', script, ...args],
       { cwd: REPO_ROOT, timeout: options.timeoutMs ?? 40_000, env: { ...(options.env ?? process.env), FORCE_COLOR: '0' } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0

@@ -13,7 +13,7 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url))
 describe('WavFileSink when the recording process is killed', () => {
   it('leaves a readable WAV holding everything flushed before the kill', async () => {
     const path = join(dir, 'killed.wav')
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixture, path], {
+    const child = spawn(process.execPath, ['--conditions=@tgvoip/source', '--import', 'tsx', fixture, path], {
       cwd: packageDir,
       stdio: ['ignore', 'pipe', 'inherit'],
     })

@@ -33,7 +33,7 @@ function probeSignal(): Int16Array {
 
 async function startRelay(): Promise<{ port: number; stop(): void }> {
   const child = fork(fileURLToPath(new URL('./relay-child.ts', import.meta.url)), [], {
-    execArgv: ['--conditions=source', '--import', 'tsx'],
+    execArgv: ['--conditions=@tgvoip/source', '--import', 'tsx'],
   })
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port))
