@@ -1,10 +1,10 @@
 /**
- * Loads the libtgvoip reference recordings from `<repo root>/../shared/data/captures`
- * (CI clones the repo next to `shared/`). Missing captures throw: conformance must never
- * pass by skipping.
+ * Loads the libtgvoip reference recordings kept in `test/fixtures/captures` (real calls
+ * between two libtgvoip peers through a relay, with their keys; see its README). Missing captures
+ * throw: conformance must never pass by skipping.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export type Side = 'caller' | 'callee'
@@ -51,24 +51,14 @@ export interface Capture {
 
 export const CAPTURE_NAMES = ['relay-basic', 'relay-loss', 'relay-silence', 'p2p'] as const
 
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-    const parent = dirname(dir)
-    if (parent === dir) throw new Error('conformance: cannot find the repository root (pnpm-workspace.yaml)')
-    dir = parent
-  }
-  return dir
-}
-
 export function capturesDir(): string {
-  return resolve(findRepoRoot(), '..', 'shared', 'data', 'captures')
+  return fileURLToPath(new URL('../fixtures/captures', import.meta.url))
 }
 
 export function loadCapture(name: string): Capture {
   const dir = join(capturesDir(), name)
   if (!existsSync(join(dir, 'meta.json')) || !existsSync(join(dir, 'packets.jsonl'))) {
-    throw new Error(`conformance: capture ${name} is missing at ${dir} (expected shared/ next to the repo)`)
+    throw new Error(`conformance: capture ${name} is missing at ${dir}`)
   }
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as CaptureMeta
   const records = readFileSync(join(dir, 'packets.jsonl'), 'utf8')

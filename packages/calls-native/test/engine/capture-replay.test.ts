@@ -1,6 +1,6 @@
 /**
  * Interop with the real library: datagrams a libtgvoip 2.5 caller sent in the recorded
- * calls of ../shared/data/captures are replayed, at their recorded timing, to our engine
+ * calls of test/fixtures/captures are replayed, at their recorded timing, to our engine
  * playing the callee. It must handshake with them, decode the caller's 440 Hz, and in the
  * lossy recording repair the relay's dropped frames.
  */
