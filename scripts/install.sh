@@ -46,6 +46,10 @@ if ! command -v pnpm >/dev/null 2>&1; then
   $sudo_cmd npm install -g --prefix "$global_prefix" pnpm@10.34.9
   hash -r
 fi
+# Native dependencies must build against this Node's headers; an npm config may name
+# another Node's (a distribution's nodedir), which builds addons that fail to load.
+nodedir="$(node packages/calls-native/scripts/node-headers.mjs)"
+[ -z "$nodedir" ] || export npm_config_nodedir="$nodedir"
 if [ -n "${CI:-}" ]; then
   pnpm install --frozen-lockfile
 else

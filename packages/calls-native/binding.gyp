@@ -9,9 +9,9 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "native"
       ],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-O2", "-Wall", "-Wextra", "<!@(pkg-config --cflags opus)"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-O2", "-Wall", "-Wextra", "<!@(node scripts/opus-flags.mjs cflags)"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++1y", "-std=gnu++17"],
-      "libraries": ["<!@(pkg-config --libs opus)"],
+      "libraries": ["<!@(node scripts/opus-flags.mjs libs)"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"]
     }
   ]
