@@ -11,6 +11,7 @@ export { generateVisualization } from './crypto/visualization.js'
 export type { KeyVisualization } from './crypto/visualization.js'
 export { CALL_EMOJIS } from './crypto/emoji-table.js'
 export * from './engine/call-engine.js'
+export { CallEngineSet, UnsupportedLibraryVersionError } from './engine/call-engine-set.js'
 export { NativeCallEngine, NativeMediaError, NoUdpEndpointsError } from './engine/native-engine.js'
 export type { NativeCallEngineOptions } from './engine/native-engine.js'
 export {

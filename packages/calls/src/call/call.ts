@@ -3,8 +3,9 @@ import { randomInt } from 'node:crypto'
 import { tl, User } from '@mtcute/core'
 
 import { AbortError, CallFailedError, CallSecurityError, CallStateError } from '../errors.js'
-import type { CallEndpoint, MediaSession } from '../engine/call-engine.js'
+import type { CallEndpoint, MediaSession, RtcServer } from '../engine/call-engine.js'
 import { MediaState } from '../engine/call-engine.js'
+import { parseCustomParameters } from '../signaling/custom-parameters.js'
 import { bigIntToLong, longToBigInt } from '../signaling/long.js'
 import type { CallTimeouts } from '../signaling/server-config.js'
 import type { CallMediaInput } from './audio-types.js'
@@ -12,6 +13,7 @@ import type { CallContext } from './call-context.js'
 import { CallMedia } from './call-media.js'
 import { ANSWERED_STATES, CallEndReason, CallState } from './call-state.js'
 import { fromRemoteDiscard } from './end-reasons.js'
+import { SignalingRelay } from './signaling-relay.js'
 import type { AgreedKey, CalleeSecret, CallerSecret } from './key-exchange.js'
 import { createCalleeSecret, createCallerSecret, finishCallee, finishCaller } from './key-exchange.js'
 
@@ -38,6 +40,7 @@ export class Call extends CallMedia {
   private key: AgreedKey | null = null
   private keyVerified = false
   private timeouts: CallTimeouts | null = null
+  private readonly signaling: SignalingRelay
 
   /** @internal Created by `CallManager`. */
   constructor(ctx: CallContext, init: CallInit) {
@@ -45,6 +48,11 @@ export class Call extends CallMedia {
     this.isOutgoing = init.isOutgoing
     this.peerId = init.peerId
     this._peer = init.peer
+    this.signaling = new SignalingRelay(
+      ctx.client,
+      () => this.inputPhoneCall(),
+      (error) => void this.discard(CallEndReason.Disconnected, error),
+    )
   }
 
   /** The other party, when Telegram sent its user object (always for incoming calls). */
@@ -172,6 +180,11 @@ export class Call extends CallMedia {
       case 'phoneCall':
         if (this.state === CallState.ExchangingKeys && !this.keyVerified) void this.onConfirmed(pc)
     }
+  }
+
+  /** @internal A blob from `updatePhoneCallSignalingData`, for the media engine. */
+  receiveSignalingData(data: Uint8Array): void {
+    if (!this.isFinished) this.signaling.receive(data)
   }
 
   /** Called once when the call finishes: secrets and the key are no longer needed. */
@@ -316,18 +329,22 @@ export class Call extends CallMedia {
         key: Uint8Array.from(this.key!.key),
         isOutgoing: this.isOutgoing,
         endpoints: pc.connections.flatMap((c) => (c._ === 'phoneConnection' ? [toEndpoint(c)] : [])),
+        rtcServers: pc.connections.flatMap((c) => (c._ === 'phoneConnectionWebrtc' ? [toRtcServer(c)] : [])),
         allowP2p: pc.p2pAllowed ?? false,
         maxLayer: pc.protocol.maxLayer,
         libraryVersion: this._libraryVersion ?? '',
         connectTimeoutMs: timeouts.connectTimeoutMs,
         packetTimeoutMs: timeouts.packetTimeoutMs,
         serverConfig,
+        customParameters: parseCustomParameters(pc.customParameters, this.ctx.log),
       })
       this._session = session
       let lastError: Error | undefined
       session.on('error', (err) => (lastError = err))
       session.on('stateChange', (_old, next) => this.onMediaState(session, next, lastError))
+      this.signaling.attach(session)
       session.start()
+      this.signaling.deliverTo(session)
       this.attachMedia(session)
     } catch (err) {
       this.failConnection('The media engine could not start', err)
@@ -353,4 +370,17 @@ export class Call extends CallMedia {
 
 function toEndpoint(c: tl.RawPhoneConnection): CallEndpoint {
   return { id: longToBigInt(c.id), ip: c.ip, ipv6: c.ipv6, port: c.port, peerTag: c.peerTag, tcp: c.tcp ?? false }
+}
+
+function toRtcServer(c: tl.RawPhoneConnectionWebrtc): RtcServer {
+  return {
+    id: longToBigInt(c.id),
+    ip: c.ip,
+    ipv6: c.ipv6,
+    port: c.port,
+    username: c.username,
+    password: c.password,
+    turn: c.turn ?? false,
+    stun: c.stun ?? false,
+  }
 }

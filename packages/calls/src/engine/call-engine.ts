@@ -2,8 +2,9 @@
  * The boundary between call signaling and media. `CallManager` knows nothing about
  * packets or codecs: it hands an engine the negotiated key and the connections Telegram
  * gave out, and gets back a session that moves PCM audio. The libtgvoip-compatible
- * engine (`@tgvoip/calls-native`) is one implementation; a WebRTC-based one can be
- * added later without touching signaling.
+ * engine (`@tgvoip/calls-native`) is one implementation; a WebRTC-based one (tgcalls v2)
+ * is another, and exchanges its own signaling blobs through the session's
+ * `signalingData` event and `receiveSignalingData()`.
  */
 
 /** One relay or peer endpoint as Telegram hands it out (`phoneConnection`). */
@@ -17,6 +18,21 @@ export interface CallEndpoint {
   tcp: boolean
 }
 
+/**
+ * A STUN/TURN server Telegram hands out for the call (`phoneConnectionWebrtc`), used by
+ * WebRTC-based engines (tgcalls v2).
+ */
+export interface RtcServer {
+  id: bigint
+  ip: string
+  ipv6: string
+  port: number
+  username: string
+  password: string
+  turn: boolean
+  stun: boolean
+}
+
 export interface CallEngineSessionOptions {
   /** Telegram's call id, for logs and stats. */
   callId: bigint
@@ -25,6 +41,8 @@ export interface CallEngineSessionOptions {
   /** True on the caller's (admin's) side. */
   isOutgoing: boolean
   endpoints: CallEndpoint[]
+  /** The call's `phoneConnectionWebrtc` entries (STUN/TURN servers). */
+  rtcServers: RtcServer[]
   allowP2p: boolean
   /** `phoneCall.protocol.maxLayer`; both sides must use the same value. */
   maxLayer: number
@@ -36,6 +54,8 @@ export interface CallEngineSessionOptions {
   packetTimeoutMs: number
   /** `phone.getCallConfig` JSON, already parsed. */
   serverConfig: Record<string, unknown>
+  /** `phoneCall.custom_parameters` (server switches), parsed; `{}` when absent. */
+  customParameters: Record<string, unknown>
 }
 
 /** Audio frames crossing the engine boundary: 48 kHz mono s16, 20 ms = 960 samples. */
@@ -73,6 +93,12 @@ export interface MediaSessionEvents {
   signalBars: [bars: number]
   /** Emitted with the reason when the session enters `Failed`. */
   error: [error: Error]
+  /**
+   * A blob for the other side, which the `Call` sends with `phone.sendSignalingData`
+   * (engines whose protocol signals through Telegram, e.g. tgcalls v2; never emitted by
+   * the libtgvoip engine).
+   */
+  signalingData: [data: Uint8Array]
 }
 
 /** One call's media. Created by `CallEngine.createSession`, owned by the `Call`. */
@@ -90,6 +116,12 @@ export interface MediaSession {
   /** Received audio, one 960-sample frame per 20 ms while the call is up. Ends on close. */
   frames(): AsyncIterable<Int16Array>
   setMuted(muted: boolean): void
+  /**
+   * A blob from the other side (`updatePhoneCallSignalingData`), in the order Telegram
+   * delivered it. Blobs that arrived before the session existed are fed right after
+   * `start()`. Engines that do not signal ignore them.
+   */
+  receiveSignalingData(data: Uint8Array): void
   stats(): MediaStats
   /** JSON the engine wants in `phone.saveCallDebug`. */
   debugLog(): string

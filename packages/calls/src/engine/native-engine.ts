@@ -125,6 +125,9 @@ class NativeMediaSession extends EventEmitter<MediaSessionEvents> implements Med
     if (this.current !== MediaState.Closed) this.controller.setMicMute(muted)
   }
 
+  /** libtgvoip negotiates in its own packets, never through Telegram: nothing to do. */
+  receiveSignalingData(): void {}
+
   stats(): MediaStats {
     const s = this.controller.getStats()
     return {

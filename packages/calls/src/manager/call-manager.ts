@@ -141,6 +141,7 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
   private readonly onRawUpdate = (info: RawUpdateInfo): void => {
     try {
       if (info.update._ === 'updatePhoneCall') this.route(info.update.phoneCall, info.peers)
+      else if (info.update._ === 'updatePhoneCallSignalingData') this.routeSignaling(info.update)
     } catch (err) {
       this.log.error('handling a phone call update failed: %s', err)
     }
@@ -165,6 +166,13 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
         this.early.set(id, list)
       }
     }
+  }
+
+  /** Engine signaling for a known call. A call that has no session yet buffers it. */
+  private routeSignaling(update: tl.RawUpdatePhoneCallSignalingData): void {
+    const call = this.byId.get(longToBigInt(update.phoneCallId))
+    if (call) call.receiveSignalingData(update.data)
+    else this.log.debug('signaling data for unknown call %s dropped', longToBigInt(update.phoneCallId))
   }
 
   private onIncoming(pc: tl.RawPhoneCallRequested, peers: PeersIndex): void {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 import type { CallEngine } from '../engine/call-engine.js'
+import { CallEngineSet } from '../engine/call-engine-set.js'
 import { NativeCallEngine } from '../engine/native-engine.js'
 import { CallOptionsError } from '../errors.js'
 import type { CallTimeouts } from '../signaling/server-config.js'
@@ -20,7 +21,10 @@ const timeoutMs = z.number().int().positive().max(24 * 3_600_000)
 
 const optionsSchema = z.strictObject({
   engine: z
-    .custom<CallEngine>(isCallEngine, 'engine must implement CallEngine (createSession, minLayer, maxLayer, libraryVersions), or be null')
+    .custom<CallEngine | CallEngine[]>(
+      (value) => isCallEngine(value) || (Array.isArray(value) && value.length > 0 && value.every(isCallEngine)),
+      'engine must implement CallEngine (createSession, minLayer, maxLayer, libraryVersions), be a non-empty list of them, or be null',
+    )
     .nullable()
     .optional(),
   maxConcurrentCalls: z.number().int().positive().optional(),
@@ -38,10 +42,12 @@ const optionsSchema = z.strictObject({
 export interface CallManagerOptions {
   /**
    * The media engine. Default: `NativeCallEngine` (`@tgvoip/calls-native`, libtgvoip's
-   * protocol). `null` makes calls signaling-only: they become `established` as soon as both
+   * protocol). A list of engines offers all their library versions, the first engine's
+   * first, and each call uses the engine that owns the version the server chose.
+   * `null` makes calls signaling-only: they become `established` as soon as both
    * sides agreed on the key, carry no audio, and `source`/`sink` are rejected.
    */
-  engine?: CallEngine | null
+  engine?: CallEngine | readonly CallEngine[] | null
   /**
    * Incoming calls beyond this many unfinished calls are declined as busy automatically
    * (no `incomingCall` event). Unlimited when omitted.
@@ -65,10 +71,16 @@ export function resolveCallManagerOptions(options: unknown): ResolvedCallManager
     throw new CallOptionsError(`Invalid call manager options: ${issues.join('; ')}`)
   }
   return {
-    engine: parsed.data.engine === null ? undefined : (parsed.data.engine ?? defaultEngine()),
+    engine: resolveEngine(parsed.data.engine),
     maxConcurrentCalls: parsed.data.maxConcurrentCalls ?? Number.POSITIVE_INFINITY,
     timeouts: parsed.data.timeouts ?? {},
   }
+}
+
+function resolveEngine(engine: CallEngine | CallEngine[] | null | undefined): CallEngine | undefined {
+  if (engine === null) return undefined
+  if (engine === undefined) return defaultEngine()
+  return Array.isArray(engine) ? new CallEngineSet(engine) : engine
 }
 
 let sharedEngine: NativeCallEngine | undefined

@@ -10,6 +10,41 @@ export interface FakeRelay {
   tcp?: boolean
 }
 
+/** A STUN/TURN server the fake server hands out as `phoneConnectionWebrtc`. */
+export interface FakeRtcServer {
+  id: bigint
+  ip: string
+  ipv6?: string
+  port: number
+  username?: string
+  password?: string
+  turn?: boolean
+  stun?: boolean
+}
+
+/**
+ * Faults on the way of `phone.sendSignalingData` blobs to the other side, seeded like the
+ * relay's: drop, duplicate, delay, and reorder (a reordered blob is held back by 20–80 ms
+ * more, so later ones overtake it).
+ */
+export interface SignalingFaults {
+  dropRate?: number
+  duplicateRate?: number
+  reorderRate?: number
+  delayMs?: number
+  seed?: number
+}
+
+/**
+ * How the server picks the call's one library version among those both sides offer:
+ * the caller's preference (default), the callee's, or a function (which must return a
+ * version both offer).
+ */
+export type LibraryVersionChoice =
+  | 'caller'
+  | 'callee'
+  | ((offers: { caller: readonly string[]; callee: readonly string[] }) => string)
+
 export interface FakeDhConfig {
   g: number
   p: Uint8Array | bigint
@@ -46,6 +81,18 @@ export interface FakeTelegramOptions {
    * relay pairs the two sides and tells them apart (spec §10.2).
    */
   peerTag?: (info: { callId: bigint; relay: FakeRelay; side: 'caller' | 'callee' }) => Uint8Array
+  /** STUN/TURN servers put in `phoneCall.connections` as `phoneConnectionWebrtc` (default none). */
+  rtcServers?: FakeRtcServer[]
+  /**
+   * Which library version the server chooses when both sides offer several (Telegram's rule
+   * is not documented). No common version fails `phone.acceptCall` with
+   * `CALL_PROTOCOL_COMPAT_LAYER_INVALID`, as Telegram does.
+   */
+  libraryVersionChoice?: LibraryVersionChoice
+  /** Faults applied to signaling blobs relayed between the two sides. */
+  signalingFaults?: SignalingFaults
+  /** `phoneCall.custom_parameters` JSON for established calls (default: none). */
+  customParameters?: Record<string, unknown>
   /** `phoneCall.p2pAllowed` (default false: relays only). */
   p2pAllowed?: boolean
   /** Ask for a rating (`needRating`) when an established call is discarded (default true). */

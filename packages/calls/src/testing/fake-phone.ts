@@ -4,13 +4,15 @@ import type { Long } from '@mtcute/core'
 import { tl } from '@mtcute/core'
 
 import { bigIntToLong, longToBigInt } from '../signaling/long.js'
-import type { FakeRelay, FakeTelegramOptions } from './fake-options.js'
+import type { FakeRelay, FakeRtcServer, FakeTelegramOptions, LibraryVersionChoice } from './fake-options.js'
 
 /** One connected client of a fake user. */
 export interface FakeDevice {
   readonly userId: number
   readonly deviceIndex: number
   push(phoneCall: tl.TypePhoneCall): void
+  /** `updatePhoneCallSignalingData` for this device. */
+  pushSignaling(callId: bigint, data: Uint8Array): void
 }
 
 export type FakeCallState = 'requested' | 'accepted' | 'confirmed' | 'discarded'
@@ -42,18 +44,31 @@ function rpcError(text: string): tl.RpcError {
   return new tl.RpcError(400, text)
 }
 
-function negotiate(a: tl.TypePhoneCallProtocol, b: tl.TypePhoneCallProtocol): tl.RawPhoneCallProtocol {
-  const minLayer = Math.max(a.minLayer, b.minLayer)
-  const maxLayer = Math.min(a.maxLayer, b.maxLayer)
+/**
+ * Telegram's answer to two `phoneCallProtocol`s: the common layer range and exactly one
+ * library version, chosen from those both sides offer.
+ */
+function negotiate(
+  caller: tl.TypePhoneCallProtocol,
+  callee: tl.TypePhoneCallProtocol,
+  choice: LibraryVersionChoice = 'caller',
+): tl.RawPhoneCallProtocol {
+  const minLayer = Math.max(caller.minLayer, callee.minLayer)
+  const maxLayer = Math.min(caller.maxLayer, callee.maxLayer)
   if (minLayer > maxLayer) throw rpcError('CALL_PROTOCOL_LAYER_INVALID')
-  const common = a.libraryVersions.filter((v) => b.libraryVersions.includes(v))
+  const common = caller.libraryVersions.filter((v) => callee.libraryVersions.includes(v))
+  if (common.length === 0) throw new tl.RpcError(406, 'CALL_PROTOCOL_COMPAT_LAYER_INVALID')
+  const offers = { caller: caller.libraryVersions, callee: callee.libraryVersions }
+  const version =
+    choice === 'caller' ? common[0]! : choice === 'callee' ? callee.libraryVersions.find((v) => common.includes(v))! : choice(offers)
+  if (!common.includes(version)) throw new Error(`FakeTelegram: libraryVersionChoice returned ${version}, which not both sides offer`)
   return {
     _: 'phoneCallProtocol',
-    udpP2p: Boolean(a.udpP2p && b.udpP2p),
-    udpReflector: Boolean(a.udpReflector && b.udpReflector),
+    udpP2p: Boolean(caller.udpP2p && callee.udpP2p),
+    udpReflector: Boolean(caller.udpReflector && callee.udpReflector),
     minLayer,
     maxLayer,
-    libraryVersions: common.length > 0 ? common : a.libraryVersions.slice(0, 1),
+    libraryVersions: [version],
   }
 }
 
@@ -90,6 +105,8 @@ export class FakePhoneService {
         call.rating = { rating: request.rating, comment: request.comment }
         return { _: 'updates', updates: [], users: [], chats: [], date: now(), seq: 0 } satisfies tl.RawUpdates
       }
+      case 'phone.sendSignalingData':
+        return this.sendSignalingData(device, request)
       case 'phone.saveCallDebug':
         this.find(device, request.peer).debugLog = request.debug.data
         return true
@@ -146,7 +163,7 @@ export class FakePhoneService {
     if (device.userId !== call.participantId) throw rpcError('CALL_PEER_INVALID')
     if (call.state === 'discarded') throw rpcError('CALL_ALREADY_DISCARDED')
     if (call.state !== 'requested') throw rpcError('CALL_ALREADY_ACCEPTED')
-    call.protocol = negotiate(call.protocol, req.protocol)
+    call.protocol = negotiate(call.protocol, req.protocol, this.options.libraryVersionChoice)
     call.state = 'accepted'
     call.gB = req.gB
     call.acceptedBy = device
@@ -171,6 +188,18 @@ export class FakePhoneService {
     const calleeView = this.established(call, call.gA, 'callee')
     call.acceptedBy!.push(calleeView)
     return { _: 'phone.phoneCall', phoneCall: this.established(call, call.gB!, 'caller'), users: this.usersOf(call) }
+  }
+
+  /** Relays a blob to the other side's device once both sides are in the call. */
+  private sendSignalingData(device: FakeDevice, req: tl.phone.RawSendSignalingDataRequest): boolean {
+    const call = this.find(device, req.peer)
+    if (call.state === 'discarded') throw rpcError('CALL_ALREADY_DISCARDED')
+    const to = device.userId === call.adminId ? call.acceptedBy : call.callerDevice
+    if (call.state === 'requested' || !to || (device !== call.callerDevice && device !== call.acceptedBy)) {
+      throw rpcError('CALL_PEER_INVALID')
+    }
+    to.pushSignaling(call.id, req.data)
+    return true
   }
 
   private discardCall(device: FakeDevice, req: tl.phone.RawDiscardCallRequest): tl.RawUpdates {
@@ -215,8 +244,14 @@ export class FakePhoneService {
       gAOrB,
       keyFingerprint: bigIntToLong(call.keyFingerprint!),
       protocol: call.protocol,
-      connections: call.connections.map((c, i) => ({ ...c, peerTag: this.peerTag(call, i, side) })),
+      connections: [
+        ...call.connections.map((c, i) => ({ ...c, peerTag: this.peerTag(call, i, side) })),
+        ...(this.options.rtcServers ?? []).map(toWebrtcConnection),
+      ],
       startDate: call.startDate!,
+      customParameters: this.options.customParameters
+        ? { _: 'dataJSON', data: JSON.stringify(this.options.customParameters) }
+        : undefined,
     }
   }
 
@@ -237,6 +272,20 @@ export class FakePhoneService {
     const calleeTag = callerTag.slice()
     calleeTag[15] = calleeTag[15]! | 1
     return calleeTag
+  }
+}
+
+function toWebrtcConnection(server: FakeRtcServer): tl.RawPhoneConnectionWebrtc {
+  return {
+    _: 'phoneConnectionWebrtc',
+    id: bigIntToLong(server.id),
+    ip: server.ip,
+    ipv6: server.ipv6 ?? '',
+    port: server.port,
+    username: server.username ?? '',
+    password: server.password ?? '',
+    turn: server.turn ?? false,
+    stun: server.stun ?? false,
   }
 }
 

@@ -6,11 +6,13 @@ import { LocalRelay } from '@tgvoip/calls-native/testing'
 
 import { i2b } from '../crypto/bytes.js'
 import { TELEGRAM_DH_PRIME } from '../crypto/safe-prime.js'
+import { bigIntToLong } from '../signaling/long.js'
 import { DEFAULT_CALL_TIMEOUTS } from '../signaling/server-config.js'
 import { FakeTelegramClient } from './fake-client.js'
 import type { FakeDhConfig, FakeRelay, FakeTelegramOptions } from './fake-options.js'
 import type { FakeDevice, FakeServerCall } from './fake-phone.js'
 import { FakePhoneService } from './fake-phone.js'
+import { FakeSignalingPath, type SignalingStats } from './fake-signaling.js'
 
 /** A fake account. */
 export interface FakeUser {
@@ -49,9 +51,11 @@ export class FakeTelegram {
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly startedRelays: LocalRelay[] = []
   private relaysStarting: Promise<void> | null = null
+  private readonly signaling: FakeSignalingPath
 
   constructor(readonly options: FakeTelegramOptions = {}) {
     this.dh = { ...encodeDh(options.dhConfig ?? { g: 3, p: TELEGRAM_DH_PRIME }), version: 1 }
+    this.signaling = new FakeSignalingPath(options.signalingFaults ?? {}, (delayMs, deliver) => this.schedule(deliver, delayMs))
     this.phone = new FakePhoneService(
       options,
       (userId) => this.users.get(userId)?.devices ?? [],
@@ -72,6 +76,11 @@ export class FakeTelegram {
   /** Server-side state of every call, by id. */
   get calls(): ReadonlyMap<bigint, FakeServerCall> {
     return this.phone.calls
+  }
+
+  /** What happened to the signaling blobs relayed between call sides (with `signalingFaults`). */
+  get signalingStats(): Readonly<SignalingStats> {
+    return this.signaling.stats
   }
 
   /** Requests of one method, e.g. `requestsOf('phone.discardCall')`. */
@@ -111,6 +120,7 @@ export class FakeTelegram {
       client,
       highLevel,
       push: (phoneCall) => this.deliver(device, phoneCall),
+      pushSignaling: (callId, data) => this.signaling.relay(() => device.client.receive(signalingUpdates(callId, data))),
     }
     client.attach((request) => this.handle(device, request))
     entry.devices.push(device)
@@ -218,8 +228,7 @@ export class FakeTelegram {
     })
   }
 
-  private schedule(fn: () => void): void {
-    const delay = this.options.updateDelayMs ?? 0
+  private schedule(fn: () => void, delay = this.options.updateDelayMs ?? 0): void {
     if (delay <= 0) {
       queueMicrotask(fn)
       return
@@ -229,6 +238,17 @@ export class FakeTelegram {
       fn()
     }, delay)
     this.timers.add(timer)
+  }
+}
+
+function signalingUpdates(callId: bigint, data: Uint8Array): tl.RawUpdates {
+  return {
+    _: 'updates',
+    updates: [{ _: 'updatePhoneCallSignalingData', phoneCallId: bigIntToLong(callId), data }],
+    users: [],
+    chats: [],
+    date: Math.floor(Date.now() / 1000),
+    seq: 0,
   }
 }
 

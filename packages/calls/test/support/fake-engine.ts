@@ -3,20 +3,27 @@ import { EventEmitter } from 'node:events'
 import type { CallEngine, CallEngineSessionOptions, MediaSession, MediaSessionEvents, MediaStats } from '../../src/engine/call-engine.js'
 import { MediaState } from '../../src/engine/call-engine.js'
 
-/** What a fake session does after `start()`. */
-export type FakeEngineBehaviour = 'establish' | 'fail' | 'hang'
+/**
+ * What a fake session does after `start()`: establish at once, fail, hang, or 'signal':
+ * send one signaling blob naming its side and establish once the other side's arrives
+ * (like an engine that negotiates through Telegram).
+ */
+export type FakeEngineBehaviour = 'establish' | 'fail' | 'hang' | 'signal'
 
 /**
  * A test double for the media engine: records what signaling handed it, goes
  * connecting -> established on start (or fails / hangs), and lets tests drive failures.
  */
 export class FakeEngine implements CallEngine {
-  readonly name = 'fake'
   readonly minLayer = 65
   readonly maxLayer = 92
-  readonly libraryVersions = ['2.4.4']
   readonly sessions: FakeMediaSession[] = []
   behaviour: FakeEngineBehaviour = 'establish'
+
+  constructor(
+    readonly libraryVersions: readonly string[] = ['2.4.4'],
+    readonly name = 'fake',
+  ) {}
 
   createSession(options: CallEngineSessionOptions): MediaSession {
     const session = new FakeMediaSession(options, this.behaviour)
@@ -30,6 +37,8 @@ export class FakeMediaSession extends EventEmitter<MediaSessionEvents> implement
   started = false
   closed = false
   readonly written: Int16Array[] = []
+  /** Signaling blobs received, in delivery order. */
+  readonly signaling: Uint8Array[] = []
   private readonly incoming: Int16Array[] = []
   private wake: (() => void) | null = null
 
@@ -44,6 +53,7 @@ export class FakeMediaSession extends EventEmitter<MediaSessionEvents> implement
     this.started = true
     queueMicrotask(() => {
       if (this.behaviour === 'establish') this.setState(MediaState.Established)
+      else if (this.behaviour === 'signal') this.emit('signalingData', signalingHello(this.options.isOutgoing))
       else if (this.behaviour === 'fail') this.fail(new Error('fake engine: no relay answered'))
     })
   }
@@ -87,6 +97,12 @@ export class FakeMediaSession extends EventEmitter<MediaSessionEvents> implement
     this.muted = muted
   }
 
+  receiveSignalingData(data: Uint8Array): void {
+    this.signaling.push(data)
+    const fromPeer = Buffer.from(data).equals(signalingHello(!this.options.isOutgoing))
+    if (this.behaviour === 'signal' && fromPeer && this.state === MediaState.Connecting) this.setState(MediaState.Established)
+  }
+
   stats(): MediaStats {
     return { bytesSent: 0, bytesReceived: 0, packetsSent: 0, packetsReceived: 0, packetsLost: 0, lossRate: 0, rttMs: Number.NaN, jitterMs: 0, bitrate: 0, signalBars: 4 }
   }
@@ -105,4 +121,8 @@ export class FakeMediaSession extends EventEmitter<MediaSessionEvents> implement
     this.wake?.()
     this.setState(MediaState.Closed)
   }
+}
+
+export function signalingHello(fromCaller: boolean): Uint8Array {
+  return new TextEncoder().encode(`hello from the ${fromCaller ? 'caller' : 'callee'}`)
 }
