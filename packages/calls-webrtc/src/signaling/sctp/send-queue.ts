@@ -55,7 +55,8 @@ export class SctpSendQueue {
 
   enqueue(payload: Uint8Array): void {
     const message: QueuedMessage = { payload, unackedChunks: 0 }
-    const fragmentBytes = this.mtu - COMMON_HEADER_BYTES - DATA_CHUNK_OVERHEAD
+    // Rounded down to whole 4-byte words so the chunk's padding still fits the MTU.
+    const fragmentBytes = (this.mtu - COMMON_HEADER_BYTES - DATA_CHUNK_OVERHEAD) & ~3
     const ssn = this.nextSsn
     this.nextSsn = (this.nextSsn + 1) & 0xffff
     let offset = 0
