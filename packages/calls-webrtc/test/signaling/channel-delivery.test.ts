@@ -2,39 +2,25 @@ import { randomBytes } from 'node:crypto'
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
-import type { SignalingError, SignalingMessage, SignalingVersion } from '../../src/index.js'
-import { FramingKind, SignalingChannel, SignalingChannelState, SignalingReplayError } from '../../src/index.js'
+import type { CustomParameters, SignalingVersion } from '../../src/index.js'
+import { FramingKind, SignalingChannelState, SignalingReplayError } from '../../src/index.js'
 import type { PipeOptions } from './support/blob-pipe.js'
 import { BlobPipe } from './support/blob-pipe.js'
 import { callScript } from './support/messages.js'
+import type { Probe } from './support/probe.js'
+import { probe } from './support/probe.js'
 
-interface Side {
-  channel: SignalingChannel
-  received: SignalingMessage[]
-  /** Errors other than replays, which a duplicating transport causes by design. */
-  errors: SignalingError[]
-  blobsSent: number
-}
-
-function side(key: Uint8Array, isOutgoing: boolean, version: SignalingVersion, customParameters: Record<string, unknown>): Side {
-  const channel = new SignalingChannel({ key, isOutgoing, version, customParameters })
-  const s: Side = { channel, received: [], errors: [], blobsSent: 0 }
-  channel.on('message', m => s.received.push(m))
-  channel.on('error', e => {
-    if (!(e instanceof SignalingReplayError)) s.errors.push(e)
-  })
-  channel.on('outgoingBlob', () => s.blobsSent++)
-  return s
-}
+/** Errors other than replays, which a duplicating transport causes by design. */
+const unexpectedErrors = (p: Probe) => p.errors.filter(e => !(e instanceof SignalingReplayError))
 
 /**
  * Both sides send a call's worth of messages at staggered times through `pipe`, then fake
  * time runs until both have everything. Returns how long (simulated) that took.
  */
-async function exchange(version: SignalingVersion, pipeOptions: PipeOptions, customParameters: Record<string, unknown> = {}) {
+async function exchange(version: SignalingVersion, pipeOptions: PipeOptions, customParameters: CustomParameters = {}) {
   const key = randomBytes(256)
-  const caller = side(key, true, version, customParameters)
-  const callee = side(key, false, version, customParameters)
+  const caller = probe(key, true, version, customParameters)
+  const callee = probe(key, false, version, customParameters)
   const pipe = new BlobPipe(pipeOptions)
   pipe.connect(caller.channel, callee.channel)
   const callerScript = callScript('actpass', 1111)
@@ -44,7 +30,7 @@ async function exchange(version: SignalingVersion, pipeOptions: PipeOptions, cus
 
   const start = Date.now()
   const deadline = start + 600_000
-  while ((caller.received.length < calleeScript.length || callee.received.length < callerScript.length) && Date.now() < deadline) {
+  while ((caller.messages.length < calleeScript.length || callee.messages.length < callerScript.length) && Date.now() < deadline) {
     await vi.advanceTimersByTimeAsync(50)
   }
   return { caller, callee, pipe, callerScript, calleeScript, elapsedMs: Date.now() - start }
@@ -72,17 +58,17 @@ describe.each([
     expect(run.pipe.stats.duplicated).toBeGreaterThan(3)
     expect(run.pipe.stats.reordered).toBeGreaterThan(3)
 
-    expect(run.callee.received).toEqual(run.callerScript)
-    expect(run.caller.received).toEqual(run.calleeScript)
-    expect(run.caller.errors).toEqual([])
-    expect(run.callee.errors).toEqual([])
+    expect(run.callee.messages).toEqual(run.callerScript)
+    expect(run.caller.messages).toEqual(run.calleeScript)
+    expect(unexpectedErrors(run.caller)).toEqual([])
+    expect(unexpectedErrors(run.callee)).toEqual([])
     expect(run.caller.channel.state).toBe(SignalingChannelState.Open)
 
     // Once everything is acknowledged the channels fall silent (no endless resends)...
     await vi.advanceTimersByTimeAsync(30_000)
-    const quiet = run.caller.blobsSent + run.callee.blobsSent
+    const quiet = run.caller.blobs.length + run.callee.blobs.length
     await vi.advanceTimersByTimeAsync(60_000)
-    expect(run.caller.blobsSent + run.callee.blobsSent).toBe(quiet)
+    expect(run.caller.blobs.length + run.callee.blobs.length).toBe(quiet)
     // ...and close() leaves no timer behind.
     run.caller.channel.close()
     run.callee.channel.close()
@@ -92,8 +78,8 @@ describe.each([
 
   it('on a clean relay with 50 ms latency, everything arrives within a second of the last send', async () => {
     const run = await exchange(version, { lossRate: 0, duplicateRate: 0, minDelayMs: 50, maxDelayMs: 50, seed: 1 })
-    expect(run.callee.received).toEqual(run.callerScript)
-    expect(run.caller.received).toEqual(run.calleeScript)
+    expect(run.callee.messages).toEqual(run.callerScript)
+    expect(run.caller.messages).toEqual(run.calleeScript)
     const lastSendMs = 15 + (run.calleeScript.length - 1) * 41
     expect(run.elapsedMs).toBeLessThan(lastSendMs + 1000)
   })
@@ -107,8 +93,8 @@ describe('unreliable framings on a clean relay', () => {
   ] as const)('%s with %j (%s) delivers in order', async (version, parameters, framing) => {
     const run = await exchange(version, { lossRate: 0, duplicateRate: 0, minDelayMs: 20, maxDelayMs: 20, seed: 1 }, parameters)
     expect(run.caller.channel.framingKind).toBe(framing)
-    expect(run.callee.received).toEqual(run.callerScript)
-    expect(run.caller.received).toEqual(run.calleeScript)
-    expect(run.caller.errors).toEqual([])
+    expect(run.callee.messages).toEqual(run.callerScript)
+    expect(run.caller.messages).toEqual(run.calleeScript)
+    expect(unexpectedErrors(run.caller)).toEqual([])
   })
 })

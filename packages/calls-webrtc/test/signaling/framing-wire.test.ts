@@ -2,26 +2,18 @@ import { readFileSync } from 'node:fs'
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
-import type { SignalingError, SignalingMessage, SignalingVersion } from '../../src/index.js'
-import { decodeMessage, SignalingChannel, SignalingFramingError, SignalingReplayError } from '../../src/index.js'
+import type { SignalingVersion } from '../../src/index.js'
+import { decodeMessage, SignalingFramingError, SignalingReplayError } from '../../src/index.js'
 import { PacketCipher } from '../../src/signaling/packet-cipher.js'
 import { hex, toHex, VECTOR_KEY } from './support/fixtures.js'
 import { candidate } from './support/messages.js'
+import { probe } from './support/probe.js'
 
 const vectors = JSON.parse(readFileSync(new URL('../fixtures/spec-vectors.json', import.meta.url), 'utf8')) as Record<string, { packet: string; plaintext: string }> & { json1: string }
 const json1 = decodeMessage(new TextEncoder().encode(vectors.json1))!
 
 /** A channel on the §12 key that records everything it does. */
-function probe(isOutgoing: boolean, version: SignalingVersion) {
-  const channel = new SignalingChannel({ key: VECTOR_KEY, isOutgoing, version })
-  const blobs: Uint8Array[] = []
-  const messages: SignalingMessage[] = []
-  const errors: SignalingError[] = []
-  channel.on('outgoingBlob', b => blobs.push(b))
-  channel.on('message', m => messages.push(m))
-  channel.on('error', e => errors.push(e))
-  return { channel, blobs, messages, errors }
-}
+const vectorProbe = (isOutgoing: boolean, version: SignalingVersion) => probe(VECTOR_KEY, isOutgoing, version)
 
 /** Plaintext a peer would read from one of our blobs. */
 function readAsPeer(blob: Uint8Array, weAreCaller: boolean): string {
@@ -45,8 +37,8 @@ afterEach(() => {
 
 describe('byte-exact output against the §12 vectors', () => {
   it('7.0.0: the caller sends JSON1 as TV-1, the callee as TV-2', () => {
-    const caller = probe(true, '7.0.0')
-    const callee = probe(false, '7.0.0')
+    const caller = vectorProbe(true, '7.0.0')
+    const callee = vectorProbe(false, '7.0.0')
     caller.channel.send(json1)
     callee.channel.send(json1)
     expect(caller.blobs.map(toHex)).toEqual([vectors.tv1!.packet])
@@ -54,11 +46,11 @@ describe('byte-exact output against the §12 vectors', () => {
   })
 
   it('8.0.0: the caller sends JSON1 as TV-3; the callee acks it with exactly TV-4', () => {
-    const caller = probe(true, '8.0.0')
+    const caller = vectorProbe(true, '8.0.0')
     caller.channel.send(json1)
     expect(caller.blobs.map(toHex)).toEqual([vectors.tv3!.packet])
 
-    const callee = probe(false, '8.0.0')
+    const callee = vectorProbe(false, '8.0.0')
     callee.channel.receiveBlob(hex(vectors.tv3!.packet))
     expect(callee.messages).toEqual([json1])
     // A new ack-requiring message is acknowledged at once, in a service packet.
@@ -68,7 +60,7 @@ describe('byte-exact output against the §12 vectors', () => {
 
 describe('V2 reliable framing (8.0.0)', () => {
   it('resends an unacknowledged message after 5 s in a service packet, and stops once acked', async () => {
-    const caller = probe(true, '8.0.0')
+    const caller = vectorProbe(true, '8.0.0')
     caller.channel.send(json1)
     await vi.advanceTimersByTimeAsync(4_900)
     expect(caller.blobs).toHaveLength(1)
@@ -86,7 +78,7 @@ describe('V2 reliable framing (8.0.0)', () => {
   })
 
   it('a second send while the first is unacked resends both, oldest first', () => {
-    const caller = probe(true, '8.0.0')
+    const caller = vectorProbe(true, '8.0.0')
     caller.channel.send(json1)
     caller.channel.send(candidate(1))
     const second = readAsPeer(caller.blobs[1]!, true)
@@ -94,7 +86,7 @@ describe('V2 reliable framing (8.0.0)', () => {
   })
 
   it('a duplicated blob is dropped as a replay; a resent record is acked again but not redelivered', async () => {
-    const callee = probe(false, '8.0.0')
+    const callee = vectorProbe(false, '8.0.0')
     const original = fromCaller(messageRecord('40000001', vectors.json1))
     callee.channel.receiveBlob(original)
     callee.channel.receiveBlob(original)
@@ -116,7 +108,7 @@ describe('V2 reliable framing (8.0.0)', () => {
     ['a single-message packet with a trailing record', `${messageRecord('c0000001', '{}')}40000001ff`],
     ['a 1..4-byte tail', `${messageRecord('40000001', '{}')}4000`],
   ])('rejects the whole packet for %s', (_name, plaintext) => {
-    const callee = probe(false, '8.0.0')
+    const callee = vectorProbe(false, '8.0.0')
     callee.channel.receiveBlob(fromCaller(plaintext))
     expect(callee.errors.map(e => e.constructor)).toEqual([SignalingFramingError])
     expect(callee.messages).toEqual([])

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib'
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
-import type { SignalingError, SignalingMessage, SignalingVersion } from '../../src/index.js'
+import type { SignalingMessage, SignalingVersion } from '../../src/index.js'
 import {
   FramingKind,
   SignalingAuthError,
@@ -20,22 +20,8 @@ import { PacketCipher } from '../../src/signaling/packet-cipher.js'
 import { crc32c } from '../../src/signaling/sctp/crc32c.js'
 import { seededRandom } from './support/blob-pipe.js'
 import { audioOffer, candidate, initialSetup } from './support/messages.js'
-
-interface Probe {
-  channel: SignalingChannel
-  blobs: Uint8Array[]
-  messages: SignalingMessage[]
-  errors: SignalingError[]
-}
-
-function probe(key: Uint8Array, isOutgoing: boolean, version: SignalingVersion): Probe {
-  const channel = new SignalingChannel({ key, isOutgoing, version })
-  const p: Probe = { channel, blobs: [], messages: [], errors: [] }
-  channel.on('outgoingBlob', b => p.blobs.push(b))
-  channel.on('message', m => p.messages.push(m))
-  channel.on('error', e => p.errors.push(e))
-  return p
-}
+import type { Probe } from './support/probe.js'
+import { probe } from './support/probe.js'
 
 /** Wires two probes together with a 5 ms link. */
 function link(a: Probe, b: Probe): void {
