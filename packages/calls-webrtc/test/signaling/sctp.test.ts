@@ -35,7 +35,7 @@ function endpoint(name: string) {
     delivered,
     errors,
     states,
-    link(to: SctpAssociation, delayMs = 10) {
+    link(to: SctpAssociation | undefined, delayMs = 10) {
       peer = to
       linkDelayMs = delayMs
     },
@@ -169,6 +169,19 @@ describe('SCTP data', () => {
     expect(b.delivered.at(-1)).toEqual(Uint8Array.of(2))
     expect(b.delivered.map(m => m[0])).toContain(1)
     expect(a.delivered).toEqual([Uint8Array.of(3)])
+  })
+
+  it('delivers the DATA of a packet even when a later chunk in it is malformed', async () => {
+    const { a, b } = pair()
+    a.association.connect()
+    await vi.advanceTimersByTimeAsync(100)
+    a.link(undefined)
+    a.association.sendMessage(Uint8Array.of(7, 7))
+    const data = parsePacket(a.sent.at(-1)!)
+    const truncatedSack = encodeChunk(ChunkType.Sack, 0, Uint8Array.of(1, 2))
+    b.association.receivePacket(encodePacket(data.verificationTag, [encodeChunk(ChunkType.Data, data.chunks[0]!.flags, data.chunks[0]!.value), truncatedSack]))
+    expect(b.delivered).toEqual([Uint8Array.of(7, 7)])
+    expect(b.errors.map(e => e.constructor)).toEqual([SignalingFramingError])
   })
 
   it('rejects a corrupted checksum and a foreign verification tag with typed errors', async () => {

@@ -5,7 +5,8 @@ import type { SignalingError } from '../errors.js'
 import { asSignalingError, SignalingAssociationError, SignalingFramingError } from '../errors.js'
 import type { InitParams } from './chunks.js'
 import { ABORT_TAG_REFLECTED, encodeInit, encodeInitAck, encodeSack, parseData, parseInit, parseSack } from './chunks.js'
-import { bundleChunks, ChunkType, encodeChunk, parsePacket } from './packet.js'
+import type { Chunk } from './packet.js'
+import { bundleChunks, ChunkType, encodeChunk, encodePacket, parsePacket } from './packet.js'
 import { SctpReceiveBuffer } from './receive-buffer.js'
 import { SctpSendQueue } from './send-queue.js'
 
@@ -154,62 +155,69 @@ export class SctpAssociation {
     const control: Uint8Array[] = []
     const messages: Uint8Array[] = []
     let sawData = false
-    for (const chunk of packet.chunks) {
-      switch (chunk.type) {
-        case ChunkType.Data:
-          if (this.receiveBuffer === undefined) break
-          if (this.stateValue === SctpState.CookieEchoed) this.establish()
-          sawData = true
-          messages.push(...this.receiveBuffer.receive(parseData(chunk.flags, chunk.value)))
-          break
-        case ChunkType.InitAck:
-          this.handleInitAck(parseInit(chunk.value))
-          break
-        case ChunkType.CookieEcho:
-          this.handleCookieEcho(chunk.value, control)
-          break
-        case ChunkType.CookieAck:
-          if (this.stateValue === SctpState.CookieEchoed) this.establish()
-          break
-        case ChunkType.Sack:
-          if (this.stateValue === SctpState.CookieEchoed) this.establish()
-          this.handleSack(parseSack(chunk.value))
-          break
-        case ChunkType.Heartbeat:
-          control.push(encodeChunk(ChunkType.HeartbeatAck, 0, chunk.value))
-          break
-        case ChunkType.Abort:
-          this.handleAbort()
-          return
-        default:
-          // RFC 9260 §3.2: the two high bits of an unknown type say skip it (1x) or stop (0x).
-          if ((chunk.type & 0x80) === 0) return this.finishPacket(control, sawData, messages)
+    try {
+      for (const chunk of packet.chunks) {
+        if (!this.handleChunk(chunk, control, messages)) break
+        if (chunk.type === ChunkType.Data) sawData = true
+      }
+    } finally {
+      // Even when a later chunk is malformed, what was already consumed is acknowledged and
+      // delivered: the receive buffer has moved past it.
+      if (sawData && this.receiveBuffer !== undefined) control.push(encodeSack(this.receiveBuffer.sack()))
+      this.flush(control)
+      for (const message of messages) {
+        if (this.closed) break
+        this.output.deliverMessage(message)
       }
     }
-    this.finishPacket(control, sawData, messages)
   }
 
-  private finishPacket(control: Uint8Array[], sawData: boolean, messages: Uint8Array[]): void {
-    // A SACK for every packet with DATA, duplicates included: the peer resent because ours got lost.
-    if (sawData && this.receiveBuffer !== undefined) control.push(encodeSack(this.receiveBuffer.sack()))
-    this.flush(control)
-    for (const message of messages) {
-      if (this.closed) return
-      this.output.deliverMessage(message)
+  /** Handles one chunk of a packet whose tag checked out; false = ignore the rest of the packet. */
+  private handleChunk(chunk: Chunk, control: Uint8Array[], messages: Uint8Array[]): boolean {
+    switch (chunk.type) {
+      case ChunkType.Data:
+        if (this.receiveBuffer === undefined) return true
+        if (this.stateValue === SctpState.CookieEchoed) this.establish()
+        messages.push(...this.receiveBuffer.receive(parseData(chunk.flags, chunk.value)))
+        return true
+      case ChunkType.InitAck:
+        this.handleInitAck(parseInit(chunk.value))
+        return true
+      case ChunkType.CookieEcho:
+        this.handleCookieEcho(chunk.value, control)
+        return true
+      case ChunkType.CookieAck:
+        if (this.stateValue === SctpState.CookieEchoed) this.establish()
+        return true
+      case ChunkType.Sack:
+        if (this.stateValue === SctpState.CookieEchoed) this.establish()
+        this.handleSack(parseSack(chunk.value))
+        return true
+      case ChunkType.Heartbeat:
+        control.push(encodeChunk(ChunkType.HeartbeatAck, 0, chunk.value))
+        return true
+      case ChunkType.Abort:
+        // Nothing more goes to the old association: its control chunks are dropped.
+        control.length = 0
+        this.handleAbort()
+        return false
+      default:
+        // RFC 9260 §3.2: the high bit of an unknown type says skip it (1) or stop here (0).
+        return (chunk.type & 0x80) !== 0
     }
   }
 
   private handleInit(init: InitParams): void {
     // Answered in every state, with our one tag and initial TSN: that is what makes
     // simultaneous INITs (collision, RFC 9260 §5.2.1) converge on one association.
-    this.output.sendPacket(bundleChunks(init.initiateTag, [encodeInitAck({
+    this.output.sendPacket(encodePacket(init.initiateTag, [encodeInitAck({
       initiateTag: this.localTag,
       receiverWindow: RECEIVE_WINDOW_BYTES,
       outboundStreams: STREAM_COUNT,
       inboundStreams: STREAM_COUNT,
       initialTsn: this.localInitialTsn,
       cookie: this.makeCookie(init),
-    })], MTU)[0]!)
+    })]))
     this.connect()
   }
 
@@ -298,18 +306,18 @@ export class SctpAssociation {
   }
 
   private sendInit(): void {
-    this.output.sendPacket(bundleChunks(0, [encodeInit({
+    this.output.sendPacket(encodePacket(0, [encodeInit({
       initiateTag: this.localTag,
       receiverWindow: RECEIVE_WINDOW_BYTES,
       outboundStreams: STREAM_COUNT,
       inboundStreams: STREAM_COUNT,
       initialTsn: this.localInitialTsn,
-    })], MTU)[0]!)
+    })]))
   }
 
   private sendCookieEcho(): void {
     if (this.pendingCookieEcho === undefined || this.peer === undefined) return
-    this.output.sendPacket(bundleChunks(this.peer.verificationTag, [this.pendingCookieEcho], MTU)[0]!)
+    this.output.sendPacket(encodePacket(this.peer.verificationTag, [this.pendingCookieEcho]))
   }
 
   /** T1 resends INIT or COOKIE-ECHO, doubling up to the cap, without a retry limit (§3.3.2). */
