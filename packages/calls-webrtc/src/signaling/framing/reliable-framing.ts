@@ -22,8 +22,6 @@ export const V2_RESEND_TIMER_MS = 5000
 export const V2_ACK_FLUSH_MS = 5000
 
 interface UnackedRecord {
-  /** Full seq, flag bits included: acks echo it exactly. */
-  seq: number
   bytes: Uint8Array
   /** 0 = due now. */
   lastSentMs: number
@@ -91,8 +89,10 @@ function parseRecords(plaintext: Uint8Array): ParsedRecord[] {
 export class ReliableFraming implements Framing {
   private readonly counter = new SeqCounter()
   private readonly replay = new ReplayWindow()
-  private readonly unacked: UnackedRecord[] = []
-  private readonly acksToSend: number[] = []
+  /** By full seq (flag bits included: acks echo it exactly), oldest first (Maps keep insertion order). */
+  private readonly unacked = new Map<number, UnackedRecord>()
+  /** Full seqs to acknowledge, without repeats. */
+  private readonly acksToSend = new Set<number>()
   /** Counters of ack-requiring messages delivered at or above `deliveredBelow`. */
   private readonly delivered = new Set<number>()
   /**
@@ -115,23 +115,23 @@ export class ReliableFraming implements Framing {
     if (MSG_KEY_BYTES + RECORD_HEAD_BYTES + 4 + json.length > V2_MAX_PACKET_BYTES) {
       throw new SignalingSendError(`a ${json.length}-byte message does not fit a ${V2_MAX_PACKET_BYTES}-byte V2 packet`)
     }
-    if (this.unacked.length >= MAX_UNACKED_MESSAGES) {
+    if (this.unacked.size >= MAX_UNACKED_MESSAGES) {
       throw new SignalingSendError(`${MAX_UNACKED_MESSAGES} messages are already waiting for the peer's acknowledgement`)
     }
     const seq = (this.counter.next() | SEQ_REQUIRES_ACK) >>> 0
-    const record: UnackedRecord = { seq, bytes: messageRecord(seq, json), lastSentMs: Date.now() }
-    if (this.unacked.length === 0) {
+    const record: UnackedRecord = { bytes: messageRecord(seq, json), lastSentMs: Date.now() }
+    if (this.unacked.size === 0) {
       const parts = [record.bytes]
       this.appendAcks(parts)
-      this.unacked.push(record)
+      this.unacked.set(seq, record)
       // tgcalls arms the resend timer only on a later packet; arming it now means a lost
       // first message is resent even if nothing else is ever sent.
       this.armResendTimer()
       this.output.sendBlob(this.cipher.encrypt(concatBytes(parts)))
       return
     }
-    this.unacked.push(record)
-    for (const pending of this.unacked) pending.lastSentMs = 0
+    this.unacked.set(seq, record)
+    for (const pending of this.unacked.values()) pending.lastSentMs = 0
     this.sendServicePacket()
   }
 
@@ -154,8 +154,7 @@ export class ReliableFraming implements Framing {
     let firstAckRequiring = true
     for (const record of records) {
       if (record.kind === 'ack') {
-        const index = this.unacked.findIndex(pending => pending.seq === record.seq)
-        if (index >= 0) this.unacked.splice(index, 1)
+        this.unacked.delete(record.seq)
         continue
       }
       const counter = seqCounter(record.seq)
@@ -178,15 +177,15 @@ export class ReliableFraming implements Framing {
         payloads.push(record.payload)
         receivedNewMessage = true
       }
-      if (!this.acksToSend.includes(record.seq)) this.acksToSend.push(record.seq)
+      this.acksToSend.add(record.seq)
     }
-    if (this.unacked.length === 0) this.stopResendTimer()
+    if (this.unacked.size === 0) this.stopResendTimer()
 
     for (const payload of payloads) {
       if (this.closed) return
       this.output.deliver(payload)
     }
-    if (this.closed || this.acksToSend.length === 0) return
+    if (this.closed || this.acksToSend.size === 0) return
     if (receivedNewMessage) this.sendServicePacket()
     else if (this.ackTimer === undefined) {
       this.ackTimer = setTimeout(() => {
@@ -211,7 +210,7 @@ export class ReliableFraming implements Framing {
 
   /** A packet with an empty head record carrying acks and due resends (§3.2.2). */
   private sendServicePacket(): void {
-    if (this.unacked.length === 0 && this.acksToSend.length === 0) return
+    if (this.unacked.size === 0 && this.acksToSend.size === 0) return
     const parts = [headRecord(this.counter.next(), RECORD_EMPTY)]
     this.appendAcks(parts)
     this.appendResends(parts)
@@ -229,17 +228,19 @@ export class ReliableFraming implements Framing {
 
   private appendAcks(parts: Uint8Array[]): void {
     let size = MSG_KEY_BYTES + parts.reduce((sum, part) => sum + part.length, 0)
-    while (this.acksToSend.length > 0 && size + RECORD_HEAD_BYTES <= V2_MAX_PACKET_BYTES) {
-      parts.push(headRecord(this.acksToSend.shift()!, RECORD_ACK))
+    for (const seq of this.acksToSend) {
+      if (size + RECORD_HEAD_BYTES > V2_MAX_PACKET_BYTES) break
+      parts.push(headRecord(seq, RECORD_ACK))
+      this.acksToSend.delete(seq)
       size += RECORD_HEAD_BYTES
     }
   }
 
   private appendResends(parts: Uint8Array[]): void {
-    if (this.unacked.length === 0) return
+    if (this.unacked.size === 0) return
     const now = Date.now()
     let size = MSG_KEY_BYTES + parts.reduce((sum, part) => sum + part.length, 0)
-    for (const pending of this.unacked) {
+    for (const pending of this.unacked.values()) {
       if (pending.lastSentMs !== 0 && pending.lastSentMs + V2_MIN_RESEND_MS > now) break
       if (size + pending.bytes.length > V2_MAX_PACKET_BYTES) break
       parts.push(pending.bytes)
