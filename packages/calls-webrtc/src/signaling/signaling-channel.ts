@@ -16,6 +16,9 @@ import { looksLikeSctp } from './sctp/packet.js'
 import type { CustomParameters, SignalingVersion } from './versions.js'
 import { FramingKind, framingFor, isSignalingVersion, sctpTimersFrom } from './versions.js'
 
+/** Beyond this many messages without hearing from the peer, §3.5 detection is given up. */
+const MAX_MESSAGES_BEFORE_DETECTION = 256
+
 export interface SignalingChannelOptions {
   /** The 256-byte call key. */
   key: Uint8Array
@@ -60,10 +63,13 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
   private framing: Framing
   private framingKindValue: FramingKind
   private stateValue: SignalingChannelState
-  /** True once an authenticated payload arrived: from then on the framing is settled. */
-  private heardFromPeer = false
-  /** Messages sent before the peer was heard from, in case §3.5 makes us switch framing. */
-  private sentBeforeHeard: Uint8Array[] = []
+  /**
+   * §3.5: while true, an SCTP blob from the peer switches a V1/V2 channel to V3. Cleared by
+   * the first authenticated payload (the framing is then settled) or a full replay log.
+   */
+  private mayDetectSctp: boolean
+  /** Messages sent while `mayDetectSctp`, to repeat after a switch. */
+  private sentBeforeDetection: Uint8Array[] = []
 
   constructor(options: SignalingChannelOptions) {
     super()
@@ -76,6 +82,7 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
     this.cipher = new PacketCipher(options.key, options.isOutgoing)
     this.framingKindValue = framingFor(this.version, this.customParameters)
     this.stateValue = this.framingKindValue === FramingKind.Sctp ? SignalingChannelState.Connecting : SignalingChannelState.Open
+    this.mayDetectSctp = this.framingKindValue === FramingKind.Raw || this.framingKindValue === FramingKind.Reliable
     this.framing = this.createFraming(this.framingKindValue)
   }
 
@@ -101,7 +108,10 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
     } catch (err) {
       throw new SignalingSendError(`refusing to send an invalid ${message.type}`, { cause: err })
     }
-    if (!this.heardFromPeer) this.sentBeforeHeard.push(json)
+    if (this.mayDetectSctp) {
+      this.sentBeforeDetection.push(json)
+      if (this.sentBeforeDetection.length > MAX_MESSAGES_BEFORE_DETECTION) this.settleFraming()
+    }
     this.framing.send(json)
   }
 
@@ -109,9 +119,7 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
   receiveBlob(blob: Uint8Array): void {
     if (this.stateValue === SignalingChannelState.Closed) return
     try {
-      if (!this.heardFromPeer && this.framingKindValue !== FramingKind.Sctp && this.framingKindValue !== FramingKind.GzipRaw && looksLikeSctp(blob)) {
-        this.switchToSctp()
-      }
+      if (this.mayDetectSctp && looksLikeSctp(blob)) this.switchToSctp()
       this.framing.receive(blob)
     } catch (err) {
       this.reportError(asSignalingError(err))
@@ -121,8 +129,9 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
   /** Stops all timers and drops everything in flight; idempotent. */
   close(): void {
     if (this.stateValue === SignalingChannelState.Closed) return
-    this.framing.close()
+    // Closed first, so the framing's own shutdown is not reported as a state of ours.
     this.setState(SignalingChannelState.Closed)
+    this.framing.close()
   }
 
   private createFraming(kind: FramingKind): Framing {
@@ -152,16 +161,22 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
    * switch): talk SCTP from now on and repeat what the peer could not have understood.
    */
   private switchToSctp(): void {
+    const replay = this.sentBeforeDetection
+    this.settleFraming()
     this.framing.close()
     this.framingKindValue = FramingKind.Sctp
     this.setState(SignalingChannelState.Connecting)
     this.framing = this.createFraming(FramingKind.Sctp)
-    for (const json of this.sentBeforeHeard) this.framing.send(json)
+    for (const json of replay) this.framing.send(json)
+  }
+
+  private settleFraming(): void {
+    this.mayDetectSctp = false
+    this.sentBeforeDetection = []
   }
 
   private deliver(payload: Uint8Array): void {
-    this.heardFromPeer = true
-    this.sentBeforeHeard = []
+    this.settleFraming()
     let message: SignalingMessage | null
     try {
       message = decodeMessage(inflateIfCompressed(payload))

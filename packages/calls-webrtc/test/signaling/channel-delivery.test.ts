@@ -98,3 +98,20 @@ describe('unreliable framings on a clean relay', () => {
     expect(unexpectedErrors(run.caller)).toEqual([])
   })
 })
+
+describe('state', () => {
+  it('a 13.0.0 channel goes connecting → open when SCTP is up, then closed; 8.0.0 is open at once', async () => {
+    const key = randomBytes(256)
+    const caller = probe(key, true, '13.0.0')
+    const callee = probe(key, false, '13.0.0')
+    new BlobPipe({ lossRate: 0, duplicateRate: 0, minDelayMs: 10, maxDelayMs: 10, seed: 1 }).connect(caller.channel, callee.channel)
+    const transitions: string[] = []
+    caller.channel.on('stateChange', (from, to) => transitions.push(`${from}→${to}`))
+    expect(caller.channel.state).toBe(SignalingChannelState.Connecting)
+    await vi.advanceTimersByTimeAsync(100)
+    caller.channel.close()
+    callee.channel.close()
+    expect(transitions).toEqual(['connecting→open', 'open→closed'])
+    expect(probe(key, true, '8.0.0').channel.state).toBe(SignalingChannelState.Open)
+  })
+})

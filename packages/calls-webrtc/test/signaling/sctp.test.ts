@@ -118,6 +118,22 @@ describe('SCTP handshake', () => {
   })
 })
 
+describe('SCTP timers from custom_parameters (§1.4)', () => {
+  it('network_sctp_t1_init_ms and network_sctp_max_backoff_ms override 400/750 ms; junk values are ignored', async () => {
+    const initTimes = async (customParameters: Record<string, unknown>) => {
+      const channel = new SignalingChannel({ key: new Uint8Array(256), isOutgoing: true, version: '13.0.0', customParameters })
+      const times: number[] = []
+      const start = Date.now()
+      channel.on('outgoingBlob', () => times.push(Date.now() - start))
+      await vi.advanceTimersByTimeAsync(1_200)
+      channel.close()
+      return times
+    }
+    expect(await initTimes({ network_sctp_t1_init_ms: 100, network_sctp_max_backoff_ms: 300 })).toEqual([0, 100, 300, 600, 900, 1200])
+    expect(await initTimes({ network_sctp_t1_init_ms: '100', network_sctp_max_backoff_ms: 0 })).toEqual([0, 400, 1150])
+  })
+})
+
 describe('SCTP data', () => {
   it('fragments a large message into MTU-sized packets with B/E flags and reassembles it', async () => {
     const { a, b } = pair()
