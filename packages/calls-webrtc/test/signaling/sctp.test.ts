@@ -102,6 +102,18 @@ describe('SCTP handshake', () => {
     expect([...a.errors, ...b.errors]).toEqual([])
   })
 
+  it('sends queued messages along with the COOKIE-ECHO, a round trip before COOKIE-ACK', async () => {
+    const { a, b } = pair()
+    a.association.sendMessage(Uint8Array.of(5))
+    a.association.connect()
+    // INIT at t=0 reaches b at 10; its INIT-ACK is back at 20, when COOKIE-ECHO and DATA leave together.
+    await vi.advanceTimersByTimeAsync(25)
+    expect(parsePacket(a.sent[1]!).chunks.map(c => c.type)).toEqual([ChunkType.CookieEcho, ChunkType.Data])
+    expect(b.delivered).toEqual([])
+    await vi.advanceTimersByTimeAsync(10)
+    expect(b.delivered).toEqual([Uint8Array.of(5)])
+  })
+
   it('retransmits a lost INIT after 400 ms, backing off to 750 ms, without giving up', async () => {
     const a = endpoint('a')
     a.association.connect()

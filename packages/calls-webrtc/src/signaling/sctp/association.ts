@@ -6,7 +6,7 @@ import { asSignalingError, SignalingAssociationError, SignalingFramingError } fr
 import type { InitParams } from './chunks.js'
 import { ABORT_TAG_REFLECTED, encodeInit, encodeInitAck, encodeSack, parseData, parseInit, parseSack } from './chunks.js'
 import type { Chunk } from './packet.js'
-import { bundleChunks, ChunkType, encodeChunk, encodePacket, parsePacket } from './packet.js'
+import { bundleChunks, ChunkType, COMMON_HEADER_BYTES, encodeChunk, encodePacket, parsePacket } from './packet.js'
 import { SctpReceiveBuffer } from './receive-buffer.js'
 import { SctpSendQueue } from './send-queue.js'
 
@@ -228,7 +228,12 @@ export class SctpAssociation {
     this.pendingCookieEcho = encodeChunk(ChunkType.CookieEcho, 0, Uint8Array.from(initAck.cookie))
     this.setState(SctpState.CookieEchoed)
     this.armT1(this.timers.t1CookieMs)
-    this.sendCookieEcho()
+    // Queued messages ride along with the first COOKIE-ECHO (RFC 9260 §5.1 allows DATA bundled
+    // after it), saving a round trip at call setup; T3 covers them if that packet is lost.
+    this.rebuildSendQueue()
+    const data = this.sendQueue!.takeUnsent(Date.now(), MTU - COMMON_HEADER_BYTES - this.pendingCookieEcho.length)
+    if (data.length > 0) this.armT3()
+    this.output.sendPacket(encodePacket(this.peer!.verificationTag, [this.pendingCookieEcho, ...data.map(chunk => chunk.bytes)]))
   }
 
   private handleCookieEcho(value: Uint8Array, control: Uint8Array[]): void {
@@ -284,7 +289,7 @@ export class SctpAssociation {
   private establish(): void {
     this.stopT1()
     this.pendingCookieEcho = undefined
-    this.rebuildSendQueue()
+    if (this.sendQueue === undefined) this.rebuildSendQueue()
     this.setState(SctpState.Established)
   }
 
@@ -296,9 +301,11 @@ export class SctpAssociation {
     this.waiting = []
   }
 
-  /** Sends control chunks and whatever new DATA the window allows, bundled per MTU. */
+  /** Sends control chunks and (once established) whatever new DATA the window allows, bundled per MTU. */
   private flush(control: Uint8Array[]): void {
-    const data = this.sendQueue?.takeUnsent(Date.now()) ?? []
+    // Until COOKIE-ACK, nothing but the COOKIE-ECHO packet may carry DATA (RFC 9260 §5.1).
+    const established = this.stateValue === SctpState.Established
+    const data = (established ? this.sendQueue?.takeUnsent(Date.now()) : undefined) ?? []
     if (data.length > 0 && this.t3Timer === undefined) this.armT3()
     const chunks = [...control, ...data.map(chunk => chunk.bytes)]
     if (chunks.length === 0 || this.peer === undefined) return
@@ -354,6 +361,8 @@ export class SctpAssociation {
   private onT3(): void {
     this.t3Timer = undefined
     if (this.closed || this.sendQueue === undefined || this.peer === undefined) return
+    // DATA that rode with a lost COOKIE-ECHO waits for the handshake (T1 resends the cookie).
+    if (this.stateValue !== SctpState.Established) return this.armT3()
     try {
       this.rtoMs = Math.min(this.rtoMs * 2, this.timers.maxBackoffMs)
       const chunks = this.sendQueue.takeOutstandingForRetransmit(Date.now()).map(chunk => chunk.bytes)

@@ -80,15 +80,21 @@ export class SctpSendQueue {
     return this.chunks.length > 0 && this.chunks[0]!.sentAtMs !== undefined
   }
 
-  /** Chunks never sent that fit the peer's window; they are marked sent at `nowMs`. */
-  takeUnsent(nowMs: number): OutgoingChunk[] {
+  /**
+   * Chunks never sent that fit the peer's window (and `byteBudget`, if given); they are
+   * marked sent at `nowMs`.
+   */
+  takeUnsent(nowMs: number, byteBudget = Infinity): OutgoingChunk[] {
     let inFlight = 0
+    let takenBytes = 0
     const taken: OutgoingChunk[] = []
     const limit = Math.min(this.peerWindow, MAX_IN_FLIGHT_BYTES)
     for (const chunk of this.chunks) {
       if (chunk.sentAtMs === undefined) {
+        if (takenBytes + chunk.bytes.length > byteBudget) break
         // Always let one chunk through so a zero window cannot stall us forever.
         if (inFlight > 0 && inFlight + chunk.bytes.length > limit) break
+        takenBytes += chunk.bytes.length
         chunk.sentAtMs = nowMs
         taken.push(chunk)
       }

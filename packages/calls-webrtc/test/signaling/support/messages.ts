@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 
 import type { CandidatesMessage, InitialSetupMessage, MediaStateMessage, NegotiateChannelsMessage, SignalingMessage } from '../../../src/index.js'
+import { seededRandom } from './blob-pipe.js'
 
 export function initialSetup(setup: 'actpass' | 'passive'): InitialSetupMessage {
   return {
@@ -40,11 +41,16 @@ export function candidate(index: number): CandidatesMessage {
   }
 }
 
-/** Random-looking candidates that gzip cannot shrink much: several SCTP fragments in V3. */
+/**
+ * Random-looking candidates that gzip cannot shrink much: several SCTP fragments in V3. Seeded,
+ * so that the packet count — and with it a seeded relay's choices — is the same on every run.
+ */
 export function bulkyCandidates(count: number): CandidatesMessage {
+  const random = seededRandom(count)
+  const noise = () => Buffer.from(Array.from({ length: 24 }, () => Math.floor(random() * 256))).toString('base64')
   return {
     type: 'Candidates',
-    candidates: Array.from({ length: count }, () => ({ sdpString: `candidate:${randomBytes(24).toString('base64')} 1 udp 1 127.0.0.1 1 typ host` })),
+    candidates: Array.from({ length: count }, () => ({ sdpString: `candidate:${noise()} 1 udp 1 127.0.0.1 1 typ host` })),
   }
 }
 
