@@ -1,10 +1,15 @@
 import { readU16, readU32, writeU16, writeU32 } from '../bytes.js'
-import { SignalingFramingError } from '../errors.js'
+import { SignalingFramingError, SignalingPacketSizeError } from '../errors.js'
 import { crc32c } from './crc32c.js'
 
 /** Both ends use port 5000 (§3.3.2); a V3 blob therefore starts with 13 88 13 88. */
 export const SCTP_PORT = 5000
 export const COMMON_HEADER_BYTES = 12
+/**
+ * Packets over signaling stay within one MTU (1191 bytes for tgcalls); anything near the
+ * 64 KiB SCTP-over-UDP ceiling is refused before it costs a copy and a checksum.
+ */
+const MAX_PACKET_BYTES = 64 * 1024
 const CHUNK_HEADER_BYTES = 4
 
 /** The chunk types this association implements (RFC 9260 §3.2). */
@@ -47,6 +52,7 @@ function readChecksum(bytes: Uint8Array): number {
  * with chunk types we do not implement is the association's business.
  */
 export function parsePacket(bytes: Uint8Array): SctpPacket {
+  if (bytes.length > MAX_PACKET_BYTES) throw new SignalingPacketSizeError(`SCTP packet of ${bytes.length} bytes`)
   if (!looksLikeSctp(bytes)) throw new SignalingFramingError('not an SCTP packet on ports 5000/5000')
   const withoutChecksum = Uint8Array.from(bytes)
   withoutChecksum.fill(0, 8, 12)
