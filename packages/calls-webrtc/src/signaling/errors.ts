@@ -32,6 +32,14 @@ export class SignalingAuthError extends SignalingError {
 }
 
 /**
+ * The peer's first blobs all fail authentication and none ever passed: the two sides do not
+ * share the key (or both think they are the caller). Emitted once; the call cannot work.
+ */
+export class SignalingKeyMismatchError extends SignalingAuthError {
+  override name = 'SignalingKeyMismatchError'
+}
+
+/**
  * A packet's counter was seen before or is older than the replay window (§2.5). Transports
  * duplicate blobs routinely, so this is informational: nothing is delivered twice.
  */

@@ -2,7 +2,14 @@ import { EventEmitter } from 'node:events'
 
 import { inflateIfCompressed } from './compression.js'
 import type { SignalingError } from './errors.js'
-import { asSignalingError, SignalingConfigError, SignalingListenerError, SignalingSendError } from './errors.js'
+import {
+  asSignalingError,
+  SignalingAuthError,
+  SignalingConfigError,
+  SignalingKeyMismatchError,
+  SignalingListenerError,
+  SignalingSendError,
+} from './errors.js'
 import { DirectRawFraming } from './framing/direct-raw-framing.js'
 import type { Framing, FramingOutput } from './framing/framing.js'
 import { RawPackets } from './framing/raw-packets.js'
@@ -18,6 +25,11 @@ import { FramingKind, framingFor, isSignalingVersion, sctpTimersFrom } from './v
 
 /** Beyond this many messages without hearing from the peer, §3.5 detection is given up. */
 const MAX_MESSAGES_BEFORE_DETECTION = 256
+/**
+ * This many authentication failures before any success mean the keys differ. More than one,
+ * so that a single altered blob at call start is not mistaken for a key mismatch.
+ */
+const AUTH_FAILURES_FOR_KEY_MISMATCH = 3
 
 export interface SignalingChannelOptions {
   /** The 256-byte call key. */
@@ -70,6 +82,9 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
   private mayDetectSctp: boolean
   /** Messages sent while `mayDetectSctp`, to repeat after a switch. */
   private sentBeforeDetection: Uint8Array[] = []
+  /** True once a payload from the peer passed authentication. */
+  private peerAuthenticated = false
+  private authFailuresBeforeSuccess = 0
 
   constructor(options: SignalingChannelOptions) {
     super()
@@ -138,7 +153,7 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
     const output: FramingOutput = {
       sendBlob: blob => this.emitSafely('outgoingBlob', blob),
       deliver: payload => this.deliver(payload),
-      reportError: error => this.reportError(error),
+      reportError: error => this.onFramingError(error),
     }
     switch (kind) {
       case FramingKind.Raw:
@@ -176,6 +191,7 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
   }
 
   private deliver(payload: Uint8Array): void {
+    this.peerAuthenticated = true
     this.settleFraming()
     let message: SignalingMessage | null
     try {
@@ -186,6 +202,13 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
     }
     // null: a well-formed message of a type we do not know, ignored like tgcalls does (§4.1).
     if (message !== null) this.emitSafely('message', message)
+  }
+
+  private onFramingError(error: SignalingError): void {
+    this.reportError(error)
+    if (error instanceof SignalingAuthError && !this.peerAuthenticated && ++this.authFailuresBeforeSuccess === AUTH_FAILURES_FOR_KEY_MISMATCH) {
+      this.reportError(new SignalingKeyMismatchError(`the first ${AUTH_FAILURES_FOR_KEY_MISMATCH} packets from the peer failed authentication: the call keys (or roles) differ`))
+    }
   }
 
   private setState(state: SignalingChannelState): void {

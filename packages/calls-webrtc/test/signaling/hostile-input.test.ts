@@ -11,6 +11,7 @@ import {
   SignalingConfigError,
   SignalingError as SignalingErrorClass,
   SignalingFramingError,
+  SignalingKeyMismatchError,
   SignalingListenerError,
   SignalingMessageError,
   SignalingPacketSizeError,
@@ -54,9 +55,12 @@ describe.each(VERSIONS)('%s: bad keys and altered blobs', version => {
     link(caller, callee)
     caller.channel.send(initialSetup('actpass'))
     caller.channel.send(candidate(1))
+    for (let i = 2; i < 5; i++) caller.channel.send(candidate(i))
     await vi.advanceTimersByTimeAsync(3_000)
     expect(callee.messages).toEqual([])
-    expect(errorTypes(callee)).toEqual([SignalingAuthError])
+    // After three failures and no success, the verdict the integrator fails the call on.
+    expect(errorTypes(callee)).toEqual([SignalingAuthError, SignalingKeyMismatchError])
+    expect(callee.errors.filter(e => e instanceof SignalingKeyMismatchError)).toHaveLength(1)
   })
 
   it('two sides that both think they are the caller cannot read each other', async () => {
