@@ -123,11 +123,11 @@ export class SignalingChannel extends EventEmitter<SignalingChannelEvents> {
     } catch (err) {
       throw new SignalingSendError(`refusing to send an invalid ${message.type}`, { cause: err })
     }
+    this.framing.send(json)
     if (this.mayDetectSctp) {
       this.sentBeforeDetection.push(json)
       if (this.sentBeforeDetection.length > MAX_MESSAGES_BEFORE_DETECTION) this.settleFraming()
     }
-    this.framing.send(json)
   }
 
   /** Handles one blob from `updatePhoneCallSignalingData`. Never throws. */
