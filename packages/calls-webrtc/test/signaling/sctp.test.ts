@@ -199,6 +199,28 @@ describe('SCTP data', () => {
     expect(a.delivered).toEqual([Uint8Array.of(3)])
   })
 
+  it('when the peer restarts (new tag in a COOKIE-ECHO while established), rebuilds and resends what was unacknowledged', async () => {
+    const { a, b } = pair()
+    a.association.connect()
+    await vi.advanceTimersByTimeAsync(100)
+    a.link(undefined) // a's next message is lost with the old peer
+    a.association.sendMessage(Uint8Array.of(1))
+    const restarted = endpoint('b2')
+    a.link(restarted.association)
+    restarted.link(a.association)
+    restarted.association.connect()
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(a.errors.map(e => e.constructor)).toEqual([SignalingAssociationError])
+    expect(restarted.association.state).toBe(SctpState.Established)
+    expect(restarted.delivered).toEqual([Uint8Array.of(1)])
+    a.association.sendMessage(Uint8Array.of(2))
+    restarted.association.sendMessage(Uint8Array.of(3))
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(restarted.delivered).toEqual([Uint8Array.of(1), Uint8Array.of(2)])
+    expect(a.delivered).toEqual([Uint8Array.of(3)])
+    expect(b.delivered).toEqual([])
+  })
+
   it('delivers the DATA of a packet even when a later chunk in it is malformed', async () => {
     const { a, b } = pair()
     a.association.connect()
