@@ -1,2 +1,2 @@
 // @tgvoip/calls-webrtc: the tgcalls v2 engine (see README.md).
-export {}
+export * from './signaling/index.js'

@@ -1,0 +1,7 @@
+export { SignalingChannel, SignalingChannelState } from './signaling-channel.js'
+export type { SignalingChannelEvents, SignalingChannelOptions } from './signaling-channel.js'
+export { FramingKind, SIGNALING_VERSIONS, isSignalingVersion } from './versions.js'
+export type { CustomParameters, SignalingVersion } from './versions.js'
+export * from './errors.js'
+export { decodeMessage, encodeMessage } from './messages/codec.js'
+export type * from './messages/types.js'
