@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -42,10 +42,13 @@ describe('file paths as source and sink', () => {
     expect(Math.abs(measured.frequency! - 700)).toBeLessThanOrEqual(2)
   })
 
-  it('an unreadable file ends only that call, with CallAudioError as its error', async () => {
+  it('a file ffmpeg cannot decode ends only that call, with CallAudioError as its error', async () => {
     env = await twoAccounts()
+    // It exists and is readable, so it passes the checks before the call; only decoding fails.
+    const garbage = join(dir, 'garbage.mp3')
+    await writeFile(garbage, 'this is not audio\n'.repeat(50))
     const incoming = env.nextIncoming()
-    const outgoing = env.alice.calls.call('bob', join(dir, 'missing.mp3'))
+    const outgoing = env.alice.calls.call('bob', garbage)
     const bobCall = await incoming
     await bobCall.accept().catch(() => undefined)
     // Depending on timing the source fails before or after the media is up.
@@ -57,7 +60,7 @@ describe('file paths as source and sink', () => {
       (err: unknown) => err,
     )
     expect((error as Error).name).toBe('CallAudioError')
-    expect(String((error as Error & { cause?: unknown }).cause)).toMatch(/missing\.mp3|decode|No such file/i)
+    expect(String((error as Error & { cause?: unknown }).cause)).toMatch(/garbage\.mp3|decode|Invalid data/i)
     await bobCall.ended
     expect(env.telegram.requestsOf('phone.discardCall').length).toBeGreaterThanOrEqual(1)
   })

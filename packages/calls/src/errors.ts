@@ -88,6 +88,18 @@ export class CallStateError extends CallError {
   override name = 'CallStateError'
 }
 
+/**
+ * The media engine cannot run here (e.g. the native addon has no build for this platform,
+ * or a library it links is missing). Thrown when the `CallManager` is created, before any
+ * call exists; `cause` is the loader's error.
+ */
+export class EngineUnavailableError extends CallError {
+  override name = 'EngineUnavailableError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
 /** Options passed to `CallManager`, `callsPlugin`, `call()` or `accept()` are invalid. */
 export class CallOptionsError extends CallError {
   override name = 'CallOptionsError'

@@ -2,6 +2,9 @@ export type { CallAudioSink, CallAudioSource, CallMediaInput } from './call/audi
 export { Call } from './call/call.js'
 export type { CallInit } from './call/call.js'
 export type { CallEvents } from './call/call-lifecycle.js'
+export type { PlayOptions } from './call/call-media.js'
+export type { CallOptionsInput } from './call/media-options.js'
+export type { CallNetworkOptions } from './call/network-options.js'
 export { CallEndReason, CallState } from './call/call-state.js'
 export { DH_BYTES, b2i, i2b } from './crypto/bytes.js'
 export { checkDhConfig, checkG } from './crypto/dh-checks.js'
@@ -26,6 +29,7 @@ export {
   CallSecurityError,
   CallStateError,
   CallStateTimeoutError,
+  EngineUnavailableError,
 } from './errors.js'
 export { CallManager } from './manager/call-manager.js'
 export type { CallManagerEvents, OutgoingCallOptions } from './manager/call-manager.js'

@@ -39,6 +39,7 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   protected pump: MediaPump | null = null
   protected lastStats: MediaStats | null = null
   protected lastDebugLog: string | null = null
+  protected lastMediaInfo = { needRate: false, peerCapabilities: 0 }
   private _state: CallState
   private phaseTimer: NodeJS.Timeout | null = null
   private establishedAt: number | null = null
@@ -48,7 +49,10 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   private debugRequested = false
   private resolveEnded!: (reason: CallEndReason) => void
 
-  /** Resolves with the end reason when the call is over (never rejects). */
+  /**
+   * Resolves with the end reason when the call is over (never rejects): `'failed'` when
+   * something went wrong (`error` says what), else how it ended normally.
+   */
   readonly ended: Promise<CallEndReason> = new Promise((resolve) => {
     this.resolveEnded = resolve
   })
@@ -142,11 +146,16 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     this.phaseTimer = null
   }
 
-  /** Settles with this call once established, or with the typed error explaining why not. */
-  protected waitEstablished(): Promise<this> {
+  /**
+   * Settles with this call once established, or with the typed error explaining why not.
+   * `normalEndResolves`: a call that ended without an error (a hang-up racing the media
+   * start) resolves too; that is the answerer's view, for whom only a failure is an error.
+   */
+  protected waitEstablished(normalEndResolves = false): Promise<this> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         if (this._state === CallState.Established) resolve(this)
+        else if (this.isFinished && normalEndResolves && this.error === null) resolve(this)
         else if (this.isFinished) reject(endToError(this.endReason!, this.error))
         else return false
         this.off('stateChange', check)
@@ -224,12 +233,14 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     this.clearPhaseTimer()
     this.stopMedia()
     this.releaseSecrets()
-    this._endReason = reason
+    const failed = isFailure(error ?? null)
+    const endReason = failed ? CallEndReason.Failed : reason
+    this._endReason = endReason
     this._error = error ?? null
     this.endedAt = Date.now()
-    this.setState(isFailure(this._error) ? CallState.Failed : CallState.Ended)
+    this.setState(failed ? CallState.Failed : CallState.Ended)
     // `ended` waits for the sink to close, so a recording is complete once it resolves.
-    void (this.pump?.stop() ?? Promise.resolve()).then(() => this.resolveEnded(reason))
+    void (this.pump?.stop() ?? Promise.resolve()).then(() => this.resolveEnded(endReason))
     this.ctx.onFinished(this)
     if (this.needRating) this.safeEmit('needRating')
     if (this.debugRequested) this.safeEmit('needDebug')
@@ -251,8 +262,9 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     try {
       this.lastStats = session.stats()
       this.lastDebugLog = session.debugLog()
+      this.lastMediaInfo = { needRate: session.needRate(), peerCapabilities: session.peerCapabilities() }
     } catch (err) {
-      this.ctx.log.warn('engine stats()/debugLog() threw: %s', err)
+      this.ctx.log.warn('engine stats()/debugLog()/needRate()/peerCapabilities() threw: %s', err)
     }
     try {
       session.close()

@@ -35,10 +35,15 @@ export enum CallEndReason {
   Missed = 'missed',
   /** One side hung up a call that had been answered. */
   HungUp = 'hungUp',
-  /** The connection or a security check failed. */
+  /** The other side's connection failed (it discarded the call as disconnected). */
   Disconnected = 'disconnected',
   /** An incoming call was answered on another device of the same account. */
   AcceptedElsewhere = 'acceptedElsewhere',
+  /**
+   * Something went wrong on our side or in between: the media connection, a security
+   * check, the audio source or sink, the server. `call.error` says what.
+   */
+  Failed = 'failed',
 }
 
 export const TERMINAL_STATES: ReadonlySet<CallState> = new Set([CallState.Ended, CallState.Failed])

@@ -7,13 +7,13 @@ import type { CallEndpoint, MediaSession } from '../engine/call-engine.js'
 import { MediaState } from '../engine/call-engine.js'
 import { bigIntToLong, longToBigInt } from '../signaling/long.js'
 import type { CallTimeouts } from '../signaling/server-config.js'
-import type { CallMediaInput } from './audio-types.js'
 import type { CallContext } from './call-context.js'
 import { CallMedia } from './call-media.js'
 import { ANSWERED_STATES, CallEndReason, CallState } from './call-state.js'
 import { fromRemoteDiscard } from './end-reasons.js'
 import type { AgreedKey, CalleeSecret, CallerSecret } from './key-exchange.js'
 import { createCalleeSecret, createCallerSecret, finishCallee, finishCaller } from './key-exchange.js'
+import { checkCallOptions, checkMediaPaths, type CallOptionsInput } from './media-options.js'
 
 export interface CallInit {
   isOutgoing: boolean
@@ -69,19 +69,25 @@ export class Call extends CallMedia {
 
   /**
    * Answers an incoming call: exchanges keys and starts the media. `source`/`sink` take
-   * sources, sinks, an `AudioPlayer` or file paths. Resolves once established; rejects with
-   * the same typed errors as `call()`.
+   * sources, sinks, an `AudioPlayer` or file paths; `dataSaving`/`networkType`/`bitrate`
+   * override the manager's for this call. Paths are checked before Telegram hears of the
+   * answer: one that cannot be opened rejects with `AudioDecodeError`/`AudioEncodeError`/
+   * `FfmpegNotFoundError` and the call keeps ringing. Resolves once established, or once
+   * the call ended normally before that (a hang-up racing the answer: see `endReason`);
+   * rejects only when the call failed (`CallFailedError`, `CallSecurityError`, ...).
    */
-  async accept(media: CallMediaInput = {}): Promise<this> {
+  async accept(options: CallOptionsInput = {}): Promise<this> {
     if (this.isOutgoing || this.state !== CallState.Ringing) {
       throw new CallStateError(`Cannot accept a${this.isOutgoing ? 'n outgoing' : ''} call in state '${this.state}'`)
     }
-    this.useMedia(media)
-    const established = this.waitEstablished()
+    checkMediaPaths(checkCallOptions(options, this.ctx.engine !== undefined))
+    this.useOptions(options)
+    const established = this.waitEstablished(true)
     this.setState(CallState.ExchangingKeys)
     void this.runAccept()
     return established
   }
+
 
   /** Rejects an incoming call (reason `declined`, or `busy`). */
   async decline(reason: CallEndReason.Declined | CallEndReason.Busy = CallEndReason.Declined): Promise<void> {
@@ -95,8 +101,8 @@ export class Call extends CallMedia {
   }
 
   /** @internal The outgoing flow: resolves once established, rejects with a typed error. */
-  startOutgoing(user: tl.TypeInputUser, media: CallMediaInput, signal?: AbortSignal): Promise<this> {
-    this.useMedia(media)
+  startOutgoing(user: tl.TypeInputUser, options: CallOptionsInput, signal?: AbortSignal): Promise<this> {
+    this.useOptions(options)
     const established = this.waitEstablished()
     if (signal) {
       // Detached once settled: aborting an established call is not this signal's job.
@@ -263,9 +269,11 @@ export class Call extends CallMedia {
     } catch (err) {
       if (this.isFinished || this.state === CallState.HangingUp) return
       if (tl.RpcError.is(err, 'CALL_ALREADY_ACCEPTED')) {
-        this.finish(CallEndReason.AcceptedElsewhere, new CallFailedError('The call was answered on another device', { cause: err }))
+        // Not a failure: the user answered, on another device.
+        this.finish(CallEndReason.AcceptedElsewhere)
       } else if (tl.RpcError.is(err, 'CALL_ALREADY_DISCARDED')) {
-        this.finish(CallEndReason.Missed, new CallFailedError('The caller hung up before the answer arrived', { cause: err }))
+        // The caller hung up before our answer arrived: a missed call, not a failure.
+        this.finish(CallEndReason.Missed)
       } else if (err instanceof CallSecurityError) {
         void this.discard(CallEndReason.Disconnected, err)
       } else {
@@ -322,6 +330,7 @@ export class Call extends CallMedia {
         connectTimeoutMs: timeouts.connectTimeoutMs,
         packetTimeoutMs: timeouts.packetTimeoutMs,
         serverConfig,
+        network: this.network,
       })
       this._session = session
       let lastError: Error | undefined

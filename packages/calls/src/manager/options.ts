@@ -2,6 +2,7 @@ import { z } from 'zod'
 
 import type { CallEngine } from '../engine/call-engine.js'
 import { NativeCallEngine } from '../engine/native-engine.js'
+import { networkOptionsShape, type CallNetworkOptions } from '../call/network-options.js'
 import { CallOptionsError } from '../errors.js'
 import type { CallTimeouts } from '../signaling/server-config.js'
 
@@ -10,6 +11,7 @@ function isCallEngine(value: unknown): value is CallEngine {
   const engine = value as Partial<CallEngine>
   return (
     typeof engine.createSession === 'function' &&
+    typeof engine.load === 'function' &&
     typeof engine.minLayer === 'number' &&
     typeof engine.maxLayer === 'number' &&
     Array.isArray(engine.libraryVersions)
@@ -20,7 +22,7 @@ const timeoutMs = z.number().int().positive().max(24 * 3_600_000)
 
 const optionsSchema = z.strictObject({
   engine: z
-    .custom<CallEngine>(isCallEngine, 'engine must implement CallEngine (createSession, minLayer, maxLayer, libraryVersions), or be null')
+    .custom<CallEngine>(isCallEngine, 'engine must implement CallEngine (load, createSession, minLayer, maxLayer, libraryVersions), or be null')
     .nullable()
     .optional(),
   maxConcurrentCalls: z.number().int().positive().optional(),
@@ -33,9 +35,11 @@ const optionsSchema = z.strictObject({
     })
     .partial()
     .optional(),
+  ...networkOptionsShape,
 })
 
-export interface CallManagerOptions {
+/** `dataSaving`, `networkType` and `bitrate` apply to every call; `call()`/`accept()` can override them. */
+export interface CallManagerOptions extends CallNetworkOptions {
   /**
    * The media engine. Default: `NativeCallEngine` (`@tgvoip/calls-native`, libtgvoip's
    * protocol). `null` makes calls signaling-only: they become `established` as soon as both
@@ -55,6 +59,7 @@ export interface ResolvedCallManagerOptions {
   engine: CallEngine | undefined
   maxConcurrentCalls: number
   timeouts: Partial<CallTimeouts>
+  network: CallNetworkOptions
 }
 
 /** Validates user options with zod; any problem becomes a `CallOptionsError` listing them. */
@@ -68,6 +73,7 @@ export function resolveCallManagerOptions(options: unknown): ResolvedCallManager
     engine: parsed.data.engine === null ? undefined : (parsed.data.engine ?? defaultEngine()),
     maxConcurrentCalls: parsed.data.maxConcurrentCalls ?? Number.POSITIVE_INFINITY,
     timeouts: parsed.data.timeouts ?? {},
+    network: { dataSaving: parsed.data.dataSaving, networkType: parsed.data.networkType, bitrate: parsed.data.bitrate },
   }
 }
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 
-import type { CallEngine, CallEngineSessionOptions, MediaSession, MediaSessionEvents, MediaStats } from '../../src/engine/call-engine.js'
+import type { CallEngine, CallEngineSessionOptions, MediaSession, MediaSessionEvents, MediaStats, NetworkType } from '../../src/engine/call-engine.js'
 import { MediaState } from '../../src/engine/call-engine.js'
 
 /** What a fake session does after `start()`. */
@@ -17,6 +17,12 @@ export class FakeEngine implements CallEngine {
   readonly libraryVersions = ['2.4.4']
   readonly sessions: FakeMediaSession[] = []
   behaviour: FakeEngineBehaviour = 'establish'
+  /** What `load()` throws, to play an engine that cannot run here. */
+  loadError: Error | undefined
+
+  load(): void {
+    if (this.loadError) throw this.loadError
+  }
 
   createSession(options: CallEngineSessionOptions): MediaSession {
     const session = new FakeMediaSession(options, this.behaviour)
@@ -82,9 +88,22 @@ export class FakeMediaSession extends EventEmitter<MediaSessionEvents> implement
   }
 
   muted = false
+  readonly networkTypes: NetworkType[] = []
 
   setMuted(muted: boolean): void {
     this.muted = muted
+  }
+
+  setNetworkType(type: NetworkType): void {
+    this.networkTypes.push(type)
+  }
+
+  needRate(): boolean {
+    return false
+  }
+
+  peerCapabilities(): number {
+    return 0
   }
 
   stats(): MediaStats {
