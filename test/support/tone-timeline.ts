@@ -45,19 +45,22 @@ export class ToneTimeline {
     )
   }
 
-  /** The frequencies heard after `since`, in order, each listed once per run of at least `minWindows` windows. */
-  sequence(since: number, minWindows = 3, toleranceHz = 15): number[] {
+  /**
+   * Which of the `tones` were heard after `since`, in order, each listed once per run of at
+   * least `minWindows` windows (40 ms each) within `toleranceHz` of it.
+   */
+  sequence(tones: readonly number[], since: number, minWindows = 3, toleranceHz = 15): number[] {
     const runs: number[] = []
-    let current: number | null = null
+    let current: number | undefined
     let length = 0
     for (const w of this.windows.filter((x) => x.at >= since)) {
-      const hz = w.dbfs > -40 ? w.frequency : null
-      if (hz !== null && current !== null && Math.abs(hz - current) <= toleranceHz) length++
+      const hz = w.dbfs > -40 && w.frequency !== null ? tones.find((t) => Math.abs(t - w.frequency!) <= toleranceHz) : undefined
+      if (hz !== undefined && hz === current) length++
       else {
         current = hz
         length = 1
       }
-      if (length === minWindows && current !== null) runs.push(Math.round(current))
+      if (length === minWindows && current !== undefined) runs.push(current)
     }
     return runs
   }
