@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util'
 
-import { CallAudioError, CallState } from '@tgvoip/calls'
+import { CallAudioError, PhoneCallState } from '@tgvoip/calls'
 import { FakeTelegram } from '@tgvoip/calls/testing'
 import { callsPlugin } from '@tgvoip/calls'
 import { TeeSink, ToneAnalyzer, ToneSource, WavFileSink, checkSourcePath } from '@tgvoip/calls-audio'
@@ -82,7 +82,7 @@ const source = file ?? new ToneSource({ frequencies: TONE_HZ, amplitude: 0.5 })
 log('alice', `calling @bob, playing ${file ?? `a ${TONE_HZ} Hz tone`}`)
 const aliceCall = await alice.calls.call('bob', source).catch((err: unknown) => fail(describeFailure(err)))
 const bobCall = bob.calls.activeCalls[0]!
-await bobCall.entersState(CallState.Established, 5000)
+await bobCall.entersState(PhoneCallState.Established, 5000)
 
 console.log()
 console.log(`  Alice sees: ${aliceCall.emojis.join(' ')}`)

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
-import { CallManager, CallState, EngineUnavailableError, NativeCallEngine, callsPlugin } from '@tgvoip/calls'
+import { CallManager, PhoneCallState, EngineUnavailableError, NativeCallEngine, callsPlugin } from '@tgvoip/calls'
 import { AudioDecodeError, AudioEncodeError, ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
 import { medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
@@ -54,7 +54,7 @@ describe('errors are reported before anyone is rung or answered', () => {
     await expect(bobCall.accept({ source: join(dir, 'missing.ogg') })).rejects.toBeInstanceOf(AudioDecodeError)
     await expect(bobCall.accept({ sink: join(dir, 'missing-folder', 'caller.wav') })).rejects.toBeInstanceOf(AudioEncodeError)
     expect(env.telegram.requestsOf('phone.acceptCall')).toHaveLength(0)
-    expect(bobCall.state).toBe(CallState.Ringing)
+    expect(bobCall.state).toBe(PhoneCallState.Ringing)
 
     const bobHears = new ToneAnalyzer({ windowMs: 250 })
     await bobCall.accept({ source: good, sink: bobHears })

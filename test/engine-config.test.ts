@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { CallEndReason, CallFailedError, CallState, NativeCallEngine } from '@tgvoip/calls'
+import { CallEndReason, CallFailedError, PhoneCallState, NativeCallEngine } from '@tgvoip/calls'
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
 import { establishCall, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
@@ -77,7 +77,7 @@ describe('Telegram call parameters reach the engine', () => {
     expect(Date.now() - started).toBeLessThan(6000)
     // Whichever side times out first discards; the other learns it from Telegram. Both fail.
     for (const call of [aliceCall, bobCall]) {
-      expect(call.state).toBe(CallState.Failed)
+      expect(call.state).toBe(PhoneCallState.Failed)
       expect(call.error).toBeInstanceOf(CallFailedError)
     }
   })

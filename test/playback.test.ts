@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
-import { CallState } from '@tgvoip/calls'
+import { PhoneCallState } from '@tgvoip/calls'
 import { AudioDecodeError, AudioPlayer, ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
 import { ToneTimeline } from './support/tone-timeline.js'
@@ -43,7 +43,7 @@ describe('playback like pytgvoip', () => {
     try {
       const { aliceCall } = await establishCall(env, { source: raw }, { sink: bobHears })
       await sleep(1500)
-      expect(aliceCall.state).toBe(CallState.Established)
+      expect(aliceCall.state).toBe(PhoneCallState.Established)
       expect(Math.abs(medianFrequency(bobHears.results) - 600)).toBeLessThanOrEqual(2)
       await aliceCall.hangup()
     } finally {
@@ -100,7 +100,7 @@ describe('playback like pytgvoip', () => {
     expect(errors).toHaveLength(1)
     expect(errors[0]).toBeInstanceOf(AudioDecodeError)
     expect(errors[0]!.message).toMatch(/missing\.raw/)
-    expect(aliceCall.state).toBe(CallState.Established)
+    expect(aliceCall.state).toBe(PhoneCallState.Established)
     await aliceCall.hangup()
   })
 

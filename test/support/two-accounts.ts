@@ -1,6 +1,6 @@
 /** Alice and Bob on a fresh FakeTelegram with the calls plugin and its default (native) engine. */
 import type { TelegramClient } from '@mtcute/core/client.js'
-import { callsPlugin, CallState } from '@tgvoip/calls'
+import { callsPlugin, PhoneCallState } from '@tgvoip/calls'
 import type { Call, CallManagerOptions, CallOptionsInput } from '@tgvoip/calls'
 import { FakeTelegram } from '@tgvoip/calls/testing'
 import type { FakeTelegramOptions } from '@tgvoip/calls/testing'
@@ -32,7 +32,7 @@ export async function twoAccounts(fake: FakeTelegramOptions = {}, calls: CallMan
 
 /** Resolves once both sides of a call are established (the callee's accept resolves a bit later). */
 export async function bothEstablished(a: Call, b: Call): Promise<void> {
-  await Promise.all([a.entersState(CallState.Established, 5000), b.entersState(CallState.Established, 5000)])
+  await Promise.all([a.entersState(PhoneCallState.Established, 5000), b.entersState(PhoneCallState.Established, 5000)])
 }
 
 /**

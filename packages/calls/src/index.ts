@@ -5,7 +5,7 @@ export type { CallEvents } from './call/call-lifecycle.js'
 export type { PlayOptions } from './call/call-media.js'
 export type { CallOptionsInput } from './call/media-options.js'
 export type { CallNetworkOptions } from './call/network-options.js'
-export { CallEndReason, CallState } from './call/call-state.js'
+export { CallEndReason, PhoneCallState } from './call/call-state.js'
 export { DH_BYTES, b2i, i2b } from './crypto/bytes.js'
 export { checkDhConfig, checkG } from './crypto/dh-checks.js'
 export { calcFingerprint } from './crypto/fingerprint.js'
@@ -21,7 +21,7 @@ export {
   CallAudioError,
   CallBusyError,
   CallDeclinedError,
-  CallError,
+  PhoneCallError,
   CallFailedError,
   CallHandlerError,
   CallMissedError,

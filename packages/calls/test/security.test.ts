@@ -6,7 +6,7 @@ import type { tl } from '@mtcute/core'
 import { Long } from '@mtcute/core'
 
 import type { Call } from '../src/index.js'
-import { b2i, CallEndReason, CallFailedError, CallSecurityError, CallState, i2b, TELEGRAM_DH_PRIME } from '../src/index.js'
+import { b2i, CallEndReason, CallFailedError, CallSecurityError, PhoneCallState, i2b, TELEGRAM_DH_PRIME } from '../src/index.js'
 import type { FakeTelegramOptions } from '../src/testing/index.js'
 import { establish, twoParties } from './support/setup.js'
 import type { TwoParties } from './support/setup.js'
@@ -60,7 +60,7 @@ describe('bad DH configs', () => {
     const callee = await incoming
     env.fake.setDhConfig({ g: 3, p: nonSafePrime() })
     await expect(callee.accept()).rejects.toBeInstanceOf(CallSecurityError)
-    expect(callee.state).toBe(CallState.Failed)
+    expect(callee.state).toBe(PhoneCallState.Failed)
     expect(callee.endReason).toBe(CallEndReason.Failed)
     expectDisconnectDiscard(env, 1001)
     expect(await outcome).toBeInstanceOf(CallFailedError)

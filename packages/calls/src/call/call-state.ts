@@ -1,9 +1,11 @@
 /**
- * A call's lifecycle. Outgoing: requesting -> waiting -> ringing -> exchangingKeys ->
- * connecting -> established. Incoming: ringing -> exchangingKeys -> connecting ->
- * established. Any state may go to hangingUp (we are discarding), then ended or failed.
+ * A call's lifecycle, as `call.state` (strings). Not `@tgvoip/calls-native`'s `CallState`,
+ * pytgvoip's numeric enum of the media engine's states. Outgoing: requesting -> waiting ->
+ * ringing -> exchangingKeys -> connecting -> established. Incoming: ringing ->
+ * exchangingKeys -> connecting -> established. Any state may go to hangingUp (we are
+ * discarding), then ended or failed.
  */
-export enum CallState {
+export enum PhoneCallState {
   /** Outgoing: fetching the DH config and sending `phone.requestCall`. */
   Requesting = 'requesting',
   /** Outgoing: the server has the call; the callee's devices have not confirmed receipt yet. */
@@ -46,12 +48,12 @@ export enum CallEndReason {
   Failed = 'failed',
 }
 
-export const TERMINAL_STATES: ReadonlySet<CallState> = new Set([CallState.Ended, CallState.Failed])
+export const TERMINAL_STATES: ReadonlySet<PhoneCallState> = new Set([PhoneCallState.Ended, PhoneCallState.Failed])
 
 /** States in which the call has been answered (used to tell "declined" from "hung up"). */
-export const ANSWERED_STATES: ReadonlySet<CallState> = new Set([
-  CallState.ExchangingKeys,
-  CallState.Connecting,
-  CallState.Established,
-  CallState.Reconnecting,
+export const ANSWERED_STATES: ReadonlySet<PhoneCallState> = new Set([
+  PhoneCallState.ExchangingKeys,
+  PhoneCallState.Connecting,
+  PhoneCallState.Established,
+  PhoneCallState.Reconnecting,
 ])
