@@ -1,25 +1,19 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 
 import { CallManager, PhoneCallState, EngineUnavailableError, NativeCallEngine, callsPlugin } from '@tgvoip/calls'
 import { AudioDecodeError, AudioEncodeError, ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
+import { useTempDir } from './support/temp-dir.js'
 import { medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
 
-let dir: string
+const tmp = useTempDir('tgvoip-e2e-early-')
 let env: TwoAccounts | undefined
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tgvoip-e2e-early-'))
-})
 afterEach(async () => {
   await env?.destroy()
   env = undefined
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
 })
 
 /** Counts Bob's incoming calls: none may ring when the caller's set-up is broken. */
@@ -33,9 +27,9 @@ describe('errors are reported before anyone is rung or answered', () => {
   it('call() with a missing source file or a sink in a missing folder throws at once; Bob is never rung', async () => {
     env = await twoAccounts()
     const rings = countRings(env)
-    await expect(env.alice.calls.call('bob', join(dir, 'missing.mp3'))).rejects.toBeInstanceOf(AudioDecodeError)
-    await expect(env.alice.calls.call('bob', join(dir, 'missing.raw'))).rejects.toThrow(/missing\.raw/)
-    await expect(env.alice.calls.call('bob', new ToneSource({ frequencies: 440 }), { sink: join(dir, 'no-such-folder', 'out.wav') })).rejects.toBeInstanceOf(
+    await expect(env.alice.calls.call('bob', join(tmp.path, 'missing.mp3'))).rejects.toBeInstanceOf(AudioDecodeError)
+    await expect(env.alice.calls.call('bob', join(tmp.path, 'missing.raw'))).rejects.toThrow(/missing\.raw/)
+    await expect(env.alice.calls.call('bob', new ToneSource({ frequencies: 440 }), { sink: join(tmp.path, 'no-such-folder', 'out.wav') })).rejects.toBeInstanceOf(
       AudioEncodeError,
     )
     await sleep(200)
@@ -46,13 +40,13 @@ describe('errors are reported before anyone is rung or answered', () => {
 
   it('accept() with a bad path throws before answering: the call keeps ringing and can still be answered', async () => {
     env = await twoAccounts()
-    const good = join(dir, 'good.raw')
+    const good = join(tmp.path, 'good.raw')
     await writeFile(good, Buffer.alloc(0))
     const incoming = env.nextIncoming()
     const outgoing = env.alice.calls.call('bob', new ToneSource({ frequencies: 800 }))
     const bobCall = await incoming
-    await expect(bobCall.accept({ source: join(dir, 'missing.ogg') })).rejects.toBeInstanceOf(AudioDecodeError)
-    await expect(bobCall.accept({ sink: join(dir, 'missing-folder', 'caller.wav') })).rejects.toBeInstanceOf(AudioEncodeError)
+    await expect(bobCall.accept({ source: join(tmp.path, 'missing.ogg') })).rejects.toBeInstanceOf(AudioDecodeError)
+    await expect(bobCall.accept({ sink: join(tmp.path, 'missing-folder', 'caller.wav') })).rejects.toBeInstanceOf(AudioEncodeError)
     expect(env.telegram.requestsOf('phone.acceptCall')).toHaveLength(0)
     expect(bobCall.state).toBe(PhoneCallState.Ringing)
 

@@ -1,33 +1,27 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 
 import { PhoneCallState } from '@tgvoip/calls'
 import { AudioDecodeError, AudioPlayer, ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
 import { ToneTimeline } from './support/tone-timeline.js'
+import { useTempDir } from './support/temp-dir.js'
 import { establishCall, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
 
-let dir: string
+const tmp = useTempDir('tgvoip-e2e-playback-')
 let env: TwoAccounts | undefined
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tgvoip-e2e-playback-'))
-})
 afterEach(async () => {
   await env?.destroy()
   env = undefined
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
 })
 
 /** A headerless s16le 48 kHz mono file (pytgvoip's format) holding a tone. */
 async function rawTone(name: string, hz: number, ms: number): Promise<string> {
   const chunks: Int16Array[] = []
   for await (const frame of new ToneSource({ frequencies: hz, durationMs: ms })) chunks.push(frame)
-  const path = join(dir, name)
+  const path = join(tmp.path, name)
   await writeFile(path, Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))))
   return path
 }
@@ -94,7 +88,7 @@ describe('playback like pytgvoip', () => {
     const bobHears = new ToneTimeline()
     const { aliceCall } = await establishCall(env, { source: player }, { sink: bobHears })
     const since = performance.now()
-    player.enqueue(first, join(dir, 'missing.raw'), last)
+    player.enqueue(first, join(tmp.path, 'missing.raw'), last)
     await sleep(2000)
     expect(bobHears.sequence([500, 900], since)).toEqual([500, 900])
     expect(errors).toHaveLength(1)
