@@ -43,7 +43,7 @@ describe('one broken call never takes down the others', () => {
     const carolCall = await carol.calls.call('bob', new ToneSource({ frequencies: 880 }))
     await bothEstablished(aliceCall, bobCalls[0]!)
 
-    expect(await bobCalls[0]!.ended).toBe(CallEndReason.HungUp)
+    expect(await bobCalls[0]!.ended).toBe(CallEndReason.Failed)
     expect(bobCalls[0]!.state).toBe(PhoneCallState.Failed)
     expect(bobCalls[0]!.error).toBeInstanceOf(CallAudioError)
     expect((bobCalls[0]!.error!.cause as Error).message).toBe('user callback exploded')
@@ -66,7 +66,7 @@ describe('one broken call never takes down the others', () => {
       throw new Error('microphone unplugged')
     }
     const aliceCall = await env.alice.calls.call('bob', brokenMicrophone())
-    expect(await aliceCall.ended).toBe(CallEndReason.HungUp)
+    expect(await aliceCall.ended).toBe(CallEndReason.Failed)
     expect(aliceCall.error).toBeInstanceOf(CallAudioError)
     expect((aliceCall.error!.cause as Error).message).toBe('microphone unplugged')
     expect(await bobCalls[0]!.ended).toBe(CallEndReason.HungUp)

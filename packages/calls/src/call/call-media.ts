@@ -3,7 +3,7 @@ import { CallOptionsError, CallStateError } from '../errors.js'
 import type { CallAudioSink, CallAudioSource } from './audio-types.js'
 import { CallLifecycle } from './call-lifecycle.js'
 import { CallEndReason } from './call-state.js'
-import { checkCallOptions, openMedia, openSink, openSource, type CallOptionsInput } from './media-options.js'
+import { openMedia, openSink, openSource, type CallOptionsInput } from './media-options.js'
 import { MediaPump } from './media-pump.js'
 import { checkNetworkType, resolveNetwork } from './network-options.js'
 
@@ -105,11 +105,10 @@ export abstract class CallMedia extends CallLifecycle {
   }
 
   /**
-   * Checks and opens the options given to `call()`/`accept()`: the pump owns the media
-   * from now on, and the network settings wait for the engine.
+   * Opens the options given to `call()`/`accept()` (checked by `checkCallOptions`): the pump
+   * owns the media from now on, and the network settings wait for the engine.
    */
-  protected useOptions(input: CallOptionsInput): void {
-    const options = checkCallOptions(input, this.ctx.engine !== undefined)
+  protected useOptions(options: CallOptionsInput): void {
     // A `setNetworkType()` made while the call was ringing still counts.
     this.network = resolveNetwork(this.ctx.network, { ...options, networkType: options.networkType ?? this.network.networkType })
     const media = openMedia(options)

@@ -80,14 +80,14 @@ export class Call extends CallMedia {
     if (this.isOutgoing || this.state !== PhoneCallState.Ringing) {
       throw new CallStateError(`Cannot accept a${this.isOutgoing ? 'n outgoing' : ''} call in state '${this.state}'`)
     }
-    checkMediaPaths(checkCallOptions(options, this.ctx.engine !== undefined))
-    this.useOptions(options)
+    const checked = checkCallOptions(options, this.ctx.engine !== undefined)
+    checkMediaPaths(checked)
+    this.useOptions(checked)
     const established = this.waitEstablished(true)
     this.setState(PhoneCallState.ExchangingKeys)
     void this.runAccept()
     return established
   }
-
 
   /** Rejects an incoming call (reason `declined`, or `busy`). */
   async decline(reason: CallEndReason.Declined | CallEndReason.Busy = CallEndReason.Declined): Promise<void> {
@@ -100,7 +100,7 @@ export class Call extends CallMedia {
     if (this.state === PhoneCallState.Ringing) void this.discard(CallEndReason.Declined, error)
   }
 
-  /** @internal The outgoing flow: resolves once established, rejects with a typed error. */
+  /** @internal The outgoing flow (`options` checked by the manager): resolves once established, rejects with a typed error. */
   startOutgoing(user: tl.TypeInputUser, options: CallOptionsInput, signal?: AbortSignal): Promise<this> {
     this.useOptions(options)
     const established = this.waitEstablished()
