@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { AudioDecodeError, AudioEncodeError } from '@tgvoip/calls-audio'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 
 import { CallEndReason, CallManager, CallOptionsError, EngineUnavailableError, PhoneCallState, callsPlugin } from '../src/index.js'
 import type { CallAudioSource } from '../src/index.js'
@@ -13,17 +13,13 @@ import { establish, twoParties } from './support/setup.js'
 import type { TwoParties } from './support/setup.js'
 
 let env: TwoParties | undefined
-let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tgvoip-calls-options-'))
-})
 afterEach(async () => {
   await env?.cleanup()
   env = undefined
 })
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+
+/** A folder that does not exist: every file in it is missing, and nothing can be recorded there. */
+const dir = join(tmpdir(), `tgvoip-calls-missing-${randomUUID()}`)
 
 /** Frames of `value`, `count` of them. */
 function frames(value: number, count: number): CallAudioSource {
