@@ -5,23 +5,28 @@
  * measures what arrived. Exits 0 only if the audio made it across.
  *
  *   pnpm demo                      # a 440 Hz tone
- *   pnpm demo music.mp3            # any file ffmpeg reads
+ *   pnpm demo music.mp3            # any file ffmpeg reads, or a .raw file (s16le 48 kHz mono)
  *   pnpm demo --loss 0.2           # through a relay that drops 20 % of packets
+ *   pnpm demo -- --loss 0.2        # the same: a leading `--` is accepted
  *   pnpm demo --seconds 8 --out call.wav
  */
 import { parseArgs } from 'node:util'
 
-import { CallState } from '@tgvoip/calls'
+import { CallAudioError, PhoneCallState } from '@tgvoip/calls'
 import { FakeTelegram } from '@tgvoip/calls/testing'
 import { callsPlugin } from '@tgvoip/calls'
-import { FileSource, TeeSink, ToneAnalyzer, ToneSource, WavFileSink } from '@tgvoip/calls-audio'
+import { TeeSink, ToneAnalyzer, ToneSource, WavFileSink, checkSourcePath } from '@tgvoip/calls-audio'
 
 import { showLiveStats } from './lib/live-stats.js'
 import { log, sleep, traceStates, watchdog } from './lib/log.js'
 
 const TONE_HZ = 440
 
+// `pnpm demo -- --loss 0.2` hands the script a leading `--`: it separates pnpm's options, not ours.
+const args = process.argv.slice(2)
+if (args[0] === '--') args.shift()
 const { values, positionals } = parseArgs({
+  args,
   allowPositionals: true,
   options: {
     loss: { type: 'string', default: '0' },
@@ -37,6 +42,20 @@ if (!(loss >= 0 && loss < 1) || !(seconds > 0 && seconds <= 600)) {
 }
 const file = positionals[0]
 watchdog(seconds + 15, 'demo')
+
+/** Ends the demo with a message naming the problem (a missing file, one ffmpeg cannot decode). */
+function fail(message: string): never {
+  console.error(`demo: ${message}`)
+  process.exit(1)
+}
+
+if (file) {
+  try {
+    checkSourcePath(file)
+  } catch (err) {
+    fail(`cannot play ${file}: ${(err as Error).message}`)
+  }
+}
 
 const telegram = new FakeTelegram(loss > 0 ? { relayFaults: { lossRate: loss, seed: 42 } } : {})
 const alice = await telegram.createClient({ firstName: 'Alice', username: 'alice' })
@@ -58,11 +77,12 @@ bob.calls.on('incomingCall', (call) => {
 })
 alice.calls.on('outgoingCall', (call) => traceStates('alice', call))
 
-const source = file ? new FileSource(file) : new ToneSource({ frequencies: TONE_HZ, amplitude: 0.5 })
+// A path plays like in a bot: `.raw` as s16le 48 kHz mono, anything else through ffmpeg.
+const source = file ?? new ToneSource({ frequencies: TONE_HZ, amplitude: 0.5 })
 log('alice', `calling @bob, playing ${file ?? `a ${TONE_HZ} Hz tone`}`)
-const aliceCall = await alice.calls.call('bob', source)
+const aliceCall = await alice.calls.call('bob', source).catch((err: unknown) => fail(describeFailure(err)))
 const bobCall = bob.calls.activeCalls[0]!
-await bobCall.entersState(CallState.Established, 5000)
+await bobCall.entersState(PhoneCallState.Established, 5000)
 
 console.log()
 console.log(`  Alice sees: ${aliceCall.emojis.join(' ')}`)
@@ -75,6 +95,8 @@ await sleep(seconds * 1000)
 stopStats()
 
 const finalStats = bobCall.stats()
+// The file turned out not to be audio (it existed, so only decoding could tell).
+if (aliceCall.error) fail(describeFailure(aliceCall.error))
 log('alice', 'hanging up')
 await aliceCall.hangup()
 log('bob', `call ended: ${await bobCall.ended}`) // resolves once out.wav is finalised
@@ -102,3 +124,10 @@ if (!arrived || steady.length === 0) {
 }
 console.log(`\n  OK: ${file ? 'the file' : `the ${TONE_HZ} Hz tone`} went through the call, encrypted, over UDP.`)
 process.exit(0)
+
+function describeFailure(err: unknown): string {
+  const error = err as Error
+  // A source that failed mid-call is wrapped in CallAudioError; its cause says what the file did.
+  const cause = error instanceof CallAudioError && error.cause instanceof Error ? error.cause : error
+  return file ? `cannot play ${file}: ${cause.message}` : `the call failed: ${error.message}`
+}

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -40,6 +40,36 @@ describe('pnpm demo', () => {
       expect(result.code).toBe(0)
       expect(result.stdout).toMatch(/dropping 20% of packets/)
       expect(Number(/relay dropped (\d+)/.exec(result.stdout)![1])).toBeGreaterThan(5)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("accepts pnpm's `--` before the options", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
+    try {
+      const result = await runScript('examples/demo.ts', ['--', '--seconds', '1', '--loss', '0.1', '--out', join(dir, 'out.wav')])
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/dropping 10% of packets/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a missing or undecodable file is reported as such, with a non-zero exit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
+    try {
+      const missing = await runScript('examples/demo.ts', [join(dir, 'nope.mp3'), '--out', join(dir, 'out.wav')])
+      expect(missing.code).toBe(1)
+      expect(missing.stderr).toMatch(/demo: cannot play .*nope\.mp3: .*(no such file|ENOENT)/i)
+      expect(missing.stdout).not.toMatch(/calling @bob/)
+
+      const garbage = join(dir, 'garbage.mp3')
+      await writeFile(garbage, 'not audio at all\n'.repeat(100))
+      const undecodable = await runScript('examples/demo.ts', [garbage, '--seconds', '1', '--out', join(dir, 'out.wav')])
+      expect(undecodable.code).toBe(1)
+      expect(undecodable.stderr).toMatch(/demo: cannot play .*garbage\.mp3: ffmpeg could not decode/)
+      expect(undecodable.stderr).not.toMatch(/no audio arrived/)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

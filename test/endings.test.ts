@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { CallBusyError, CallEndReason, CallMissedError, CallState, callsPlugin } from '@tgvoip/calls'
+import { CallBusyError, CallEndReason, CallMissedError, PhoneCallState, callsPlugin } from '@tgvoip/calls'
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
 import { establishCall, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
@@ -27,7 +27,7 @@ describe('ending calls', () => {
       await (side === 'caller' ? aliceCall : bobCall).hangup()
       expect(await aliceCall.ended).toBe(CallEndReason.HungUp)
       expect(await bobCall.ended).toBe(CallEndReason.HungUp)
-      expect([aliceCall.state, bobCall.state]).toEqual([CallState.Ended, CallState.Ended])
+      expect([aliceCall.state, bobCall.state]).toEqual([PhoneCallState.Ended, PhoneCallState.Ended])
       expect(aliceCall.session).toBeNull()
       expect(bobCall.session).toBeNull()
       const discards = env.telegram.requestsOf('phone.discardCall')
@@ -60,7 +60,7 @@ describe('ending calls', () => {
     const before = bobHears.results.length
     await sleep(600)
     expect(bobHears.results.length).toBeGreaterThan(before)
-    expect(bobCall.state).toBe(CallState.Established)
+    expect(bobCall.state).toBe(PhoneCallState.Established)
     await aliceCall.hangup()
   })
 })

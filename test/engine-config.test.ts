@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { CallEndReason, CallFailedError, CallState, NativeCallEngine } from '@tgvoip/calls'
+import { CallEndReason, CallFailedError, PhoneCallState, NativeCallEngine } from '@tgvoip/calls'
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
 import { establishCall, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
@@ -64,20 +64,20 @@ describe('Telegram call parameters reach the engine', () => {
     await expect(outgoing).rejects.toBeInstanceOf(CallFailedError)
     await expect(accepted).rejects.toBeInstanceOf(CallFailedError)
     expect(Date.now() - started).toBeLessThan(4000)
-    expect(await bobCall.ended).toBe(CallEndReason.Disconnected)
+    expect(await bobCall.ended).toBe(CallEndReason.Failed)
   })
 
-  it('call_packet_timeout_ms: when the relay goes silent mid-call both sides end as disconnected', async () => {
+  it('call_packet_timeout_ms: when the relay goes silent mid-call both sides end as failed', async () => {
     env = await twoAccounts({ config: { callPacketTimeoutMs: 1500 } })
     const { aliceCall, bobCall } = await establishedToneCall(env)
     env.telegram.localRelays[0]!.setAnswering(false)
     const started = Date.now()
-    expect(await aliceCall.ended).toBe(CallEndReason.Disconnected)
-    expect(await bobCall.ended).toBe(CallEndReason.Disconnected)
+    expect(await aliceCall.ended).toBe(CallEndReason.Failed)
+    expect(await bobCall.ended).toBe(CallEndReason.Failed)
     expect(Date.now() - started).toBeLessThan(6000)
     // Whichever side times out first discards; the other learns it from Telegram. Both fail.
     for (const call of [aliceCall, bobCall]) {
-      expect(call.state).toBe(CallState.Failed)
+      expect(call.state).toBe(PhoneCallState.Failed)
       expect(call.error).toBeInstanceOf(CallFailedError)
     }
   })

@@ -1,7 +1,7 @@
 /** Alice and Bob on a fresh FakeTelegram with the calls plugin and its default (native) engine. */
 import type { TelegramClient } from '@mtcute/core/client.js'
-import { callsPlugin, CallState } from '@tgvoip/calls'
-import type { Call, CallManagerOptions, CallMediaInput } from '@tgvoip/calls'
+import { callsPlugin, PhoneCallState } from '@tgvoip/calls'
+import type { Call, CallManagerOptions, CallOptionsInput } from '@tgvoip/calls'
 import { FakeTelegram } from '@tgvoip/calls/testing'
 import type { FakeTelegramOptions } from '@tgvoip/calls/testing'
 import type { ToneAnalysis } from '@tgvoip/calls-audio'
@@ -32,21 +32,22 @@ export async function twoAccounts(fake: FakeTelegramOptions = {}, calls: CallMan
 
 /** Resolves once both sides of a call are established (the callee's accept resolves a bit later). */
 export async function bothEstablished(a: Call, b: Call): Promise<void> {
-  await Promise.all([a.entersState(CallState.Established, 5000), b.entersState(CallState.Established, 5000)])
+  await Promise.all([a.entersState(PhoneCallState.Established, 5000), b.entersState(PhoneCallState.Established, 5000)])
 }
 
 /**
- * Alice calls Bob with `alice`'s media and Bob answers with `bob`'s (`onRinging` sees his call
- * before he answers); resolves once both sides are established.
+ * Alice calls Bob with `alice`'s media and network options, and Bob answers with `bob`'s
+ * (`onRinging` sees his call before he answers); resolves once both sides are established.
  */
 export async function establishCall(
   e: TwoAccounts,
-  alice: CallMediaInput = {},
-  bob: CallMediaInput = {},
+  alice: CallOptionsInput = {},
+  bob: CallOptionsInput = {},
   onRinging?: (bobCall: Call) => void,
 ): Promise<{ aliceCall: Call; bobCall: Call }> {
   const incoming = e.nextIncoming()
-  const outgoing = e.alice.calls.call('bob', alice.source, { sink: alice.sink })
+  const { source, ...options } = alice
+  const outgoing = e.alice.calls.call('bob', source, options)
   const bobCall = await incoming
   onRinging?.(bobCall)
   await bobCall.accept(bob)

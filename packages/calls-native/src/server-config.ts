@@ -14,7 +14,18 @@ export interface BitrateConfig {
   increaseStep?: number
 }
 
-let current: Record<string, number | boolean> = {}
+/** What `setConfig` last set (normally Telegram's `phone.getCallConfig`). */
+let fromServer: Record<string, number | boolean> = {}
+/**
+ * What `setBitrateConfig` set. Kept apart so that it survives `setConfig`: the calls
+ * plugin applies Telegram's config at every call, and a bot's own bitrate choice must not
+ * be lost to that.
+ */
+let bitrateOverrides: Record<string, number> = {}
+
+function apply(): void {
+  loadAddon().setServerConfig({ ...fromServer, ...bitrateOverrides })
+}
 
 function usableValues(source: Record<string, unknown>): Record<string, number | boolean> {
   const values: Record<string, number | boolean> = {}
@@ -25,7 +36,10 @@ function usableValues(source: Record<string, unknown>): Record<string, number | 
 }
 
 export class VoIPServerConfig {
-  /** Replaces the config with a JSON string or an already parsed object. */
+  /**
+   * Replaces the config with a JSON string or an already parsed object. Bitrates set with
+   * `setBitrateConfig` stay in effect on top of it.
+   */
   static setConfig(json: string | Record<string, unknown>): void {
     let parsed: unknown = json
     if (typeof json === 'string') {
@@ -38,11 +52,14 @@ export class VoIPServerConfig {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new InvalidArgumentError('server config must be a JSON object')
     }
-    current = usableValues(parsed as Record<string, unknown>)
-    loadAddon().setServerConfig(current)
+    fromServer = usableValues(parsed as Record<string, unknown>)
+    apply()
   }
 
-  /** Sets the bitrate keys on top of the current config. */
+  /**
+   * Sets the bitrate keys on top of the server config, for every call from now on (until
+   * `resetBitrateConfig`); later `setConfig` calls do not undo it.
+   */
   static setBitrateConfig({
     initBitrate = 16000,
     maxBitrate = 20000,
@@ -56,19 +73,24 @@ export class VoIPServerConfig {
     if (minBitrate > maxBitrate || initBitrate < minBitrate || initBitrate > maxBitrate) {
       throw new InvalidArgumentError('bitrates must satisfy min <= init <= max')
     }
-    current = {
-      ...current,
+    bitrateOverrides = {
       audio_init_bitrate: initBitrate,
       audio_max_bitrate: maxBitrate,
       audio_min_bitrate: minBitrate,
       audio_bitrate_step_decr: decreaseStep,
       audio_bitrate_step_incr: increaseStep,
     }
-    loadAddon().setServerConfig(current)
+    apply()
+  }
+
+  /** Drops what `setBitrateConfig` set: the server config's bitrates (or the defaults) apply again. */
+  static resetBitrateConfig(): void {
+    bitrateOverrides = {}
+    apply()
   }
 
   /** The values currently in effect (defaults are not listed). */
   static get(): Readonly<Record<string, number | boolean>> {
-    return { ...current }
+    return { ...fromServer, ...bitrateOverrides }
   }
 }

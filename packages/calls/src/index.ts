@@ -2,7 +2,10 @@ export type { CallAudioSink, CallAudioSource, CallMediaInput } from './call/audi
 export { Call } from './call/call.js'
 export type { CallInit } from './call/call.js'
 export type { CallEvents } from './call/call-lifecycle.js'
-export { CallEndReason, CallState } from './call/call-state.js'
+export type { PlayOptions } from './call/call-media.js'
+export type { CallOptionsInput } from './call/media-options.js'
+export type { CallNetworkOptions } from './call/network-options.js'
+export { CallEndReason, PhoneCallState } from './call/call-state.js'
 export { DH_BYTES, b2i, i2b } from './crypto/bytes.js'
 export { checkDhConfig, checkG } from './crypto/dh-checks.js'
 export { calcFingerprint } from './crypto/fingerprint.js'
@@ -19,7 +22,7 @@ export {
   CallAudioError,
   CallBusyError,
   CallDeclinedError,
-  CallError,
+  PhoneCallError,
   CallFailedError,
   CallHandlerError,
   CallMissedError,
@@ -27,6 +30,7 @@ export {
   CallSecurityError,
   CallStateError,
   CallStateTimeoutError,
+  EngineUnavailableError,
 } from './errors.js'
 export { CallManager } from './manager/call-manager.js'
 export type { CallManagerEvents, OutgoingCallOptions } from './manager/call-manager.js'

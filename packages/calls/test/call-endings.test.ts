@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
-import { AbortError, CallBusyError, CallDeclinedError, CallEndReason, CallMissedError, CallState, callsPlugin } from '../src/index.js'
+import { AbortError, CallBusyError, CallDeclinedError, CallEndReason, CallMissedError, PhoneCallState, callsPlugin } from '../src/index.js'
 import type { Call } from '../src/index.js'
 import { FakeTelegram } from '../src/testing/index.js'
 import { twoParties } from './support/setup.js'
@@ -22,7 +22,7 @@ describe('declining', () => {
     await callee.decline()
     await expect(outgoing).rejects.toBeInstanceOf(CallDeclinedError)
     expect(await callee.ended).toBe(CallEndReason.Declined)
-    expect(callee.state).toBe(CallState.Ended)
+    expect(callee.state).toBe(PhoneCallState.Ended)
     const [discard] = env.fake.requestsOf('phone.discardCall')
     expect(discard!.request).toMatchObject({ duration: 0, reason: { _: 'phoneCallDiscardReasonHangup' } })
     expect(env.aliceEngine.sessions).toHaveLength(0)
@@ -76,11 +76,11 @@ describe('timeouts (fake timers)', () => {
     alice.calls.once('outgoingCall', (call) => (caller = call))
     const rejected = expect(alice.calls.call('bob')).rejects.toBeInstanceOf(CallMissedError)
     await vi.advanceTimersByTimeAsync(100)
-    expect(caller!.state).toBe(CallState.Ringing)
+    expect(caller!.state).toBe(PhoneCallState.Ringing)
     // Well past the 20 s receive timeout: only the ring timeout applies now.
     await vi.advanceTimersByTimeAsync(88_000)
-    expect(callee!.state).toBe(CallState.Ringing)
-    expect(caller!.state).toBe(CallState.Ringing)
+    expect(callee!.state).toBe(PhoneCallState.Ringing)
+    expect(caller!.state).toBe(PhoneCallState.Ringing)
     await vi.advanceTimersByTimeAsync(3_000)
     await rejected
     expect(await callee!.ended).toBe(CallEndReason.Missed)
@@ -98,12 +98,12 @@ describe('timeouts (fake timers)', () => {
       // The callee never gets the call, so nothing sends phone.receivedCall.
       tamperUpdate: (pc) => (pc._ === 'phoneCallRequested' ? null : pc),
     })
-    const states: CallState[] = []
+    const states: PhoneCallState[] = []
     env.alice.calls.once('outgoingCall', (call) => call.on('stateChange', (_o, n) => states.push(n)))
     const outgoing = env.alice.calls.call('bob')
     const rejected = expect(outgoing).rejects.toBeInstanceOf(CallMissedError)
     await vi.advanceTimersByTimeAsync(4_900)
-    expect(states).toEqual([CallState.Waiting])
+    expect(states).toEqual([PhoneCallState.Waiting])
     await vi.advanceTimersByTimeAsync(200)
     await rejected
     expect(env.fake.requestsOf('phone.discardCall')[0]!.request).toMatchObject({ reason: { _: 'phoneCallDiscardReasonMissed' } })
@@ -173,6 +173,6 @@ describe('aborting', () => {
     const call = await outgoing
     controller.abort()
     await new Promise((resolve) => setTimeout(resolve, 10))
-    expect(call.state).toBe(CallState.Established)
+    expect(call.state).toBe(PhoneCallState.Established)
   })
 })

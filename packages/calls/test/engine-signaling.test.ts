@@ -10,7 +10,7 @@ import { tl } from '@mtcute/core'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import type { Call, CallEngine } from '../src/index.js'
-import { CallEngineSet, CallFailedError, CallOptionsError, CallState, callsPlugin, UnsupportedLibraryVersionError } from '../src/index.js'
+import { CallEngineSet, CallFailedError, CallOptionsError, callsPlugin, PhoneCallState, UnsupportedLibraryVersionError } from '../src/index.js'
 import { FakeTelegram } from '../src/testing/index.js'
 import type { FakeTelegramOptions } from '../src/testing/index.js'
 import { FakeEngine, signalingHello } from './support/fake-engine.js'
@@ -49,7 +49,7 @@ async function callAndAnswer(alice: TelegramClient, bob: TelegramClient): Promis
   const callee = await incoming
   await callee.accept()
   const caller = await outgoing
-  await callee.entersState(CallState.Established, 5_000)
+  await callee.entersState(PhoneCallState.Established, 5_000)
   return { caller, callee }
 }
 

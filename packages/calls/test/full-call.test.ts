@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
-import { calcFingerprint, CallEndReason, CallState, generateVisualization } from '../src/index.js'
+import { calcFingerprint, CallEndReason, PhoneCallState, generateVisualization } from '../src/index.js'
 import type { Call } from '../src/index.js'
 import { twoParties } from './support/setup.js'
 import type { TwoParties } from './support/setup.js'
@@ -12,13 +12,13 @@ afterEach(async () => {
   env = undefined
 })
 
-function recordStates(call: Call, states: CallState[] = []): CallState[] {
+function recordStates(call: Call, states: PhoneCallState[] = []): PhoneCallState[] {
   states.push(call.state)
   call.on('stateChange', (_old, next) => states.push(next))
   return states
 }
 
-async function establish(e: TwoParties): Promise<{ caller: Call; callee: Call; calleeStates: CallState[] }> {
+async function establish(e: TwoParties): Promise<{ caller: Call; callee: Call; calleeStates: PhoneCallState[] }> {
   const incoming = e.nextIncoming()
   const outgoing = e.alice.calls.call('bob')
   const callee = await incoming
@@ -49,8 +49,8 @@ describe('a full call from Alice to Bob', () => {
     expect(callee.emojis).toEqual(caller.emojis)
     expect(caller.emojis).toHaveLength(4)
 
-    expect(caller.state).toBe(CallState.Established)
-    expect(callee.state).toBe(CallState.Established)
+    expect(caller.state).toBe(PhoneCallState.Established)
+    expect(callee.state).toBe(PhoneCallState.Established)
     expect(caller.peer?.firstName).toBe('Bob')
     expect(callee.peer?.firstName).toBe('Alice')
     expect(caller.isOutgoing).toBe(true)
@@ -107,35 +107,35 @@ describe('a full call from Alice to Bob', () => {
   it('sends receivedCall at once, so the caller rings before the answer', async () => {
     // Updates lag the RPC answers slightly, so the caller sees every step in order.
     env = await twoParties({ updateDelayMs: 2 })
-    const callerStates: CallState[] = []
+    const callerStates: PhoneCallState[] = []
     env.alice.calls.once('outgoingCall', (call) => recordStates(call, callerStates))
     const incoming = env.nextIncoming()
     const outgoing = env.alice.calls.call('bob')
     const callee = await incoming
-    await vi_waitFor(() => callerStates.includes(CallState.Ringing))
+    await vi_waitFor(() => callerStates.includes(PhoneCallState.Ringing))
     expect(env.fake.requestsOf('phone.receivedCall')).toHaveLength(1)
     await callee.accept()
     await outgoing
     expect(callerStates).toEqual([
-      CallState.Requesting,
-      CallState.Waiting,
-      CallState.Ringing,
-      CallState.ExchangingKeys,
-      CallState.Connecting,
-      CallState.Established,
+      PhoneCallState.Requesting,
+      PhoneCallState.Waiting,
+      PhoneCallState.Ringing,
+      PhoneCallState.ExchangingKeys,
+      PhoneCallState.Connecting,
+      PhoneCallState.Established,
     ])
   })
 
   it('walks the callee through ringing -> exchangingKeys -> connecting -> established', async () => {
     env = await twoParties()
     const { calleeStates } = await establish(env)
-    expect(calleeStates).toEqual([CallState.Ringing, CallState.ExchangingKeys, CallState.Connecting, CallState.Established])
+    expect(calleeStates).toEqual([PhoneCallState.Ringing, PhoneCallState.ExchangingKeys, PhoneCallState.Connecting, PhoneCallState.Established])
   })
 
   it('reaches established without an engine (signaling only)', async () => {
     env = await twoParties({}, { noEngine: true })
     const { caller, callee } = await establish(env)
-    expect(caller.state).toBe(CallState.Established)
+    expect(caller.state).toBe(PhoneCallState.Established)
     expect(callee.emojis).toEqual(caller.emojis)
     expect(caller.session).toBeNull()
   })
@@ -145,10 +145,10 @@ describe('a full call from Alice to Bob', () => {
     const { caller, callee } = await establish(env)
     const [me, other] = who === 'caller' ? [caller, callee] : [callee, caller]
     await me.hangup()
-    expect(me.state).toBe(CallState.Ended)
+    expect(me.state).toBe(PhoneCallState.Ended)
     expect(await me.ended).toBe(CallEndReason.HungUp)
     expect(await other.ended).toBe(CallEndReason.HungUp)
-    expect(other.state).toBe(CallState.Ended)
+    expect(other.state).toBe(PhoneCallState.Ended)
     const discards = env.fake.requestsOf('phone.discardCall')
     expect(discards).toHaveLength(1)
     const server = env.fake.calls.get(caller.id)!

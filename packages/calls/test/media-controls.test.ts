@@ -2,12 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { FileSink, FileSource, RawFileSink, WavFileSink } from '@tgvoip/calls-audio'
+import { FileSink, FileSource, PcmStreamSource, RawFileSink, WavFileSink, sinkFromPath, sourceFromPath } from '@tgvoip/calls-audio'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
-import { CallAudioError, CallEndReason, CallHandlerError, CallState, CallStateError } from '../src/index.js'
+import { CallAudioError, CallEndReason, CallHandlerError, PhoneCallState, CallStateError } from '../src/index.js'
 import type { Call, CallAudioSink, CallAudioSource } from '../src/index.js'
-import { sinkFromPath, sourceFromPath } from '../src/call/audio-paths.js'
 import { establish, twoParties } from './support/setup.js'
 import type { TwoParties } from './support/setup.js'
 
@@ -114,8 +113,8 @@ describe('per-call audio controls (fake engine)', () => {
       },
     })
     env.bobEngine.sessions[0]!.receiveFrame(new Int16Array(960))
-    expect(await callee.ended).toBe(CallEndReason.HungUp)
-    expect(callee.state).toBe(CallState.Failed)
+    expect(await callee.ended).toBe(CallEndReason.Failed)
+    expect(callee.state).toBe(PhoneCallState.Failed)
     expect(callee.error).toBeInstanceOf(CallAudioError)
     expect(callee.error!.cause).toBe(boom)
     expect(await caller.ended).toBe(CallEndReason.HungUp)
@@ -165,6 +164,8 @@ describe('file paths as sources and sinks', () => {
     expect(sinkFromPath(join(dir, 'a.pcm'))).toBeInstanceOf(RawFileSink)
     expect(sinkFromPath(join(dir, 'a.mp3'))).toBeInstanceOf(FileSink)
     expect(sourceFromPath('music.mp3')).toBeInstanceOf(FileSource)
+    expect(sourceFromPath('music.raw')).toBeInstanceOf(PcmStreamSource)
+    expect(sinkFromPath(join(dir, 'a.s16'))).toBeInstanceOf(RawFileSink)
   })
 })
 
@@ -173,7 +174,7 @@ describe('client.destroy()', () => {
     env = await twoParties()
     const { caller, callee } = await establish(env)
     await env.alice.destroy()
-    expect(caller.state).toBe(CallState.Ended)
+    expect(caller.state).toBe(PhoneCallState.Ended)
     expect(await callee.ended).toBe(CallEndReason.HungUp)
     expect(env.fake.calls.get(caller.id)!.discard).toMatchObject({ byUserId: callee.peerId, reason: 'phoneCallDiscardReasonHangup' })
   })
@@ -189,7 +190,7 @@ describe('incomingCall handlers that fail', () => {
       throw boom
     })
     await expect(env.alice.calls.call('bob')).rejects.toThrow(/declined/)
-    expect(incoming!.state).toBe(CallState.Failed)
+    expect(incoming!.state).toBe(PhoneCallState.Failed)
     expect(incoming!.error).toBeInstanceOf(CallHandlerError)
     expect(incoming!.error!.cause).toBe(boom)
   })
@@ -203,7 +204,7 @@ describe('incomingCall handlers that fail', () => {
       throw new Error('database down')
     })
     await expect(env.alice.calls.call('bob')).rejects.toThrow(/declined/)
-    expect(await incoming!.ended).toBe(CallEndReason.Declined)
+    expect(await incoming!.ended).toBe(CallEndReason.Failed)
     expect(incoming!.error).toBeInstanceOf(CallHandlerError)
   })
 
@@ -215,7 +216,7 @@ describe('incomingCall handlers that fail', () => {
     })
     const call = await env.alice.calls.call('bob')
     await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(call.state).toBe(CallState.Established)
+    expect(call.state).toBe(PhoneCallState.Established)
     await call.hangup()
   })
 })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { CallEndReason, CallManager, CallOptionsError, CallState, callsPlugin } from '../src/index.js'
+import { CallEndReason, CallManager, CallOptionsError, PhoneCallState, callsPlugin } from '../src/index.js'
 import { FakeTelegram } from '../src/testing/index.js'
 import { FakeEngine } from './support/fake-engine.js'
 
@@ -45,7 +45,7 @@ describe('client.use / client.calls', () => {
     const bobCalls = new CallManager(bob, { engine: null })
     bobCalls.on('incomingCall', (call) => void call.accept())
     const call = await aliceCalls.call('bob')
-    expect(call.state).toBe(CallState.Established)
+    expect(call.state).toBe(PhoneCallState.Established)
     await call.hangup()
     await aliceCalls.destroy()
     await bobCalls.destroy()

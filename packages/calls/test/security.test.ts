@@ -6,7 +6,7 @@ import type { tl } from '@mtcute/core'
 import { Long } from '@mtcute/core'
 
 import type { Call } from '../src/index.js'
-import { b2i, CallEndReason, CallFailedError, CallSecurityError, CallState, i2b, TELEGRAM_DH_PRIME } from '../src/index.js'
+import { b2i, CallEndReason, CallFailedError, CallSecurityError, PhoneCallState, i2b, TELEGRAM_DH_PRIME } from '../src/index.js'
 import type { FakeTelegramOptions } from '../src/testing/index.js'
 import { establish, twoParties } from './support/setup.js'
 import type { TwoParties } from './support/setup.js'
@@ -60,8 +60,8 @@ describe('bad DH configs', () => {
     const callee = await incoming
     env.fake.setDhConfig({ g: 3, p: nonSafePrime() })
     await expect(callee.accept()).rejects.toBeInstanceOf(CallSecurityError)
-    expect(callee.state).toBe(CallState.Failed)
-    expect(callee.endReason).toBe(CallEndReason.Disconnected)
+    expect(callee.state).toBe(PhoneCallState.Failed)
+    expect(callee.endReason).toBe(CallEndReason.Failed)
     expectDisconnectDiscard(env, 1001)
     expect(await outcome).toBeInstanceOf(CallFailedError)
     expect(env.fake.requestsOf('phone.acceptCall')).toHaveLength(0)
@@ -106,7 +106,7 @@ describe('bad g_b (checked by the caller)', () => {
     expect(env.fake.requestsOf('phone.confirmCall')).toHaveLength(0)
     expect(env.aliceEngine.sessions).toHaveLength(0)
     expect(await accepted).toBeInstanceOf(CallFailedError)
-    expect(await callee.ended).toBe(CallEndReason.Disconnected)
+    expect(await callee.ended).toBe(CallEndReason.Failed)
   })
 })
 
@@ -130,7 +130,7 @@ describe('bad g_a or fingerprint (checked by the callee)', () => {
     // The caller may have been established already (its key was fine); either way it ends.
     const callerOutcome = await outcome
     if (callerOutcome instanceof Error) expect(callerOutcome).toBeInstanceOf(CallFailedError)
-    else expect(callerOutcome).toBe(CallEndReason.Disconnected)
+    else expect(callerOutcome).toBe(CallEndReason.Failed)
   }
 
   it('g_a that does not match the committed hash', async () => {

@@ -1,5 +1,4 @@
-import { constants } from 'node:fs'
-import { access, stat } from 'node:fs/promises'
+import { accessSync, constants, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { FfmpegNotFoundError } from '../core/errors.js'
 
@@ -11,24 +10,32 @@ const EXECUTABLE_NAMES = process.platform === 'win32' ? ['ffmpeg.exe', 'ffmpeg']
  * package to install) instead of letting a spawn fail with a bare ENOENT later.
  */
 export async function findFfmpeg(explicitPath?: string): Promise<string> {
+  return findFfmpegSync(explicitPath)
+}
+
+/**
+ * `findFfmpeg` without a promise, for checks that must finish before a call goes on (a
+ * few `stat`s of PATH entries).
+ */
+export function findFfmpegSync(explicitPath?: string): string {
   if (explicitPath !== undefined) {
-    if (await isExecutableFile(explicitPath)) return explicitPath
+    if (isExecutableFile(explicitPath)) return explicitPath
     throw new FfmpegNotFoundError(explicitPath, [])
   }
   const directories = (process.env.PATH ?? '').split(delimiter).filter((entry) => entry.length > 0)
   for (const directory of directories) {
     for (const name of EXECUTABLE_NAMES) {
       const candidate = join(directory, name)
-      if (await isExecutableFile(candidate)) return candidate
+      if (isExecutableFile(candidate)) return candidate
     }
   }
   throw new FfmpegNotFoundError(undefined, directories)
 }
 
-async function isExecutableFile(path: string): Promise<boolean> {
+function isExecutableFile(path: string): boolean {
   try {
-    await access(path, constants.X_OK)
-    return (await stat(path)).isFile()
+    accessSync(path, constants.X_OK)
+    return statSync(path).isFile()
   } catch {
     return false
   }

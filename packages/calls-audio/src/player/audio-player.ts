@@ -4,6 +4,7 @@ import { FRAME_SAMPLES } from '../core/constants.js'
 import { AudioOptionsError, SourceAlreadyIteratedError } from '../core/errors.js'
 import { parseOptions, volumeSchema } from '../core/options.js'
 import type { AudioSource } from '../core/types.js'
+import { sourceFromPath } from '../paths/audio-paths.js'
 import { applyGain } from '../pcm/gain.js'
 import { AudioPlayerState, type AudioPlayerEvents } from './audio-player-state.js'
 import { HoldMusic, type HoldMusicInput } from './hold-music.js'
@@ -66,15 +67,21 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     this.gain = parsed.data
   }
 
-  /** Plays `source` now, ending the current track; the queue is kept. */
-  play(source: AudioSource): void {
+  /**
+   * Plays `source` now, ending the current track; the queue is kept. A path opens like
+   * `sourceFromPath` (`.raw` as s16le 48 kHz mono, other files through ffmpeg).
+   */
+  play(source: AudioSource | string): void {
     this.endCurrent()
-    this.startTrack(source, AudioPlayerState.Playing)
+    this.startTrack(toSource(source), AudioPlayerState.Playing)
   }
 
-  /** Adds tracks to the end of the queue; starts playing at once if idle. */
-  enqueue(...sources: AudioSource[]): void {
-    this.waiting.push(...sources)
+  /**
+   * Adds tracks (sources or paths) to the end of the queue; starts playing at once if
+   * idle. A track that cannot be played is reported with `trackError` and skipped.
+   */
+  enqueue(...sources: Array<AudioSource | string>): void {
+    this.waiting.push(...sources.map(toSource))
     if (!this.currentTrack) this.startNext()
   }
 
@@ -106,9 +113,9 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
   }
 
   /**
-   * Sets what plays while no track does. Pass a factory (e.g.
-   * `() => new FileSource('hold.mp3')`) to loop it, or a looping source; undefined
-   * means silence.
+   * Sets what plays while no track does: a path or a factory (e.g.
+   * `() => new FileSource('hold.mp3')`) loops it, a list of them is played in turn and
+   * looped, a source is played once (pass a looping one to loop); undefined means silence.
    */
   setHoldMusic(music: HoldMusicInput | undefined): void {
     this.hold?.close().catch(() => {})
@@ -194,4 +201,8 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     this.currentState = state
     this.emit('stateChange', old, state)
   }
+}
+
+function toSource(source: AudioSource | string): AudioSource {
+  return typeof source === 'string' ? sourceFromPath(source) : source
 }

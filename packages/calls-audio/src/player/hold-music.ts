@@ -1,60 +1,89 @@
 import type { AudioSource } from '../core/types.js'
+import { sourceFromPath } from '../paths/audio-paths.js'
 
-/** A source, or a factory called each time the previous one ended (to loop). */
-export type HoldMusicInput = AudioSource | (() => AudioSource)
+/** One piece of hold music that can be played again: a file path, or a factory of sources. */
+export type HoldMusicItem = string | (() => AudioSource)
+
+/**
+ * A source (played once), one repeatable item, or a list of them played in turn and
+ * looped (pytgvoip's `play_on_hold([...])`). Paths open like `sourceFromPath`.
+ */
+export type HoldMusicInput = AudioSource | HoldMusicItem | readonly HoldMusicItem[]
 
 /**
  * The player's background audio while no track plays. Keeps its position while a track
- * interrupts it; restarts from the factory when a pass ends.
+ * interrupts it; moves to the next item (looping) when one ends. An item that fails is
+ * reported and left out from then on: it would fail again on every pass.
  */
 export class HoldMusic {
+  private readonly items: Array<() => AudioSource>
+  private readonly loop: boolean
+  /** A source given as is: it is ours to close even if it never played. */
+  private readonly given: AudioSource | undefined
+  private index = 0
   private source: AudioSource | undefined
   private iterator: AsyncIterator<Int16Array> | undefined
-  private exhausted = false
 
   constructor(
-    private readonly input: HoldMusicInput,
+    input: HoldMusicInput,
     private readonly onError: (error: Error, source: AudioSource) => void,
-  ) {}
+  ) {
+    if (typeof input === 'object' && !Array.isArray(input)) {
+      const given = input as AudioSource
+      this.given = given
+      this.items = [() => given]
+      this.loop = false
+    } else {
+      const list: readonly HoldMusicItem[] = Array.isArray(input) ? input : [input as HoldMusicItem]
+      this.items = list.map((item) => (typeof item === 'string' ? () => sourceFromPath(item) : item))
+      this.loop = true
+    }
+  }
 
   /** The next frame, or undefined when there is no more hold music. */
   async next(): Promise<Int16Array | undefined> {
-    // Two attempts: the current pass may just have ended and a fresh one can start.
-    for (let attempt = 0; attempt < 2 && !this.exhausted; attempt++) {
-      const source = this.current()
-      if (!source || !this.iterator) return undefined
+    // Every item may end (or fail) once before giving up on this frame: an item that
+    // yields nothing at all must not spin forever.
+    for (let attempt = 0; attempt <= this.items.length && this.items.length > 0; attempt++) {
+      let source: AudioSource | undefined
       try {
+        source = this.current()
+        if (!source || !this.iterator) return undefined
         const result = await this.iterator.next()
         if (!result.done) return result.value
+        this.dropCurrent()
+        this.advance()
       } catch (error) {
-        // A failing hold source would fail again on every pass; give it up.
-        this.exhausted = true
-        this.onError(error as Error, source)
+        this.dropCurrent()
+        this.items.splice(this.index, 1)
+        if (this.index >= this.items.length) this.index = 0
+        if (source) this.onError(error as Error, source)
       }
-      this.dropCurrent()
-      if (typeof this.input !== 'function') this.exhausted = true
     }
     return undefined
   }
 
   async close(): Promise<void> {
-    this.exhausted = true
-    const source = this.source
+    const source = this.source ?? this.given
     this.dropCurrent()
-    if (source) await source.close()
-    else if (typeof this.input !== 'function') await this.input.close()
+    this.items.length = 0
+    await source?.close()
+  }
+
+  private advance(): void {
+    this.index++
+    if (this.index < this.items.length) return
+    if (this.loop) this.index = 0
+    else this.items.length = 0
   }
 
   private current(): AudioSource | undefined {
     if (!this.source) {
-      try {
-        this.source = typeof this.input === 'function' ? this.input() : this.input
-        this.iterator = this.source[Symbol.asyncIterator]()
-      } catch (error) {
-        this.exhausted = true
-        if (this.source) this.onError(error as Error, this.source)
-        return undefined
-      }
+      const make = this.items[this.index]
+      if (!make) return undefined
+      const source = make()
+      this.source = source
+      this.iterator = source[Symbol.asyncIterator]()
     }
     return this.source
   }

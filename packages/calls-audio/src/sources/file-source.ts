@@ -38,6 +38,13 @@ const schema = z.object({
 
 /** `scheme://…` other than file: is read over the network by ffmpeg. */
 const NETWORK_URL = /^(?!file:)[a-z][a-z0-9+.-]*:\/\//i
+/** `scheme://…` including file:, which only ffmpeg opens (not a plain path on disk). */
+const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i
+
+/** True for inputs that are URLs for ffmpeg rather than paths on disk. */
+export function isFfmpegUrl(input: string): boolean {
+  return ANY_URL.test(input)
+}
 
 /**
  * Any file or URL ffmpeg can read (mp3, ogg, opus, m4a, flac, video files, http(s)

@@ -66,7 +66,15 @@ void AudioSender::trimQueueDelay(double now) {
 bool AudioSender::due(double now) const { return now >= nextSendAt_; }
 
 void AudioSender::skip(double now) {
-  while (nextSendAt_ <= now) nextSendAt_ += protocol::kAudioFrameSeconds;
+  // Muted audio is consumed at the pace it would have been sent, and thrown away: a
+  // producer paced by the ring keeps writing meanwhile, and whatever piled up here
+  // would be heard late after unmuting and delay everything played after it.
+  const size_t block = static_cast<size_t>(opus::kFrameSamples);
+  while (nextSendAt_ <= now) {
+    size_t take = std::min(input_->available(), block);
+    if (take > 0) input_->read(pcm_.data(), take);
+    nextSendAt_ += protocol::kAudioFrameSeconds;
+  }
 }
 
 bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<protocol::Bytes>& fec, uint32_t& pts) {

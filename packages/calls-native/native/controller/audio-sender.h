@@ -46,7 +46,7 @@ class AudioSender {
   void setExtraEcLevel(int level);
   int extraEcLevel() const { return extraEcLevel_; }
   void setExpectedLoss(int percent);
-  // Muted: the clock keeps running but nothing is read or sent.
+  // Muted: the clock keeps running; what the producer queued is read and dropped, not sent.
   void skip(double now);
 
   uint64_t framesEncoded() const { return framesEncoded_; }

@@ -70,6 +70,18 @@ describe('VoIPController arguments', () => {
     expect(() => VoIPServerConfig.setConfig('{nope')).toThrow(InvalidArgumentError)
     expect(() => VoIPServerConfig.setConfig('[1]')).toThrow(InvalidArgumentError)
     expect(() => VoIPServerConfig.setBitrateConfig({ initBitrate: 30000, maxBitrate: 20000 })).toThrow(InvalidArgumentError)
+    // A new server config (as the calls plugin applies at every call) keeps the bot's bitrates.
+    VoIPServerConfig.setConfig({ audio_max_bitrate: 30000, use_tcp: true })
+    expect(VoIPServerConfig.get()).toEqual({
+      audio_init_bitrate: 12000,
+      audio_max_bitrate: 18000,
+      audio_min_bitrate: 8000,
+      audio_bitrate_step_decr: 1000,
+      audio_bitrate_step_incr: 1000,
+      use_tcp: true,
+    })
+    VoIPServerConfig.resetBitrateConfig()
+    expect(VoIPServerConfig.get()).toEqual({ audio_max_bitrate: 30000, use_tcp: true })
     VoIPServerConfig.setConfig({})
   })
 })

@@ -109,6 +109,27 @@ describe('audio I/O', () => {
     expect(Math.abs(dominantFrequency(concat(after)) - 440)).toBeLessThanOrEqual(2)
   })
 
+  it('muted, the engine consumes what is written at the sending pace and drops it: nothing stale is queued for the unmute', async () => {
+    const relay = await fixture.relay()
+    const pair = fixture.pair(relay, { record: false })
+    await connectEstablished(pair)
+    const controller = pair.caller.controller
+    controller.setMicMute(true)
+    // A whole second at once fills the ring; muted, it must drain in real time anyway.
+    const tone = new SineGenerator(500)
+    expect(controller.tryWriteAudio(tone.next(48_000))).toBe(48_000)
+    expect(controller.getStats().sendQueueMs).toBeGreaterThan(900)
+    await sleep(1300)
+    expect(controller.getStats().sendQueueMs).toBeLessThan(60)
+    // A producer paced by backpressure keeps going while muted: 2 s of audio is more than
+    // the ring holds, so it is taken at the sending pace (it used to stall for good).
+    const started = Date.now()
+    for (let i = 0; i < 100; i++) await controller.writeAudio(tone.next(960))
+    expect(Date.now() - started).toBeGreaterThan(800)
+    expect(Date.now() - started).toBeLessThan(2500)
+    expect(controller.getStats().audioFramesSent).toBeLessThan(5)
+  })
+
   it('the jitter buffer starts at 2 packets and adapts down to 1 on a clean link', async () => {
     const relay = await fixture.relay()
     const pair = fixture.pair(relay, { callerTone: 440, calleeTone: 880 })

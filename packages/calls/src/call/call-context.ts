@@ -5,6 +5,7 @@ import type { CallEngine } from '../engine/call-engine.js'
 import type { DhConfigCache } from '../signaling/dh-config-cache.js'
 import type { ServerConfig } from '../signaling/server-config.js'
 import type { Call } from './call.js'
+import type { CallNetworkOptions } from './network-options.js'
 import type { CallLifecycle } from './call-lifecycle.js'
 
 /** What a `Call` needs from its `CallManager`: shared services plus registry hooks. */
@@ -15,6 +16,8 @@ export interface CallContext {
   readonly protocol: tl.RawPhoneCallProtocol
   readonly dh: DhConfigCache
   readonly config: ServerConfig
+  /** The manager's network settings, under each call's own. */
+  readonly network: CallNetworkOptions
   /** The server assigned an id to an outgoing call: route its updates to it from now on. */
   registerId(call: Call): void
   /** The call reached `ended`/`failed`: forget it. */

@@ -9,12 +9,12 @@ import { updatesOf } from '../signaling/updates-of.js'
 import { emitIsolated } from '../util/emit-isolated.js'
 import { entersState } from '../util/enters-state.js'
 import type { CallContext } from './call-context.js'
-import { CallEndReason, CallState, TERMINAL_STATES } from './call-state.js'
+import { CallEndReason, PhoneCallState, TERMINAL_STATES } from './call-state.js'
 import { endToError, isFailure, toDiscardReason } from './end-reasons.js'
 import type { MediaPump } from './media-pump.js'
 
 export interface CallEvents {
-  stateChange: [oldState: CallState, newState: CallState]
+  stateChange: [oldState: PhoneCallState, newState: PhoneCallState]
   /** Telegram asks for a rating of this (ended) call: answer with `call.rate()`. */
   needRating: []
   /** Telegram asked for the engine's debug log; it is being sent with `phone.saveCallDebug`. */
@@ -39,7 +39,8 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   protected pump: MediaPump | null = null
   protected lastStats: MediaStats | null = null
   protected lastDebugLog: string | null = null
-  private _state: CallState
+  protected lastMediaInfo = { needRate: false, peerCapabilities: 0 }
+  private _state: PhoneCallState
   private phaseTimer: NodeJS.Timeout | null = null
   private establishedAt: number | null = null
   private endedAt: number | null = null
@@ -48,20 +49,23 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
   private debugRequested = false
   private resolveEnded!: (reason: CallEndReason) => void
 
-  /** Resolves with the end reason when the call is over (never rejects). */
+  /**
+   * Resolves with the end reason when the call is over (never rejects): `'failed'` when
+   * something went wrong (`error` says what), else how it ended normally.
+   */
   readonly ended: Promise<CallEndReason> = new Promise((resolve) => {
     this.resolveEnded = resolve
   })
 
   protected constructor(
     protected readonly ctx: CallContext,
-    initialState: CallState,
+    initialState: PhoneCallState,
   ) {
     super()
     this._state = initialState
   }
 
-  get state(): CallState {
+  get state(): PhoneCallState {
     return this._state
   }
 
@@ -99,8 +103,8 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
    * Resolves once the call is in `state`; rejects with `CallStateTimeoutError` on timeout,
    * `AbortError` when the signal fires, or `CallStateTimeoutError` if the call ends first.
    */
-  entersState(state: CallState, timeoutOrSignal: number | AbortSignal): Promise<this> {
-    return entersState<CallState, this>(this, state, timeoutOrSignal, TERMINAL_STATES)
+  entersState(state: PhoneCallState, timeoutOrSignal: number | AbortSignal): Promise<this> {
+    return entersState<PhoneCallState, this>(this, state, timeoutOrSignal, TERMINAL_STATES)
   }
 
   /** Ends the call: discards it on the server (with the relay in use) and frees the media. */
@@ -122,18 +126,18 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     return { _: 'inputPhoneCall', id: bigIntToLong(this._id), accessHash: this.accessHash! }
   }
 
-  protected setState(next: CallState): void {
+  protected setState(next: PhoneCallState): void {
     const old = this._state
     if (old === next) return
     this._state = next
-    if (next === CallState.Established && this.establishedAt === null) this.establishedAt = Date.now()
+    if (next === PhoneCallState.Established && this.establishedAt === null) this.establishedAt = Date.now()
     this.safeEmit('stateChange', old, next)
   }
 
   /** One timer per phase (receive, ring, key exchange, connect); never armed once the call is ending. */
   protected setPhaseTimer(ms: number, onExpire: () => void): void {
     this.clearPhaseTimer()
-    if (this.isFinished || this._state === CallState.HangingUp) return
+    if (this.isFinished || this._state === PhoneCallState.HangingUp) return
     this.phaseTimer = setTimeout(onExpire, ms)
   }
 
@@ -142,11 +146,16 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     this.phaseTimer = null
   }
 
-  /** Settles with this call once established, or with the typed error explaining why not. */
-  protected waitEstablished(): Promise<this> {
+  /**
+   * Settles with this call once established, or with the typed error explaining why not.
+   * `normalEndResolves`: a call that ended without an error (a hang-up racing the media
+   * start) resolves too; that is the answerer's view, for whom only a failure is an error.
+   */
+  protected waitEstablished(normalEndResolves = false): Promise<this> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
-        if (this._state === CallState.Established) resolve(this)
+        if (this._state === PhoneCallState.Established) resolve(this)
+        else if (this.isFinished && normalEndResolves && this.error === null) resolve(this)
         else if (this.isFinished) reject(endToError(this.endReason!, this.error))
         else return false
         this.off('stateChange', check)
@@ -162,13 +171,13 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
    * request in flight) the discard is deferred until the id arrives. Idempotent.
    */
   protected async discard(reason: CallEndReason, error?: Error): Promise<void> {
-    if (this.isFinished || this._state === CallState.HangingUp) {
+    if (this.isFinished || this._state === PhoneCallState.HangingUp) {
       await this.ended
       return
     }
     const duration = this.duration
     const relayId = this._session?.preferredRelayId() ?? 0n
-    this.setState(CallState.HangingUp)
+    this.setState(PhoneCallState.HangingUp)
     this.stopMedia()
     if (!this.accessHash) {
       this.pendingDiscard = { reason, error }
@@ -224,12 +233,14 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     this.clearPhaseTimer()
     this.stopMedia()
     this.releaseSecrets()
-    this._endReason = reason
+    const failed = isFailure(error ?? null)
+    const endReason = failed ? CallEndReason.Failed : reason
+    this._endReason = endReason
     this._error = error ?? null
     this.endedAt = Date.now()
-    this.setState(isFailure(this._error) ? CallState.Failed : CallState.Ended)
+    this.setState(failed ? PhoneCallState.Failed : PhoneCallState.Ended)
     // `ended` waits for the sink to close, so a recording is complete once it resolves.
-    void (this.pump?.stop() ?? Promise.resolve()).then(() => this.resolveEnded(reason))
+    void (this.pump?.stop() ?? Promise.resolve()).then(() => this.resolveEnded(endReason))
     this.ctx.onFinished(this)
     if (this.needRating) this.safeEmit('needRating')
     if (this.debugRequested) this.safeEmit('needDebug')
@@ -251,8 +262,9 @@ export abstract class CallLifecycle extends EventEmitter<CallEvents> {
     try {
       this.lastStats = session.stats()
       this.lastDebugLog = session.debugLog()
+      this.lastMediaInfo = { needRate: session.needRate(), peerCapabilities: session.peerCapabilities() }
     } catch (err) {
-      this.ctx.log.warn('engine stats()/debugLog() threw: %s', err)
+      this.ctx.log.warn('engine stats()/debugLog()/needRate()/peerCapabilities() threw: %s', err)
     }
     try {
       session.close()

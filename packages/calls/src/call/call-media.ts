@@ -1,37 +1,61 @@
-import type { MediaSession, MediaStats } from '../engine/call-engine.js'
+import type { CallNetworkSettings, MediaSession, MediaStats, NetworkType } from '../engine/call-engine.js'
 import { CallOptionsError, CallStateError } from '../errors.js'
-import type { CallAudioSink, CallAudioSource, CallMediaInput } from './audio-types.js'
+import type { CallAudioSink, CallAudioSource } from './audio-types.js'
 import { CallLifecycle } from './call-lifecycle.js'
 import { CallEndReason } from './call-state.js'
-import { checkMediaInput, openMedia, resolveSink, resolveSource } from './media-options.js'
+import { openMedia, openSink, openSource, type CallOptionsInput } from './media-options.js'
 import { MediaPump } from './media-pump.js'
+import { checkNetworkType, resolveNetwork } from './network-options.js'
+
+/** Options of `call.play()`. */
+export interface PlayOptions {
+  /** Play after the current source and those queued before (pytgvoip's `play()`), instead of replacing them. */
+  queue?: boolean
+}
 
 /**
- * The audio controls of a call: what it plays and records, mute, stats and the engine's
- * debug log. A source or sink that throws hangs the call up with `CallAudioError`: a broken
- * file must not leave a silent call open, and must not touch other calls.
+ * The audio controls of a call: what it plays and records, mute, network type, stats and
+ * the engine's debug log. A source or sink that throws hangs the call up with
+ * `CallAudioError`: a broken file must not leave a silent call open, and must not touch
+ * other calls.
  */
 export abstract class CallMedia extends CallLifecycle {
   private _muted = false
+  /** Resolved by `useOptions()`; the engine gets it when the media starts. */
+  protected network: CallNetworkSettings = { dataSaving: 'never', networkType: undefined, maxBitrate: undefined }
 
   /** True while our microphone side is muted (`mute()`): the engine sends silence. */
   get muted(): boolean {
     return this._muted
   }
 
-  /**
-   * Plays `source` (any `AudioSource`, an `AudioPlayer`, or a file path/URL for ffmpeg)
-   * instead of what was playing, which is closed. Works before the media is up too.
-   */
-  play(source: CallAudioSource | string): void {
-    this.assertMediaUsable()
-    this.pump!.setSource(resolveSource(source))
+  /** The network type given to `call()`/`accept()` or `setNetworkType()` (undefined: unknown). */
+  get networkType(): NetworkType | undefined {
+    return this.network.networkType
   }
 
-  /** Sends received audio to `sink` (a sink or a file path: `.wav`, `.raw`, or any ffmpeg format) instead. */
-  record(sink: CallAudioSink | string): void {
+  /**
+   * Plays `source` (any `AudioSource`, an `AudioPlayer`, a file path or URL) instead of
+   * what was playing and what was queued, which are closed; null plays silence. With
+   * `{ queue: true }` it plays after them instead. Works before the media is up too. A path
+   * that cannot be played throws (`AudioDecodeError`, `FfmpegNotFoundError`) and leaves
+   * the call and its audio as they were.
+   */
+  play(source: CallAudioSource | string | null, options: PlayOptions = {}): void {
     this.assertMediaUsable()
-    this.pump!.setSink(resolveSink(sink))
+    const opened = source === null ? undefined : openSource(source)
+    if (opened && options.queue) this.pump!.enqueue(opened)
+    else this.pump!.setSource(opened)
+  }
+
+  /**
+   * Sends received audio to `sink` (a sink or a file path: `.wav`, `.raw`, or any ffmpeg
+   * format) instead; null stops recording. The previous sink is closed. A path that cannot
+   * be written throws `AudioEncodeError` and leaves the recording as it was.
+   */
+  record(sink: CallAudioSink | string | null): void {
+    this.assertMediaUsable()
+    this.pump!.setSink(sink === null ? undefined : openSink(sink))
   }
 
   mute(): void {
@@ -40,6 +64,18 @@ export abstract class CallMedia extends CallLifecycle {
 
   unmute(): void {
     this.setMuted(false)
+  }
+
+  /**
+   * The network changed (e.g. the bot's host moved from Wi-Fi to LTE): the engine adapts
+   * its bitrate, and data saving `'mobile'` turns on or off. Before the media is up, it
+   * applies when it starts.
+   */
+  setNetworkType(type: NetworkType): void {
+    const checked = checkNetworkType(type)
+    if (this.isFinished) throw new CallStateError(`Cannot change the network of a call in state '${this.state}'`)
+    this.network = { ...this.network, networkType: checked }
+    this._session?.setNetworkType(checked)
   }
 
   /**
@@ -55,9 +91,27 @@ export abstract class CallMedia extends CallLifecycle {
     return this._session?.debugLog() ?? this.lastDebugLog
   }
 
-  /** Checks and opens the media given to `call()`/`accept()`; the pump owns it from now on. */
-  protected useMedia(input: CallMediaInput): void {
-    const media = openMedia(checkMediaInput(input, this.ctx.engine !== undefined))
+  /**
+   * The engine saw trouble worth a rating (libtgvoip's `need_rate()`), live or as of the
+   * end of the call. Telegram's own request to rate comes as the `needRating` event.
+   */
+  get needRate(): boolean {
+    return this._session?.needRate() ?? this.lastMediaInfo.needRate
+  }
+
+  /** The peer's capability bits from its handshake (pytgvoip's `get_peer_capabilities()`); 0 until known. */
+  get peerCapabilities(): number {
+    return this._session?.peerCapabilities() ?? this.lastMediaInfo.peerCapabilities
+  }
+
+  /**
+   * Opens the options given to `call()`/`accept()` (checked by `checkCallOptions`): the pump
+   * owns the media from now on, and the network settings wait for the engine.
+   */
+  protected useOptions(options: CallOptionsInput): void {
+    // A `setNetworkType()` made while the call was ringing still counts.
+    this.network = resolveNetwork(this.ctx.network, { ...options, networkType: options.networkType ?? this.network.networkType })
+    const media = openMedia(options)
     this.pump = new MediaPump(
       this.ctx.log,
       {

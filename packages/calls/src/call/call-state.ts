@@ -1,9 +1,11 @@
 /**
- * A call's lifecycle. Outgoing: requesting -> waiting -> ringing -> exchangingKeys ->
- * connecting -> established. Incoming: ringing -> exchangingKeys -> connecting ->
- * established. Any state may go to hangingUp (we are discarding), then ended or failed.
+ * A call's lifecycle, as `call.state` (strings). Not `@tgvoip/calls-native`'s `CallState`,
+ * pytgvoip's numeric enum of the media engine's states. Outgoing: requesting -> waiting ->
+ * ringing -> exchangingKeys -> connecting -> established. Incoming: ringing ->
+ * exchangingKeys -> connecting -> established. Any state may go to hangingUp (we are
+ * discarding), then ended or failed.
  */
-export enum CallState {
+export enum PhoneCallState {
   /** Outgoing: fetching the DH config and sending `phone.requestCall`. */
   Requesting = 'requesting',
   /** Outgoing: the server has the call; the callee's devices have not confirmed receipt yet. */
@@ -35,18 +37,23 @@ export enum CallEndReason {
   Missed = 'missed',
   /** One side hung up a call that had been answered. */
   HungUp = 'hungUp',
-  /** The connection or a security check failed. */
+  /** The other side's connection failed (it discarded the call as disconnected). */
   Disconnected = 'disconnected',
   /** An incoming call was answered on another device of the same account. */
   AcceptedElsewhere = 'acceptedElsewhere',
+  /**
+   * Something went wrong on our side or in between: the media connection, a security
+   * check, the audio source or sink, the server. `call.error` says what.
+   */
+  Failed = 'failed',
 }
 
-export const TERMINAL_STATES: ReadonlySet<CallState> = new Set([CallState.Ended, CallState.Failed])
+export const TERMINAL_STATES: ReadonlySet<PhoneCallState> = new Set([PhoneCallState.Ended, PhoneCallState.Failed])
 
 /** States in which the call has been answered (used to tell "declined" from "hung up"). */
-export const ANSWERED_STATES: ReadonlySet<CallState> = new Set([
-  CallState.ExchangingKeys,
-  CallState.Connecting,
-  CallState.Established,
-  CallState.Reconnecting,
+export const ANSWERED_STATES: ReadonlySet<PhoneCallState> = new Set([
+  PhoneCallState.ExchangingKeys,
+  PhoneCallState.Connecting,
+  PhoneCallState.Established,
+  PhoneCallState.Reconnecting,
 ])

@@ -8,14 +8,14 @@ import { MediaState } from '../engine/call-engine.js'
 import { parseCustomParameters } from '../signaling/custom-parameters.js'
 import { bigIntToLong, longToBigInt } from '../signaling/long.js'
 import type { CallTimeouts } from '../signaling/server-config.js'
-import type { CallMediaInput } from './audio-types.js'
 import type { CallContext } from './call-context.js'
 import { CallMedia } from './call-media.js'
-import { ANSWERED_STATES, CallEndReason, CallState } from './call-state.js'
+import { ANSWERED_STATES, CallEndReason, PhoneCallState } from './call-state.js'
 import { fromRemoteDiscard } from './end-reasons.js'
 import { SignalingRelay } from './signaling-relay.js'
 import type { AgreedKey, CalleeSecret, CallerSecret } from './key-exchange.js'
 import { createCalleeSecret, createCallerSecret, finishCallee, finishCaller } from './key-exchange.js'
+import { checkCallOptions, checkMediaPaths, type CallOptionsInput } from './media-options.js'
 
 export interface CallInit {
   isOutgoing: boolean
@@ -44,7 +44,7 @@ export class Call extends CallMedia {
 
   /** @internal Created by `CallManager`. */
   constructor(ctx: CallContext, init: CallInit) {
-    super(ctx, init.isOutgoing ? CallState.Requesting : CallState.Ringing)
+    super(ctx, init.isOutgoing ? PhoneCallState.Requesting : PhoneCallState.Ringing)
     this.isOutgoing = init.isOutgoing
     this.peerId = init.peerId
     this._peer = init.peer
@@ -77,16 +77,22 @@ export class Call extends CallMedia {
 
   /**
    * Answers an incoming call: exchanges keys and starts the media. `source`/`sink` take
-   * sources, sinks, an `AudioPlayer` or file paths. Resolves once established; rejects with
-   * the same typed errors as `call()`.
+   * sources, sinks, an `AudioPlayer` or file paths; `dataSaving`/`networkType`/`bitrate`
+   * override the manager's for this call. Paths are checked before Telegram hears of the
+   * answer: one that cannot be opened rejects with `AudioDecodeError`/`AudioEncodeError`/
+   * `FfmpegNotFoundError` and the call keeps ringing. Resolves once established, or once
+   * the call ended normally before that (a hang-up racing the answer: see `endReason`);
+   * rejects only when the call failed (`CallFailedError`, `CallSecurityError`, ...).
    */
-  async accept(media: CallMediaInput = {}): Promise<this> {
-    if (this.isOutgoing || this.state !== CallState.Ringing) {
+  async accept(options: CallOptionsInput = {}): Promise<this> {
+    if (this.isOutgoing || this.state !== PhoneCallState.Ringing) {
       throw new CallStateError(`Cannot accept a${this.isOutgoing ? 'n outgoing' : ''} call in state '${this.state}'`)
     }
-    this.useMedia(media)
-    const established = this.waitEstablished()
-    this.setState(CallState.ExchangingKeys)
+    const checked = checkCallOptions(options, this.ctx.engine !== undefined)
+    checkMediaPaths(checked)
+    this.useOptions(checked)
+    const established = this.waitEstablished(true)
+    this.setState(PhoneCallState.ExchangingKeys)
     void this.runAccept()
     return established
   }
@@ -99,12 +105,12 @@ export class Call extends CallMedia {
 
   /** @internal An `incomingCall` handler failed and nobody answered: decline, keeping the error. */
   declineAfterHandlerError(error: Error): void {
-    if (this.state === CallState.Ringing) void this.discard(CallEndReason.Declined, error)
+    if (this.state === PhoneCallState.Ringing) void this.discard(CallEndReason.Declined, error)
   }
 
-  /** @internal The outgoing flow: resolves once established, rejects with a typed error. */
-  startOutgoing(user: tl.TypeInputUser, media: CallMediaInput, signal?: AbortSignal): Promise<this> {
-    this.useMedia(media)
+  /** @internal The outgoing flow (`options` checked by the manager): resolves once established, rejects with a typed error. */
+  startOutgoing(user: tl.TypeInputUser, options: CallOptionsInput, signal?: AbortSignal): Promise<this> {
+    this.useOptions(options)
     const established = this.waitEstablished()
     if (signal) {
       // Detached once settled: aborting an established call is not this signal's job.
@@ -141,7 +147,7 @@ export class Call extends CallMedia {
     )
     const timeouts = await this.ctx.config.getTimeouts()
     this.timeouts ??= timeouts
-    if (this.state === CallState.Ringing) this.setPhaseTimer(timeouts.ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
+    if (this.state === PhoneCallState.Ringing) this.setPhaseTimer(timeouts.ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
     await received
   }
 
@@ -153,7 +159,7 @@ export class Call extends CallMedia {
     const endReason = fromRemoteDiscard(reason, {
       isOutgoing: this.isOutgoing,
       answered: ANSWERED_STATES.has(this.state),
-      ringingIncoming: !this.isOutgoing && this.state === CallState.Ringing,
+      ringingIncoming: !this.isOutgoing && this.state === PhoneCallState.Ringing,
     })
     const error = endReason === CallEndReason.Disconnected ? new CallFailedError('The other side lost the connection') : undefined
     this.finish(endReason, error)
@@ -165,20 +171,20 @@ export class Call extends CallMedia {
     switch (pc._) {
       case 'phoneCallDiscarded':
         this.noteDiscardFlags(pc)
-        if (this.state === CallState.HangingUp) return
+        if (this.state === PhoneCallState.HangingUp) return
         this.finishRemoteDiscard(pc.reason)
         return
       case 'phoneCallWaiting':
-        if (!this.isOutgoing || (this.state !== CallState.Requesting && this.state !== CallState.Waiting)) return
+        if (!this.isOutgoing || (this.state !== PhoneCallState.Requesting && this.state !== PhoneCallState.Waiting)) return
         // Outgoing updates are only routed here once runRequest stored the timeouts.
         if (pc.receiveDate) this.startRinging(this.timeouts!)
-        else this.setState(CallState.Waiting)
+        else this.setState(PhoneCallState.Waiting)
         return
       case 'phoneCallAccepted':
-        if (this.isOutgoing && this.callerSecret && !this.key && this.state !== CallState.HangingUp) void this.onAccepted(pc)
+        if (this.isOutgoing && this.callerSecret && !this.key && this.state !== PhoneCallState.HangingUp) void this.onAccepted(pc)
         return
       case 'phoneCall':
-        if (this.state === CallState.ExchangingKeys && !this.keyVerified) void this.onConfirmed(pc)
+        if (this.state === PhoneCallState.ExchangingKeys && !this.keyVerified) void this.onConfirmed(pc)
     }
   }
 
@@ -229,12 +235,12 @@ export class Call extends CallMedia {
 
   /** The callee's device has the call: the receive timeout gives way to the ring timeout. */
   private startRinging(timeouts: CallTimeouts): void {
-    this.setState(CallState.Ringing)
-    if (this.state === CallState.Ringing) this.setPhaseTimer(timeouts.ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
+    this.setState(PhoneCallState.Ringing)
+    if (this.state === PhoneCallState.Ringing) this.setPhaseTimer(timeouts.ringTimeoutMs, () => void this.discard(CallEndReason.Missed))
   }
 
   private async onAccepted(accepted: tl.RawPhoneCallAccepted): Promise<void> {
-    this.setState(CallState.ExchangingKeys)
+    this.setState(PhoneCallState.ExchangingKeys)
     try {
       this.key = finishCaller(this.callerSecret!, accepted.gB)
     } catch (err) {
@@ -261,7 +267,7 @@ export class Call extends CallMedia {
   private async runAccept(): Promise<void> {
     try {
       const [dh, timeouts] = await Promise.all([this.ctx.dh.get(), this.ctx.config.getTimeouts()])
-      if (this.state !== CallState.ExchangingKeys) return
+      if (this.state !== PhoneCallState.ExchangingKeys) return
       this.timeouts = timeouts
       if (this.ctx.engine) void this.ctx.config.getCallConfig() // warm the cache the engine will need
       this.calleeSecret = createCalleeSecret(dh)
@@ -274,11 +280,13 @@ export class Call extends CallMedia {
       })
       this.handleUpdate(res.phoneCall)
     } catch (err) {
-      if (this.isFinished || this.state === CallState.HangingUp) return
+      if (this.isFinished || this.state === PhoneCallState.HangingUp) return
       if (tl.RpcError.is(err, 'CALL_ALREADY_ACCEPTED')) {
-        this.finish(CallEndReason.AcceptedElsewhere, new CallFailedError('The call was answered on another device', { cause: err }))
+        // Not a failure: the user answered, on another device.
+        this.finish(CallEndReason.AcceptedElsewhere)
       } else if (tl.RpcError.is(err, 'CALL_ALREADY_DISCARDED')) {
-        this.finish(CallEndReason.Missed, new CallFailedError('The caller hung up before the answer arrived', { cause: err }))
+        // The caller hung up before our answer arrived: a missed call, not a failure.
+        this.finish(CallEndReason.Missed)
       } else if (err instanceof CallSecurityError) {
         void this.discard(CallEndReason.Disconnected, err)
       } else {
@@ -311,16 +319,16 @@ export class Call extends CallMedia {
    * it is established as soon as both sides hold the same key.
    */
   private async startMedia(pc: tl.RawPhoneCall): Promise<void> {
-    this.setState(CallState.Connecting)
+    this.setState(PhoneCallState.Connecting)
     const engine = this.ctx.engine
     if (!engine) {
       this.clearPhaseTimer()
-      this.setState(CallState.Established)
+      this.setState(PhoneCallState.Established)
       return
     }
     const serverConfig = await this.ctx.config.getCallConfig()
     const timeouts = this.timeouts!
-    if (this.state !== CallState.Connecting) return
+    if (this.state !== PhoneCallState.Connecting) return
     this.setPhaseTimer(timeouts.connectTimeoutMs, () => this.failConnection('The media connection timed out'))
     try {
       const session = engine.createSession({
@@ -337,6 +345,7 @@ export class Call extends CallMedia {
         packetTimeoutMs: timeouts.packetTimeoutMs,
         serverConfig,
         customParameters: parseCustomParameters(pc.customParameters, this.ctx.log),
+        network: this.network,
       })
       this._session = session
       let lastError: Error | undefined
@@ -352,14 +361,14 @@ export class Call extends CallMedia {
   }
 
   private onMediaState(session: MediaSession, next: MediaState, lastError: Error | undefined): void {
-    if (this._session !== session || this.isFinished || this.state === CallState.HangingUp) return
+    if (this._session !== session || this.isFinished || this.state === PhoneCallState.HangingUp) return
     switch (next) {
       case MediaState.Established:
         this.clearPhaseTimer()
-        this.setState(CallState.Established)
+        this.setState(PhoneCallState.Established)
         return
       case MediaState.Reconnecting:
-        this.setState(CallState.Reconnecting)
+        this.setState(PhoneCallState.Reconnecting)
         return
       case MediaState.Failed:
       case MediaState.Closed:

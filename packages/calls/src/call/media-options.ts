@@ -1,8 +1,9 @@
+import { checkSinkPath, checkSourcePath, sinkFromPath, sourceFromPath } from '@tgvoip/calls-audio'
 import { z } from 'zod'
 
 import { CallOptionsError } from '../errors.js'
-import { sinkFromPath, sourceFromPath } from './audio-paths.js'
 import type { CallAudioSink, CallAudioSource, CallMediaInput, CallMediaOptions } from './audio-types.js'
+import { networkOptionsShape, type CallNetworkOptions } from './network-options.js'
 
 const isPath = (value: unknown): value is string => typeof value === 'string' && value.length > 0
 
@@ -17,24 +18,31 @@ const sink = z.custom<CallAudioSink | string>(
   'sink must be a file path or have a write(frame) method',
 )
 
-const mediaSchema = z.object({ source: source.optional(), sink: sink.optional() })
+const callOptionsSchema = z.object({ source: source.optional(), sink: sink.optional(), ...networkOptionsShape })
 
-/** Checks one `source` argument (`call.play()`) and turns a path into a `FileSource`. */
-export function resolveSource(value: unknown): CallAudioSource {
-  return openMedia(checkMediaInput({ source: value }, true)).source!
+/** What `call()` and `accept()` take for one call: its audio and its network settings. */
+export type CallOptionsInput = CallMediaInput & CallNetworkOptions
+
+/** Checks one `source` argument (`call.play()`), that a path can be played, and opens it. */
+export function openSource(value: unknown): CallAudioSource {
+  const checked = checkCallOptions({ source: value }, true)
+  checkMediaPaths(checked)
+  return openMedia(checked).source!
 }
 
-/** Checks one `sink` argument (`call.record()`) and turns a path into a file sink. */
-export function resolveSink(value: unknown): CallAudioSink {
-  return openMedia(checkMediaInput({ sink: value }, true)).sink!
+/** Checks one `sink` argument (`call.record()`), that a path can be recorded to, and opens it. */
+export function openSink(value: unknown): CallAudioSink {
+  const checked = checkCallOptions({ sink: value }, true)
+  checkMediaPaths(checked)
+  return openMedia(checked).sink!
 }
 
 /**
- * Checks `source`/`sink` before a call starts, so a wrong value fails here and not deep
- * inside the media pump. Opens nothing.
+ * Checks the options of `call()`/`accept()` before a call starts, so a wrong value fails
+ * here and not deep inside the media pump. Opens nothing.
  */
-export function checkMediaInput(options: unknown, hasEngine: boolean): CallMediaInput {
-  const parsed = mediaSchema.safeParse(options ?? {})
+export function checkCallOptions(options: unknown, hasEngine: boolean): CallOptionsInput {
+  const parsed = callOptionsSchema.safeParse(options ?? {})
   if (!parsed.success) {
     throw new CallOptionsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
   }
@@ -44,7 +52,19 @@ export function checkMediaInput(options: unknown, hasEngine: boolean): CallMedia
   return parsed.data
 }
 
-/** Opens file paths (checked by `checkMediaInput`) as file sources and sinks. */
+/**
+ * Checks that file paths can be opened (the file exists, the folder is writable, ffmpeg is
+ * installed if needed), before the peer is rung or the call answered: a typo must not cost
+ * the other person a call that dies as soon as they pick up. Synchronous, so `accept()`
+ * claims the call at once. Throws `AudioDecodeError`, `AudioEncodeError` or
+ * `FfmpegNotFoundError` from `@tgvoip/calls-audio`.
+ */
+export function checkMediaPaths(input: CallMediaInput): void {
+  if (typeof input.source === 'string') checkSourcePath(input.source)
+  if (typeof input.sink === 'string') checkSinkPath(input.sink)
+}
+
+/** Opens file paths (checked by `checkCallOptions`) as file sources and sinks. */
 export function openMedia(input: CallMediaInput): CallMediaOptions {
   return {
     source: typeof input.source === 'string' ? sourceFromPath(input.source) : input.source,

@@ -17,8 +17,18 @@ const SINK_CLOSE_TIMEOUT_MS = 15_000
 export interface MediaPumpHooks {
   /** The source or sink threw: the call must end with this error. */
   onFailure(error: CallAudioError): void
-  /** The current source ran out of audio (a file ended); silence is sent from now on. */
+  /** The last source (queued ones included) ran out of audio; silence is sent from now on. */
   onSourceEnd(): void
+}
+
+/**
+ * Real time as the pump sees it: `anchor` + `frames` * 20 ms is when the last frame
+ * written is due. One clock for every source the call plays, so a new or queued source
+ * continues where the last one stopped instead of queueing its own lead on top.
+ */
+interface PaceClock {
+  anchor: number
+  frames: number
 }
 
 /**
@@ -29,7 +39,9 @@ export interface MediaPumpHooks {
  */
 export class MediaPump {
   private source: CallAudioSource | undefined
+  private readonly queued: CallAudioSource[] = []
   private sink: CallAudioSink | undefined
+  private readonly clock: PaceClock = { anchor: 0, frames: 0 }
   private session: MediaSession | null = null
   private receiving = false
   private stopped = false
@@ -54,34 +66,45 @@ export class MediaPump {
     if (this.sink) void this.pumpIn(session)
   }
 
-  /** Replaces what is sent; the previous source is closed. */
-  setSource(source: CallAudioSource): void {
+  /**
+   * Replaces what is sent (undefined: silence); the previous source and every queued one
+   * are closed.
+   */
+  setSource(source: CallAudioSource | undefined): void {
     if (this.stopped) {
-      this.closeSource(source)
+      if (source) this.closeSource(source)
       return
     }
     const old = this.source
-    this.source = source
+    for (const dropped of this.queued.splice(0)) this.closeSource(dropped)
     if (old && old !== source) this.closeSource(old)
-    if (this.session) void this.pumpOut(this.session, source)
+    this.startSource(source)
   }
 
-  /** Replaces where received audio goes; the previous sink is closed. */
-  setSink(sink: CallAudioSink): void {
+  /** Plays `source` after the current one and those queued before it (at once if nothing plays). */
+  enqueue(source: CallAudioSource): void {
+    if (this.stopped) this.closeSource(source)
+    else if (this.source) this.queued.push(source)
+    else this.startSource(source)
+  }
+
+  /** Replaces where received audio goes (undefined: nowhere); the previous sink is closed. */
+  setSink(sink: CallAudioSink | undefined): void {
     if (this.stopped) {
-      this.pendingCloses.push(this.closeSink(sink))
+      if (sink) this.pendingCloses.push(this.closeSink(sink))
       return
     }
     const old = this.sink
     this.sink = sink
     if (old && old !== sink) this.pendingCloses.push(this.closeSink(old))
-    if (this.session) void this.pumpIn(this.session)
+    if (this.session && sink) void this.pumpIn(this.session)
   }
 
-  /** Stops both directions and closes the source and sink; resolves once the sink is closed. */
+  /** Stops both directions and closes the sources and sink; resolves once the sink is closed. */
   stop(): Promise<void> {
     if (this.closing) return this.closing
     this.stopped = true
+    for (const dropped of this.queued.splice(0)) this.closeSource(dropped)
     if (this.source) this.closeSource(this.source)
     const sinkClosed = this.sink ? this.closeSink(this.sink) : Promise.resolve()
     this.closing = Promise.all([sinkClosed, ...this.pendingCloses]).then(() => undefined)
@@ -109,31 +132,41 @@ export class MediaPump {
     }
   }
 
+  private startSource(source: CallAudioSource | undefined): void {
+    this.source = source
+    if (this.session && source) void this.pumpOut(this.session, source)
+  }
+
   private async pumpOut(session: MediaSession, source: CallAudioSource): Promise<void> {
-    // Real time as the pump sees it: `anchor` + frames * 20 ms is when the last frame written
-    // is due. Re-anchored whenever the pump fell behind (engine backpressure, a slow source).
-    let anchor = performance.now()
-    let frames = 0
-    const aheadMs = (): number => anchor + frames * FRAME_MS - performance.now()
+    const clock = this.clock
+    // Re-anchored whenever the pump fell behind (engine backpressure, a slow source, silence).
+    const aheadMs = (): number => clock.anchor + clock.frames * FRAME_MS - performance.now()
     try {
       for await (const frame of source) {
         if (this.stopped || this.source !== source) return
         if (aheadMs() < 0) {
-          anchor = performance.now()
-          frames = 0
+          clock.anchor = performance.now()
+          clock.frames = 0
         }
-        frames++
+        clock.frames++
         await session.writeFrame(frame)
         const ahead = aheadMs()
         if (ahead > LEAD_MS) await sleep(ahead - LEAD_MS)
       }
-      // Report the end when the last frame has been played, not when it was queued.
-      const queued = aheadMs()
-      if (queued > 0) await sleep(queued)
-      if (!this.stopped && this.source === source) this.hooks.onSourceEnd()
     } catch (err) {
       if (!this.stopped && this.source === source) this.hooks.onFailure(new CallAudioError('The audio source failed', { cause: err }))
+      return
     }
+    if (this.stopped || this.source !== source) return
+    this.closeSource(source)
+    const next = this.queued.shift()
+    // Cleared before waiting, so that a source enqueued meanwhile starts at once.
+    this.startSource(next)
+    if (next) return
+    // Report the end when the last frame has been played, not when it was queued.
+    const queued = aheadMs()
+    if (queued > 0) await sleep(queued)
+    if (!this.stopped && this.source === undefined) this.hooks.onSourceEnd()
   }
 
   /** One loop for the whole call: it writes each frame to whichever sink is current. */

@@ -42,6 +42,10 @@ export class CallEngineSet implements CallEngine {
     return this.owners.get(libraryVersion)
   }
 
+  load(): void {
+    for (const engine of this.engines) engine.load()
+  }
+
   createSession(options: CallEngineSessionOptions): MediaSession {
     const engine = this.owners.get(options.libraryVersion)
     if (!engine) throw new UnsupportedLibraryVersionError(options.libraryVersion, this.libraryVersions)

@@ -33,6 +33,25 @@ export interface RtcServer {
   stun: boolean
 }
 
+/** How much traffic a call may use, as in the official apps' settings (pytgvoip's `DataSaving`). */
+export type DataSavingMode = 'never' | 'mobile' | 'always'
+
+/** The network the call runs on (pytgvoip's `NetType`); slow and mobile ones lower the bitrate. */
+export type NetworkType = 'wifi' | 'ethernet' | 'lte' | '3g' | 'edge' | 'gprs' | 'dialup' | 'other'
+
+/** Per-call network settings, resolved from the call's options over the manager's. */
+export interface CallNetworkSettings {
+  /** `'mobile'` saves data only on mobile network types (`lte`, `3g`, `edge`, `gprs`). */
+  dataSaving: DataSavingMode
+  /** Undefined: unknown, as libtgvoip starts. */
+  networkType: NetworkType | undefined
+  /**
+   * The most this call may send, in bits per second; undefined lets the engine's own
+   * limits (e.g. `VoIPServerConfig.setBitrateConfig()`) decide.
+   */
+  maxBitrate: number | undefined
+}
+
 export interface CallEngineSessionOptions {
   /** Telegram's call id, for logs and stats. */
   callId: bigint
@@ -56,6 +75,7 @@ export interface CallEngineSessionOptions {
   serverConfig: Record<string, unknown>
   /** `phoneCall.custom_parameters` (server switches), parsed; `{}` when absent. */
   customParameters: Record<string, unknown>
+  network: CallNetworkSettings
 }
 
 /** Audio frames crossing the engine boundary: 48 kHz mono s16, 20 ms = 960 samples. */
@@ -76,7 +96,7 @@ export interface MediaStats {
   packetsSent: number
   packetsReceived: number
   packetsLost: number
-  /** Fraction 0..1 of incoming packets lost. */
+  /** Fraction 0..1 of incoming packets lost recently (a sliding window of a few seconds; `packetsLost` counts the whole call). */
   lossRate: number
   /** Round-trip time to the endpoint in use, in milliseconds (NaN when unknown). */
   rttMs: number
@@ -115,6 +135,10 @@ export interface MediaSession {
   writeFrame(frame: Int16Array): Promise<void>
   /** Received audio, one 960-sample frame per 20 ms while the call is up. Ends on close. */
   frames(): AsyncIterable<Int16Array>
+  /**
+   * Muted: silence goes out, and queued audio is consumed at the normal pace and dropped
+   * (so unmuting does not play what piled up meanwhile).
+   */
   setMuted(muted: boolean): void
   /**
    * A blob from the other side (`updatePhoneCallSignalingData`), in the order Telegram
@@ -122,6 +146,12 @@ export interface MediaSession {
    * `start()`. Engines that do not signal ignore them.
    */
   receiveSignalingData(data: Uint8Array): void
+  /** The network changed mid-call; the engine adapts its bitrate and tells the peer. */
+  setNetworkType(type: NetworkType): void
+  /** The engine saw problems that make a rating worthwhile (libtgvoip's `needRate()`). */
+  needRate(): boolean
+  /** The peer's capability bits from its handshake (0 until known). */
+  peerCapabilities(): number
   stats(): MediaStats
   /** JSON the engine wants in `phone.saveCallDebug`. */
   debugLog(): string
@@ -137,5 +167,13 @@ export interface CallEngine {
   readonly maxLayer: number
   readonly minLayer: number
   readonly libraryVersions: readonly string[]
+  /**
+   * Loads and checks whatever the engine needs to run (native code, codecs), and throws
+   * if it cannot. `CallManager` calls it once when it is created and reports a throw as
+   * `EngineUnavailableError`, so no call is placed or answered by an engine that cannot
+   * carry it. Synchronous: an engine with asynchronous set-up starts it in its constructor
+   * and waits for it in `createSession`'s session.
+   */
+  load(): void
   createSession(options: CallEngineSessionOptions): MediaSession
 }

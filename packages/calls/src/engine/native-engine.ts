@@ -10,17 +10,21 @@ import {
   CallError,
   CallState,
   DataSaving,
+  NetType,
   VoIPController,
   VoIPServerConfig,
+  loadNativeAddon,
   type Endpoint,
 } from '@tgvoip/calls-native'
 import {
   MediaState,
   type CallEngine,
   type CallEngineSessionOptions,
+  type DataSavingMode,
   type MediaSession,
   type MediaSessionEvents,
   type MediaStats,
+  type NetworkType,
 } from './call-engine.js'
 
 /** Why a native media session failed: the engine's `CallError`. */
@@ -51,6 +55,27 @@ function toMediaState(state: CallState): MediaState {
       return MediaState.Connecting
   }
 }
+
+const DATA_SAVING: Record<DataSavingMode, DataSaving> = {
+  never: DataSaving.NEVER,
+  mobile: DataSaving.MOBILE,
+  always: DataSaving.ALWAYS,
+}
+
+/** 'other' is a network libtgvoip knows nothing about: neither mobile nor slow. */
+const NET_TYPE: Record<NetworkType, NetType> = {
+  wifi: NetType.WIFI,
+  ethernet: NetType.ETHERNET,
+  lte: NetType.LTE,
+  '3g': NetType.NET_3G,
+  edge: NetType.EDGE,
+  gprs: NetType.GPRS,
+  dialup: NetType.DIALUP,
+  other: NetType.OTHER_HIGH_SPEED,
+}
+
+/** libtgvoip's `debugCtl` request that caps one call's bitrate. */
+const DEBUG_CTL_MAX_BITRATE = 1
 
 /** Options for the native engine; they apply to every call it carries. */
 export interface NativeCallEngineOptions {
@@ -90,10 +115,12 @@ class NativeMediaSession extends EventEmitter<MediaSessionEvents> implements Med
       this.controller.setConfig({
         initTimeout: options.connectTimeoutMs / 1000,
         recvTimeout: options.packetTimeoutMs / 1000,
-        dataSavingMode: DataSaving.NEVER,
+        dataSavingMode: DATA_SAVING[options.network.dataSaving],
         callId: options.callId,
         ...logFiles(engineOptions, options),
       })
+      if (options.network.networkType) this.controller.setNetworkType(NET_TYPE[options.network.networkType])
+      if (options.network.maxBitrate) this.controller.debugCtl(DEBUG_CTL_MAX_BITRATE, options.network.maxBitrate)
       this.controller.setEncryptionKey(options.key, options.isOutgoing)
       this.controller.setRemoteEndpoints(endpoints, options.allowP2p, false, options.maxLayer)
     } catch (err) {
@@ -127,6 +154,18 @@ class NativeMediaSession extends EventEmitter<MediaSessionEvents> implements Med
 
   /** libtgvoip negotiates in its own packets, never through Telegram: nothing to do. */
   receiveSignalingData(): void {}
+
+  setNetworkType(type: NetworkType): void {
+    if (this.current !== MediaState.Closed) this.controller.setNetworkType(NET_TYPE[type])
+  }
+
+  needRate(): boolean {
+    return this.controller.needRate()
+  }
+
+  peerCapabilities(): number {
+    return this.controller.getPeerCapabilities()
+  }
 
   stats(): MediaStats {
     const s = this.controller.getStats()
@@ -179,6 +218,11 @@ export class NativeCallEngine implements CallEngine {
   constructor(private readonly options: NativeCallEngineOptions = {}) {
     // Created once, here, so a directory that cannot exist is reported to whoever configured it.
     if (options.logsDir) mkdirSync(options.logsDir, { recursive: true })
+  }
+
+  /** Loads the addon: throws the loader's error when there is no usable build. */
+  load(): void {
+    loadNativeAddon()
   }
 
   createSession(options: CallEngineSessionOptions): MediaSession {

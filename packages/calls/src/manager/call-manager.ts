@@ -6,12 +6,14 @@ import { resolveUser } from '@mtcute/core/methods.js'
 import type { Logger } from '@mtcute/core/utils.js'
 
 import type { CallAudioSink, CallAudioSource } from '../call/audio-types.js'
+import type { CallEngine } from '../engine/call-engine.js'
 import { Call } from '../call/call.js'
-import { checkMediaInput } from '../call/media-options.js'
+import { checkCallOptions, checkMediaPaths } from '../call/media-options.js'
+import type { CallNetworkOptions } from '../call/network-options.js'
 import type { CallContext } from '../call/call-context.js'
 import type { CallLifecycle } from '../call/call-lifecycle.js'
 import { CallEndReason } from '../call/call-state.js'
-import { CallHandlerError, CallOptionsError } from '../errors.js'
+import { CallHandlerError, CallOptionsError, EngineUnavailableError } from '../errors.js'
 import { DhConfigCache } from '../signaling/dh-config-cache.js'
 import { longToBigInt } from '../signaling/long.js'
 import { buildProtocol } from '../signaling/protocol.js'
@@ -28,7 +30,8 @@ export interface CallManagerEvents {
   outgoingCall: [call: Call]
 }
 
-export interface OutgoingCallOptions {
+/** `call()`'s options; `dataSaving`, `networkType` and `bitrate` override the manager's for this call. */
+export interface OutgoingCallOptions extends CallNetworkOptions {
   /** Aborting before the call is established discards it and rejects with `AbortError`. */
   signal?: AbortSignal
   /** Where the other side's audio goes: a sink, or a file path (`.wav`, `.raw`, any ffmpeg format). */
@@ -60,6 +63,7 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
   ) {
     super()
     this.options = resolveCallManagerOptions(options)
+    loadEngine(this.options.engine)
     this.log = client.log.create('calls')
     this.ctx = {
       client,
@@ -68,6 +72,7 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
       protocol: buildProtocol(this.options.engine),
       dh: new DhConfigCache(client),
       config: new ServerConfig(client, this.log, this.options.timeouts),
+      network: this.options.network,
       registerId: (call) => this.registerId(call),
       onFinished: (call) => this.forget(call),
     }
@@ -85,15 +90,20 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
   /**
    * Calls `user` (anything mtcute resolves: id, username, `'me'`, TL user) and resolves with
    * the `Call` once established. `source` is an audio source, an `AudioPlayer` or a file
-   * path/URL (played through ffmpeg). Rejects with `CallDeclinedError`, `CallBusyError`,
-   * `CallMissedError`, `CallSecurityError`, `CallFailedError`, `CallAudioError` or `AbortError`.
+   * path/URL (`.raw` is s16le 48 kHz mono, others play through ffmpeg). Paths are checked
+   * before the peer is rung: one that cannot be opened throws `AudioDecodeError`/
+   * `AudioEncodeError`/`FfmpegNotFoundError` and nothing is sent. Rejects with
+   * `CallDeclinedError`, `CallBusyError`, `CallMissedError`, `CallSecurityError`,
+   * `CallFailedError`, `CallAudioError` or `AbortError`.
    */
   async call(user: InputPeerLike, source?: CallAudioSource | string, options: OutgoingCallOptions = {}): Promise<Call> {
     if (this.destroyed) throw new CallOptionsError('This CallManager was destroyed')
-    const media = checkMediaInput({ source, sink: options.sink }, this.options.engine !== undefined)
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    const { signal, ...rest } = options
+    const callOptions = checkCallOptions({ ...rest, source }, this.options.engine !== undefined)
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new CallOptionsError('signal must be an AbortSignal')
     }
+    checkMediaPaths(callOptions)
     const inputUser = await resolveUser(this.client, user)
     if (inputUser._ !== 'inputUser' && inputUser._ !== 'inputUserFromMessage') {
       throw new CallOptionsError('Cannot call yourself')
@@ -106,7 +116,7 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     })
     this.requesting.add(call)
     this.safeEmit('outgoingCall', call)
-    return call.startOutgoing(inputUser, media, options.signal)
+    return call.startOutgoing(inputUser, callOptions, signal)
   }
 
   /** Stops listening for updates and hangs up every unfinished call. */
@@ -234,5 +244,14 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
 
   private safeEmit<E extends keyof CallManagerEvents>(event: E, ...args: CallManagerEvents[E]): void {
     emitIsolated(this, this.log, event, args)
+  }
+}
+
+/** The engine is loaded now, so that one that cannot run is reported before any call is placed or answered. */
+function loadEngine(engine: CallEngine | undefined): void {
+  try {
+    engine?.load()
+  } catch (err) {
+    throw new EngineUnavailableError(`The media engine '${engine!.name}' cannot run here: ${(err as Error)?.message ?? String(err)}`, { cause: err })
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { CallEngine } from '../engine/call-engine.js'
 import { CallEngineSet } from '../engine/call-engine-set.js'
 import { NativeCallEngine } from '../engine/native-engine.js'
+import { networkOptionsShape, type CallNetworkOptions } from '../call/network-options.js'
 import { CallOptionsError } from '../errors.js'
 import type { CallTimeouts } from '../signaling/server-config.js'
 
@@ -11,6 +12,7 @@ function isCallEngine(value: unknown): value is CallEngine {
   const engine = value as Partial<CallEngine>
   return (
     typeof engine.createSession === 'function' &&
+    typeof engine.load === 'function' &&
     typeof engine.minLayer === 'number' &&
     typeof engine.maxLayer === 'number' &&
     Array.isArray(engine.libraryVersions)
@@ -23,7 +25,7 @@ const optionsSchema = z.strictObject({
   engine: z
     .custom<CallEngine | CallEngine[]>(
       (value) => isCallEngine(value) || (Array.isArray(value) && value.length > 0 && value.every(isCallEngine)),
-      'engine must implement CallEngine (createSession, minLayer, maxLayer, libraryVersions), be a non-empty list of them, or be null',
+      'engine must implement CallEngine (load, createSession, minLayer, maxLayer, libraryVersions), be a non-empty list of them, or be null',
     )
     .nullable()
     .optional(),
@@ -37,9 +39,11 @@ const optionsSchema = z.strictObject({
     })
     .partial()
     .optional(),
+  ...networkOptionsShape,
 })
 
-export interface CallManagerOptions {
+/** `dataSaving`, `networkType` and `bitrate` apply to every call; `call()`/`accept()` can override them. */
+export interface CallManagerOptions extends CallNetworkOptions {
   /**
    * The media engine. Default: `NativeCallEngine` (`@tgvoip/calls-native`, libtgvoip's
    * protocol). A list of engines offers all their library versions, the first engine's
@@ -61,6 +65,7 @@ export interface ResolvedCallManagerOptions {
   engine: CallEngine | undefined
   maxConcurrentCalls: number
   timeouts: Partial<CallTimeouts>
+  network: CallNetworkOptions
 }
 
 /** Validates user options with zod; any problem becomes a `CallOptionsError` listing them. */
@@ -74,6 +79,7 @@ export function resolveCallManagerOptions(options: unknown): ResolvedCallManager
     engine: resolveEngine(parsed.data.engine),
     maxConcurrentCalls: parsed.data.maxConcurrentCalls ?? Number.POSITIVE_INFINITY,
     timeouts: parsed.data.timeouts ?? {},
+    network: { dataSaving: parsed.data.dataSaving, networkType: parsed.data.networkType, bitrate: parsed.data.bitrate },
   }
 }
 

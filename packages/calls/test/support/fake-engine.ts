@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 
-import type { CallEngine, CallEngineSessionOptions, MediaSession, MediaSessionEvents, MediaStats } from '../../src/engine/call-engine.js'
+import type { CallEngine, CallEngineSessionOptions, MediaSession, MediaSessionEvents, MediaStats, NetworkType } from '../../src/engine/call-engine.js'
 import { MediaState } from '../../src/engine/call-engine.js'
 
 /**
@@ -19,11 +19,17 @@ export class FakeEngine implements CallEngine {
   readonly maxLayer = 92
   readonly sessions: FakeMediaSession[] = []
   behaviour: FakeEngineBehaviour = 'establish'
-
   constructor(
     readonly libraryVersions: readonly string[] = ['2.4.4'],
     readonly name = 'fake',
   ) {}
+
+  /** What `load()` throws, to play an engine that cannot run here. */
+  loadError: Error | undefined
+
+  load(): void {
+    if (this.loadError) throw this.loadError
+  }
 
   createSession(options: CallEngineSessionOptions): MediaSession {
     const session = new FakeMediaSession(options, this.behaviour)
@@ -92,6 +98,7 @@ export class FakeMediaSession extends EventEmitter<MediaSessionEvents> implement
   }
 
   muted = false
+  readonly networkTypes: NetworkType[] = []
 
   setMuted(muted: boolean): void {
     this.muted = muted
@@ -101,6 +108,18 @@ export class FakeMediaSession extends EventEmitter<MediaSessionEvents> implement
     this.signaling.push(data)
     const fromPeer = Buffer.from(data).equals(signalingHello(!this.options.isOutgoing))
     if (this.behaviour === 'signal' && fromPeer && this.state === MediaState.Connecting) this.setState(MediaState.Established)
+  }
+
+  setNetworkType(type: NetworkType): void {
+    this.networkTypes.push(type)
+  }
+
+  needRate(): boolean {
+    return false
+  }
+
+  peerCapabilities(): number {
+    return 0
   }
 
   stats(): MediaStats {
