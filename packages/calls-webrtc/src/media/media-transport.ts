@@ -43,6 +43,7 @@ import { iceSetup, LOOPBACK_ADDRESS, type IceSetup } from './ice-options.js'
 import { InvalidMediaParameterError, MediaConnectionError, MediaTransportClosedError } from './media-errors.js'
 import type { MediaContent, RtcServer, SignaledCandidate, TransportSetup } from './media-params.js'
 import { RtcpSession } from './rtcp-session.js'
+import { pairLateRelayCandidate } from './werift-gaps.js'
 import { seededLoss } from './simulated-loss.js'
 import { MediaTransportState, type MediaTransportStats } from './transport-state.js'
 
@@ -363,6 +364,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
 
   private onLocalCandidate(candidate: Candidate): void {
     if (this.isFinished() || candidate.transport.toLowerCase() !== 'udp') return
+    if (candidate.type === 'relay') pairLateRelayCandidate(this.gatherer.connection, candidate)
     if (this.relayOnly && candidate.type !== 'relay') return
     if (this.loopback && candidate.type === 'host' && candidate.host !== LOOPBACK_ADDRESS) return
     this.emit('candidate', formatLocalCandidate(candidate, this.relayOnly))
