@@ -102,7 +102,13 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   /** Creates a transport (generating its DTLS certificate); start() begins gathering. */
   static async create(options: MediaTransportOptions): Promise<WebRtcMediaTransport> {
     const ice = iceSetup({ rtcServers: options.rtcServers ?? [], allowP2p: options.allowP2p ?? true, loopback: options.loopback ?? false })
-    return new WebRtcMediaTransport(options, ice, await createCallCertificate())
+    const { connectTimeoutMs } = options
+    if (connectTimeoutMs !== undefined && !(Number.isInteger(connectTimeoutMs) && connectTimeoutMs > 0)) {
+      throw new InvalidMediaParameterError(`connectTimeoutMs must be a positive integer (got ${connectTimeoutMs})`)
+    }
+    const loss = options.simulatedLoss
+    const dropPacket = loss ? seededLoss(loss.rate, loss.seed) : undefined
+    return new WebRtcMediaTransport(options, ice, dropPacket, await createCallCertificate())
   }
 
   private current = MediaTransportState.New
@@ -133,7 +139,12 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   private playing = false
   private closing: Promise<void> | undefined
 
-  private constructor(options: MediaTransportOptions, ice: IceSetup, certificate: RTCCertificate) {
+  private constructor(
+    options: MediaTransportOptions,
+    ice: IceSetup,
+    dropPacket: (() => boolean) | undefined,
+    certificate: RTCCertificate,
+  ) {
     super()
     this.isOutgoing = options.isOutgoing
     this.loopback = options.loopback ?? false
@@ -142,8 +153,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     this.certificate = certificate
     this.encoder = new OpusEncoder(options.encoder)
     this.jitter = new AudioJitterBuffer(options.jitterBuffer)
-    const loss = options.simulatedLoss
-    this.sender = new AudioSender(this.encoder, (header, payload) => void this.dtls.sendRtp(payload, header), loss && seededLoss(loss.rate, loss.seed))
+    this.sender = new AudioSender(this.encoder, (header, payload) => void this.dtls.sendRtp(payload, header), dropPacket)
     this.receiver = new AudioReceiver(this.jitter)
     this.rtcp = new RtcpSession(this.sender, this.receiver, {
       onRemoteLoss: (fraction) => {
@@ -298,6 +308,8 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
       framesConcealed: jitter?.framesConcealed ?? 0,
       selectedPair: pair ? describePair(pair.localCandidate, pair.remoteCandidate) : '',
       connectMs: this.connectMs,
+      iceRole: this.ice.role,
+      dtlsRole: this.dtls.role,
     }
   }
 

@@ -41,4 +41,7 @@ export interface MediaTransportStats {
   selectedPair: string
   /** Milliseconds from start() to the first Connected, NaN before. */
   connectMs: number
+  /** Our ICE role ('unknown' until the peer's InitialSetup) and DTLS role (§5.1). */
+  iceRole: 'controlling' | 'controlled' | 'unknown'
+  dtlsRole: 'client' | 'server' | 'auto'
 }

@@ -23,6 +23,8 @@ describe('WebRtcMediaTransport on loopback', () => {
     console.log(`loopback connect: caller ${connectMs.toFixed(0)} ms, callee ${callee.stats().connectMs.toFixed(0)} ms`)
     expect(connectMs).toBeLessThan(3000)
     expect(selectedPair).toMatch(/^udp 127\.0\.0\.1:\d+ host -> udp 127\.0\.0\.1:\d+ host$/)
+    expect(caller.stats()).toMatchObject({ iceRole: 'controlling', dtlsRole: 'client' })
+    expect(callee.stats()).toMatchObject({ iceRole: 'controlled', dtlsRole: 'server' })
     expect(caller.localSetup.fingerprints[0]!.setup).toBe('actpass')
     expect(callee.localSetup.fingerprints[0]!.setup).toBe('passive')
     expect(caller.localSetup.fingerprints[0]!.fingerprint).not.toBe(callee.localSetup.fingerprints[0]!.fingerprint)
