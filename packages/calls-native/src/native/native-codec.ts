@@ -3,6 +3,7 @@
  * errors thrown as plain `Error`s ("opus: …", "codec: closed"). The wrappers in
  * `src/codec/` validate first and turn what remains into typed errors.
  */
+import type { AudioJitterBufferStats } from '../codec/audio-jitter-buffer.js'
 import { loadAddon } from './native-addon.js'
 
 export interface NativeOpusEncoderSettings {
@@ -28,24 +29,11 @@ export interface NativeOpusDecoder {
   close(): void
 }
 
-export interface NativeJitterStats {
-  framesPrimary: number
-  framesInbandFec: number
-  framesConcealed: number
-  framesSilence: number
-  packetsInvalid: number
-  packetsLate: number
-  packetsLost: number
-  lossRate: number
-  delayMs: number
-  packetMs: number
-}
-
 export interface NativeAudioJitterBuffer {
   push(pts: number, payload: Uint8Array, nowSeconds: number): void
   pull(nowSeconds: number): Int16Array[]
   setPeerEnabled(enabled: boolean): void
-  stats(): NativeJitterStats
+  stats(): AudioJitterBufferStats
   close(): void
 }
 
