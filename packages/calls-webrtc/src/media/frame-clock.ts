@@ -46,12 +46,13 @@ export class FrameClock {
 
   private wake(): void {
     const now = performance.now()
-    const due = Math.floor((now - this.startedAt) / FRAME_MS) - this.slotsDone
+    const due = Math.max(0, Math.floor((now - this.startedAt) / FRAME_MS) - this.slotsDone)
+    this.slotsDone += due
+    // Re-armed before the handlers run: a throwing 'frame' listener must not stop the clock.
+    this.arm()
     const missed = Math.max(0, due - MAX_CATCH_UP)
     if (missed > 0) this.handlers.missed(missed)
     for (let i = missed; i < due; i++) this.handlers.slot()
-    this.slotsDone += Math.max(0, due)
     this.handlers.after(now)
-    if (this.timer) this.arm()
   }
 }
