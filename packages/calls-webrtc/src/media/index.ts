@@ -1,6 +1,6 @@
 // The media layer of the tgcalls v2 engine (spec §5): one call side's ICE/DTLS-SRTP/RTP/SCTP over werift.
 export { WebRtcMediaTransport } from './media-transport.js'
-export type { MediaTransportEvents, MediaTransportOptions } from './media-transport.js'
+export type { MediaTransportEvents, MediaTransportOptions } from './transport-options.js'
 export { MediaTransportState } from './transport-state.js'
 export type { MediaTransportStats } from './transport-state.js'
 export type {

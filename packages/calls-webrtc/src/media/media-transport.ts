@@ -11,12 +11,7 @@
  * as `frame` events and frames().
  */
 import { EventEmitter } from 'node:events'
-import {
-  AudioJitterBuffer,
-  OpusEncoder,
-  type AudioJitterBufferOptions,
-  type OpusEncoderOptions,
-} from '@tgvoip/calls-native/codec'
+import { AudioJitterBuffer, OpusEncoder } from '@tgvoip/calls-native/codec'
 import {
   ProtectionProfileAeadAes128Gcm,
   ProtectionProfileAes128CmHmacSha1_80,
@@ -36,63 +31,23 @@ import { acceptedOutgoing, answerAudioOffer, audioOffer } from './audio-negotiat
 import { AudioReceiver } from './audio-receiver.js'
 import { AudioSender } from './audio-sender.js'
 import { formatLocalCandidate, parseRemoteCandidate } from './candidates.js'
-import { certificateFingerprint, createCallCertificate } from './dtls-certificate.js'
+import { ConnectionWatch } from './connection-watch.js'
+import { certificateFingerprint, createCallCertificate, dtlsRole } from './dtls-setup.js'
 import { FrameClock } from './frame-clock.js'
 import { FrameStream } from './frame-stream.js'
 import { iceSetup, LOOPBACK_ADDRESS, type IceSetup } from './ice-options.js'
 import { InvalidMediaParameterError, MediaConnectionError, MediaTransportClosedError } from './media-errors.js'
-import type { MediaContent, RtcServer, SignaledCandidate, TransportSetup } from './media-params.js'
+import type { MediaContent, SignaledCandidate, TransportSetup } from './media-params.js'
 import { RtcpSession } from './rtcp-session.js'
-import { pairLateRelayCandidate } from './werift-gaps.js'
 import { seededLoss } from './simulated-loss.js'
+import type { MediaTransportEvents, MediaTransportOptions } from './transport-options.js'
 import { MediaTransportState, type MediaTransportStats } from './transport-state.js'
-
-export interface MediaTransportOptions {
-  /** The caller's side (`admin_id` is us): ICE controlling, DTLS client, data-channel opener. */
-  isOutgoing: boolean
-  /** The call's `phoneConnectionWebrtc` entries (STUN/TURN). */
-  rtcServers?: readonly RtcServer[]
-  /** `phoneCall.p2p_allowed`; false gathers and signals relay candidates only. Default true. */
-  allowP2p?: boolean
-  /**
-   * Gather host candidates on 127.0.0.1 only, with every socket bound there. For tests and
-   * the fake Telegram; never for a real call (the peer cannot reach a loopback address).
-   */
-  loopback?: boolean
-  /** Opus settings of our audio (default 32 kbit/s, 10 % expected loss; FEC always on). */
-  encoder?: OpusEncoderOptions
-  jitterBuffer?: AudioJitterBufferOptions
-  /** No connection for this long since start() or since the path was lost ⇒ Failed (§7.1). Default 20000. */
-  connectTimeoutMs?: number
-  /** Drops this fraction (0..1) of our outgoing audio RTP, seeded (the demo's --loss, tests). */
-  simulatedLoss?: { rate: number; seed?: number }
-}
-
-export interface MediaTransportEvents {
-  stateChange: [oldState: MediaTransportState, newState: MediaTransportState]
-  /** A local candidate to send in a `Candidates` message. */
-  candidate: [candidate: SignaledCandidate]
-  /** One received 960-sample frame, every 20 ms once connected. */
-  frame: [frame: Int16Array]
-  /** The data channel opened: send our MediaState now (§4.5). */
-  dataChannelOpen: []
-  /** A text message from the data channel (the peer's MediaState JSON). */
-  dataMessage: [text: string]
-  /** Why the transport entered Failed (emitted only when someone listens). */
-  error: [error: MediaConnectionError]
-}
+import { pairLateRelayCandidate } from './werift-gaps.js'
 
 const SCTP_PORT = 5000
 const RTCP_INTERVAL_MS = 1000
 /** The encoder's expected-loss setting follows the peer's reports within these bounds. */
 const FEC_LOSS_PERCENT = { min: 5, max: 40 }
-
-/** §4.2 receiver rule: the peer's `setup` decides, else the caller is the DTLS client. */
-function dtlsRole(remoteSetup: string | undefined, isOutgoing: boolean): 'client' | 'server' {
-  if (remoteSetup === 'active') return 'server'
-  if (remoteSetup === 'passive') return 'client'
-  return isOutgoing ? 'client' : 'server'
-}
 
 function describePair(local: Candidate, remote: Candidate): string {
   return `${local.transport} ${local.host}:${local.port} ${local.type} -> ${remote.transport} ${remote.host}:${remote.port} ${remote.type}`
@@ -102,9 +57,11 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   /** Creates a transport (generating its DTLS certificate); start() begins gathering. */
   static async create(options: MediaTransportOptions): Promise<WebRtcMediaTransport> {
     const ice = iceSetup({ rtcServers: options.rtcServers ?? [], allowP2p: options.allowP2p ?? true, loopback: options.loopback ?? false })
-    const { connectTimeoutMs } = options
-    if (connectTimeoutMs !== undefined && !(Number.isInteger(connectTimeoutMs) && connectTimeoutMs > 0)) {
-      throw new InvalidMediaParameterError(`connectTimeoutMs must be a positive integer (got ${connectTimeoutMs})`)
+    for (const name of ['connectTimeoutMs', 'silenceTimeoutMs'] as const) {
+      const value = options[name]
+      if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+        throw new InvalidMediaParameterError(`${name} must be a positive integer (got ${value})`)
+      }
     }
     const loss = options.simulatedLoss
     const dropPacket = loss ? seededLoss(loss.rate, loss.seed) : undefined
@@ -115,7 +72,6 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   private readonly isOutgoing: boolean
   private readonly loopback: boolean
   private readonly relayOnly: boolean
-  private readonly connectTimeoutMs: number
   private readonly gatherer: RTCIceGatherer
   private readonly ice: RTCIceTransport
   private readonly dtls: RTCDtlsTransport
@@ -127,16 +83,17 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   private readonly receiver: AudioReceiver
   private readonly rtcp: RtcpSession
   private readonly clock: FrameClock
+  private readonly watch: ConnectionWatch
   private readonly frameStream = new FrameStream()
   private readonly certificate: RTCCertificate
   private readonly pendingCandidates: Candidate[] = []
   private remoteSetup: TransportSetup | undefined
-  private watchdog: NodeJS.Timeout | undefined
   private rtcpTimer: NodeJS.Timeout | undefined
   private startedAt = Number.NaN
   private connectMs = Number.NaN
-  private srtpUp = false
   private playing = false
+  private bitrate = 0
+  private bitrateMark = { at: 0, bytes: 0 }
   private closing: Promise<void> | undefined
 
   private constructor(
@@ -149,7 +106,15 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     this.isOutgoing = options.isOutgoing
     this.loopback = options.loopback ?? false
     this.relayOnly = ice.relayOnly
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 20_000
+    const connectTimeoutMs = options.connectTimeoutMs ?? 20_000
+    this.watch = new ConnectionWatch(connectTimeoutMs, options.silenceTimeoutMs ?? 10_000, {
+      up: () => {
+        this.playing = true
+        this.moveTo(MediaTransportState.Connected)
+      },
+      down: () => this.moveTo(MediaTransportState.Disconnected),
+      timeout: () => this.fail(new MediaConnectionError(`no media connection for ${connectTimeoutMs} ms`)),
+    })
     this.certificate = certificate
     this.encoder = new OpusEncoder(options.encoder)
     this.jitter = new AudioJitterBuffer(options.jitterBuffer)
@@ -206,7 +171,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     if (this.current !== MediaTransportState.New) return
     this.startedAt = performance.now()
     this.moveTo(MediaTransportState.Connecting)
-    this.armWatchdog()
+    this.watch.start()
     this.clock.start()
     this.gatherer.gather().catch((err: unknown) => this.fail(new MediaConnectionError(`candidate gathering failed: ${String(err)}`)))
     if (this.remoteSetup) this.connect()
@@ -308,6 +273,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
       framesConcealed: jitter?.framesConcealed ?? 0,
       selectedPair: pair ? describePair(pair.localCandidate, pair.remoteCandidate) : '',
       connectMs: this.connectMs,
+      bitrate: this.bitrate,
       iceRole: this.ice.role,
       dtlsRole: this.dtls.role,
     }
@@ -345,11 +311,10 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
 
   private onSecure(): void {
     if (this.isFinished()) return
-    this.srtpUp = true
     this.connectMs = performance.now() - this.startedAt
     this.sender.setReady(true)
-    this.rtcpTimer = setInterval(() => this.sendRtcp(), RTCP_INTERVAL_MS)
-    this.updateConnected()
+    this.rtcpTimer = setInterval(() => this.everySecond(), RTCP_INTERVAL_MS)
+    this.watch.setSecure()
     this.sctp.start(SCTP_PORT).catch(() => {
       // The data channel only carries MediaState: the call goes on without it.
     })
@@ -357,21 +322,8 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
 
   private onIceState(state: string): void {
     if (this.isFinished()) return
-    if (state === 'failed') this.fail(new MediaConnectionError('ICE failed: no candidate pair works'))
-    else this.updateConnected()
-  }
-
-  private updateConnected(): void {
-    const iceUp = this.ice.state === 'connected' || this.ice.state === 'completed'
-    if (iceUp && this.srtpUp) {
-      clearTimeout(this.watchdog)
-      this.watchdog = undefined
-      this.playing = true
-      this.moveTo(MediaTransportState.Connected)
-    } else if (this.current === MediaTransportState.Connected) {
-      this.moveTo(MediaTransportState.Disconnected)
-      this.armWatchdog()
-    }
+    if (state === 'failed') this.fail(new MediaConnectionError('ICE failed: no candidate pair works (or consent expired)'))
+    else this.watch.setIceUp(state === 'connected' || state === 'completed')
   }
 
   private onLocalCandidate(candidate: Candidate): void {
@@ -390,13 +342,15 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     }
   }
 
-  private sendRtcp(): void {
-    void this.dtls.sendRtcp([this.rtcp.report(performance.now())])
-  }
-
-  private armWatchdog(): void {
-    clearTimeout(this.watchdog)
-    this.watchdog = setTimeout(() => this.fail(new MediaConnectionError(`no media connection for ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs)
+  /** RTCP, liveness of the path, and the outgoing bitrate. */
+  private everySecond(): void {
+    const now = performance.now()
+    void this.dtls.sendRtcp([this.rtcp.report(now)])
+    const pair = this.gatherer.connection.nominated
+    this.watch.heard(pair ? pair.packetsReceived + pair.requestsReceived + pair.responsesReceived : 0, now)
+    const bytes = this.sender.payloadBytesSent
+    if (this.bitrateMark.at > 0) this.bitrate = Math.round(((bytes - this.bitrateMark.bytes) * 8 * 1000) / (now - this.bitrateMark.at))
+    this.bitrateMark = { at: now, bytes }
   }
 
   private fail(error: MediaConnectionError): void {
@@ -409,9 +363,9 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
 
   private stopTimers(): void {
     this.clock.stop()
-    clearTimeout(this.watchdog)
+    this.watch.stop()
     clearInterval(this.rtcpTimer)
-    this.watchdog = this.rtcpTimer = undefined
+    this.rtcpTimer = undefined
   }
 
   private isFinished(): boolean {

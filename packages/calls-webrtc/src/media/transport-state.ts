@@ -6,7 +6,7 @@ export enum MediaTransportState {
   Connecting = 'connecting',
   /** ICE connected and DTLS-SRTP up (tgcalls' "Established", §7.1). */
   Connected = 'connected',
-  /** ICE lost the path; it may come back (tgcalls' "Reconnecting"). */
+  /** ICE lost the path, or nothing arrived on it for a while; it may come back (tgcalls' "Reconnecting"). */
   Disconnected = 'disconnected',
   /** No connection within the watchdog time, or ICE/DTLS failed. Terminal. */
   Failed = 'failed',
@@ -41,6 +41,8 @@ export interface MediaTransportStats {
   selectedPair: string
   /** Milliseconds from start() to the first Connected, NaN before. */
   connectMs: number
+  /** Outgoing audio payload bitrate over the last second, bit/s (0 while muted). */
+  bitrate: number
   /** Our ICE role ('unknown' until the peer's InitialSetup) and DTLS role (§5.1). */
   iceRole: 'controlling' | 'controlled' | 'unknown'
   dtlsRole: 'client' | 'server' | 'auto'

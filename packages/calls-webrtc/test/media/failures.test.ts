@@ -7,7 +7,8 @@ import {
   NoRelayServerError,
   WebRtcMediaTransport,
 } from '../../src/media/index.js'
-import { whenState } from './audio.js'
+import { sleep, whenState } from './audio.js'
+import { createPair } from './pair.js'
 
 const open: WebRtcMediaTransport[] = []
 afterEach(async () => {
@@ -54,6 +55,22 @@ describe('WebRtcMediaTransport failures', () => {
     await whenState(caller, MediaTransportState.Failed, 100)
   })
 
+  it('goes disconnected when the peer vanishes, then fails after the watchdog time (§7.1)', async () => {
+    const { caller, callee } = await createPair({ loopback: true, silenceTimeoutMs: 1500, connectTimeoutMs: 2000 })
+    open.push(caller, callee)
+    await Promise.all([whenState(caller, MediaTransportState.Connected), whenState(callee, MediaTransportState.Connected)])
+    await sleep(500)
+    const vanishedAt = performance.now()
+    await callee.close()
+    const error = failure(caller)
+    await whenState(caller, MediaTransportState.Disconnected, 4000)
+    const disconnectedAfter = performance.now() - vanishedAt
+    expect(disconnectedAfter).toBeGreaterThanOrEqual(1000)
+    expect(await error).toBeInstanceOf(MediaConnectionError)
+    expect(performance.now() - vanishedAt - disconnectedAfter).toBeGreaterThanOrEqual(1900)
+    expect(caller.state).toBe(MediaTransportState.Failed)
+  })
+
   it('rejects malformed InitialSetup bodies, frames and options with typed errors', async () => {
     const callee = await transport(false)
     const valid = { ufrag: 'abcd', pwd: 'x'.repeat(22), renomination: false, fingerprints: [{ hash: 'sha-256', setup: 'actpass', fingerprint: 'AB:CD:EF' }] }
@@ -64,5 +81,6 @@ describe('WebRtcMediaTransport failures', () => {
     await expect(callee.writeFrame(new Int16Array(100))).rejects.toThrow(InvalidMediaParameterError)
     await expect(WebRtcMediaTransport.create({ isOutgoing: true, allowP2p: false })).rejects.toThrow(NoRelayServerError)
     await expect(WebRtcMediaTransport.create({ isOutgoing: true, simulatedLoss: { rate: 2 } })).rejects.toThrow(InvalidMediaParameterError)
+    await expect(WebRtcMediaTransport.create({ isOutgoing: true, connectTimeoutMs: 0 })).rejects.toThrow(InvalidMediaParameterError)
   })
 })

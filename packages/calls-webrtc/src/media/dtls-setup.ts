@@ -1,6 +1,7 @@
 /**
- * A fresh self-signed ECDSA P-256 certificate per call (§5.3). werift would otherwise share
- * one certificate across every connection of the process, which links calls to each other.
+ * DTLS identity and role of one call side (§4.2, §5.3): a fresh self-signed ECDSA P-256
+ * certificate per call (werift would otherwise share one certificate across every
+ * connection of the process, which links calls to each other) and the role rule.
  */
 import { CipherContext, HashAlgorithm, NamedCurveAlgorithm, RTCCertificate, SignatureAlgorithm } from 'werift'
 import type { DtlsFingerprint } from './media-params.js'
@@ -18,4 +19,11 @@ export function certificateFingerprint(certificate: RTCCertificate, setup: strin
   const sha256 = certificate.getFingerprints().find((f) => f.algorithm.toLowerCase() === 'sha-256')
   if (!sha256) throw new Error('werift produced no sha-256 fingerprint')
   return { hash: 'sha-256', setup, fingerprint: sha256.value.toUpperCase() }
+}
+
+/** §4.2 receiver rule: the peer's `setup` decides, else the caller is the DTLS client. */
+export function dtlsRole(remoteSetup: string | undefined, isOutgoing: boolean): 'client' | 'server' {
+  if (remoteSetup === 'active') return 'server'
+  if (remoteSetup === 'passive') return 'client'
+  return isOutgoing ? 'client' : 'server'
 }
