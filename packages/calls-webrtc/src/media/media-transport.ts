@@ -45,6 +45,13 @@ import { MediaTransportState, type MediaTransportStats } from './transport-state
 import { pairLateRelayCandidate } from './werift-gaps.js'
 
 const SCTP_PORT = 5000
+/**
+ * Limits on what a peer can make us hold: tgcalls trickles a dozen or two candidates
+ * (§8.13); ICE credentials are at most 256 characters (RFC 8839); MediaState is tiny.
+ */
+const MAX_REMOTE_CANDIDATES = 100
+const MAX_ICE_CREDENTIAL = 256
+const MAX_DATA_MESSAGE = 16 * 1024
 const RTCP_INTERVAL_MS = 1000
 /** The encoder's expected-loss setting follows the peer's reports within these bounds. */
 const FEC_LOSS_PERCENT = { min: 5, max: 40 }
@@ -87,6 +94,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   private readonly frameStream = new FrameStream()
   private readonly certificate: RTCCertificate
   private readonly pendingCandidates: Candidate[] = []
+  private remoteCandidateCount = 0
   private remoteSetup: TransportSetup | undefined
   private rtcpTimer: NodeJS.Timeout | undefined
   private startedAt = Number.NaN
@@ -181,8 +189,9 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   setRemoteSetup(setup: TransportSetup): void {
     this.assertOpen('setRemoteSetup')
     const fingerprint = setup?.fingerprints?.[0]
-    if (typeof setup?.ufrag !== 'string' || typeof setup.pwd !== 'string' || setup.ufrag === '' || setup.pwd === '') {
-      throw new InvalidMediaParameterError('InitialSetup needs ufrag and pwd')
+    const credential = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && value.length <= MAX_ICE_CREDENTIAL
+    if (!credential(setup?.ufrag) || !credential(setup.pwd)) {
+      throw new InvalidMediaParameterError('InitialSetup needs ufrag and pwd of 1..256 characters')
     }
     if (typeof fingerprint?.hash !== 'string' || typeof fingerprint.fingerprint !== 'string' || !/^[0-9a-f]{2}(:[0-9a-f]{2})+$/i.test(fingerprint.fingerprint)) {
       throw new InvalidMediaParameterError('InitialSetup needs a DTLS fingerprint (hash and colon-separated hex)')
@@ -198,13 +207,15 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
 
   /**
    * One candidate from the peer's `Candidates` message (queued until its InitialSetup is
-   * applied, §4.4). Returns false for candidates we cannot use (`.reflector`, TCP, …);
-   * throws InvalidMediaParameterError for a string that is not a candidate.
+   * applied, §4.4). Returns false for candidates we cannot use (`.reflector`, TCP, …) and
+   * for any beyond the 100th; throws InvalidMediaParameterError for a string that is not a
+   * candidate.
    */
   addRemoteCandidate(candidate: SignaledCandidate): boolean {
     this.assertOpen('addRemoteCandidate')
     const verdict = parseRemoteCandidate(candidate)
-    if (!verdict.usable) return false
+    if (!verdict.usable || this.remoteCandidateCount >= MAX_REMOTE_CANDIDATES) return false
+    this.remoteCandidateCount++
     if (this.remoteSetup) void this.gatherer.connection.addRemoteCandidate(verdict.candidate)
     else this.pendingCandidates.push(verdict.candidate)
     return true
@@ -246,6 +257,9 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
 
   /** Sends a text message (our MediaState JSON) on the data channel; false until it is open. */
   sendDataMessage(text: string): boolean {
+    if (typeof text !== 'string' || text.length > MAX_DATA_MESSAGE) {
+      throw new InvalidMediaParameterError(`a data message is a string of at most ${MAX_DATA_MESSAGE} characters`)
+    }
     if (this.dataChannel.readyState !== 'open') return false
     this.dataChannel.send(text)
     return true

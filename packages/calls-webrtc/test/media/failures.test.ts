@@ -78,6 +78,10 @@ describe('WebRtcMediaTransport failures', () => {
       expect(() => callee.setRemoteSetup(bad as never)).toThrow(InvalidMediaParameterError)
     }
     expect(() => callee.addRemoteCandidate({ sdpString: 'nonsense' })).toThrow(InvalidMediaParameterError)
+    expect(() => callee.setRemoteSetup({ ...valid, pwd: 'p'.repeat(257) })).toThrow(InvalidMediaParameterError)
+    expect(() => callee.sendDataMessage('x'.repeat(20_000))).toThrow(InvalidMediaParameterError)
+    const flood = Array.from({ length: 150 }, (_, i) => callee.addRemoteCandidate({ sdpString: `candidate:${i} 1 udp 1 127.0.0.1 ${1000 + i} typ host` }))
+    expect(flood.filter(Boolean)).toHaveLength(100)
     await expect(callee.writeFrame(new Int16Array(100))).rejects.toThrow(InvalidMediaParameterError)
     await expect(WebRtcMediaTransport.create({ isOutgoing: true, allowP2p: false })).rejects.toThrow(NoRelayServerError)
     await expect(WebRtcMediaTransport.create({ isOutgoing: true, simulatedLoss: { rate: 2 } })).rejects.toThrow(InvalidMediaParameterError)
