@@ -2,6 +2,7 @@
 
 #include <napi.h>
 
+#include "binding/codec-binding.h"
 #include "binding/controller-binding.h"
 #include "binding/protocol-binding.h"
 
@@ -10,6 +11,7 @@ namespace {
 Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   tgvoip::InitProtocolBinding(env, exports);
   tgvoip::InitControllerBinding(env, exports);
+  tgvoip::InitCodecBinding(env, exports);
   return exports;
 }
 

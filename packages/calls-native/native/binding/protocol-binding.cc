@@ -128,7 +128,6 @@ void InitProtocolBinding(Napi::Env env, Napi::Object exports) {
   binding::AddCryptoFunctions(env, internal);
   binding::AddPacketFunctions(env, internal);
   binding::AddRelayControlFunctions(env, internal);
-  binding::AddOpusClasses(env, internal);
   binding::AddTcpClasses(env, internal);
   exports.Set("internal", internal);
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "protocol/constants.h"
 
 namespace tgvoip {
 
@@ -11,12 +10,40 @@ constexpr size_t kSubframe = 960;  // 20 ms
 constexpr double kAdaptInterval = 0.1;
 }  // namespace
 
-AudioReceiver::AudioReceiver(std::shared_ptr<SpscRing> output, const JitterConfig& config)
-    : output_(std::move(output)), jitter_(config), decoder_(opus::Decoder::create()), pcm_(opus::kFrameSamples) {}
+AudioReceiver::AudioReceiver(std::shared_ptr<SpscRing> output, const JitterConfig& config, bool anyPacketDuration)
+    : output_(std::move(output)),
+      jitter_(config),
+      decoder_(opus::Decoder::create(nullptr, anyPacketDuration ? 0 : opus::kFrameSamples)),
+      pcm_(opus::kMaxFrameSamples),
+      anyPacketDuration_(anyPacketDuration) {}
+
+int AudioReceiver::frameSamples() const {
+  return static_cast<int>(jitter_.config().frameSeconds() * opus::kSampleRate + 0.5);
+}
 
 void AudioReceiver::onPacket(uint32_t pts, protocol::ByteView data, double now) {
   if (!peerEnabled_) return;
+  if (anyPacketDuration_) {
+    const int samples = opus::Decoder::packetSamples(data);
+    if (samples <= 0 || samples > opus::kMaxFrameSamples) {
+      counters_.invalid++;
+      return;
+    }
+    followPacketDuration(samples);
+  }
   jitter_.putPrimary(pts, data, now);
+}
+
+void AudioReceiver::followPacketDuration(int samples) {
+  JitterConfig config = jitter_.config();
+  const uint32_t duration = static_cast<uint32_t>(samples);
+  if (duration == config.frameDuration) return;
+  // Slot and loss limits stand for a span of time: keep the span at the new duration.
+  const double scale = static_cast<double>(config.frameDuration) / duration;
+  config.maxSlots = std::max<size_t>(4, static_cast<size_t>(config.maxSlots * scale + 0.5));
+  config.lossesToReset = std::max(3, static_cast<int>(config.lossesToReset * scale + 0.5));
+  config.frameDuration = duration;
+  jitter_ = JitterBuffer(config);
 }
 
 void AudioReceiver::onFec(uint32_t pts, protocol::ByteView data) {
@@ -38,13 +65,13 @@ void AudioReceiver::push(const int16_t* pcm, size_t count) {
 bool AudioReceiver::tick(double now, bool peerExtraEc) {
   bool wrote = false;
   if (!jitter_.started()) {
-    // Silence on our own 60 ms clock until the peer's audio starts.
+    // Silence on our own frame clock until the peer's audio starts.
     if (nextSilenceAt_ == 0) nextSilenceAt_ = now;
     while (now >= nextSilenceAt_) {
       std::fill(pcm_.begin(), pcm_.end(), 0);
-      push(pcm_.data(), pcm_.size());
+      push(pcm_.data(), static_cast<size_t>(frameSamples()));
       counters_.silence++;
-      nextSilenceAt_ += protocol::kAudioFrameSeconds;
+      nextSilenceAt_ += jitter_.config().frameSeconds();
       wrote = true;
     }
     return wrote;
@@ -63,7 +90,7 @@ bool AudioReceiver::tick(double now, bool peerExtraEc) {
     decodeDue(jitter_.take());
     wrote = true;
   }
-  if (!jitter_.started()) nextSilenceAt_ = now + protocol::kAudioFrameSeconds;
+  if (!jitter_.started()) nextSilenceAt_ = now + jitter_.config().frameSeconds();
   return wrote;
 }
 
@@ -79,13 +106,13 @@ void AudioReceiver::decodeDue(const JitterBuffer::Frame& frame) {
   int samples = -1;
   switch (frame.kind) {
     case JitterBuffer::Kind::Primary:
-      samples = decoder_->decode(frame.data, pcm_.data(), opus::kFrameSamples);
+      samples = decoder_->decode(frame.data, pcm_.data(), static_cast<int>(pcm_.size()));
       if (samples > 0) counters_.primary++;
       break;
     case JitterBuffer::Kind::ExtraFec:
       // decode() plays only a well-formed 60 ms Opus packet and leaves the decoder alone
       // otherwise: libtgvoip 2.5 has been seen to put other bytes in FEC entries.
-      samples = decoder_->decode(frame.data, pcm_.data(), opus::kFrameSamples);
+      samples = decoder_->decode(frame.data, pcm_.data(), static_cast<int>(pcm_.size()));
       if (samples > 0) {
         counters_.extraFec++;
       } else {
@@ -97,14 +124,14 @@ void AudioReceiver::decodeDue(const JitterBuffer::Frame& frame) {
   }
   if (samples <= 0) {
     // Kept in the buffer for its own turn: the next packet's in-band FEC describes this one.
-    const protocol::Bytes* next = jitter_.peekPrimary(frame.pts + protocol::kAudioFrameDurationMs);
+    const protocol::Bytes* next = jitter_.peekPrimary(frame.pts + jitter_.config().frameDuration);
     if (next) {
-      samples = decoder_->decodeFec(*next, pcm_.data(), opus::kFrameSamples);
+      samples = decoder_->decodeFec(*next, pcm_.data(), frameSamples());
       if (samples > 0) counters_.inbandFec++;
     }
   }
   if (samples <= 0) {
-    samples = decoder_->conceal(pcm_.data(), opus::kFrameSamples);
+    samples = decoder_->conceal(pcm_.data(), frameSamples());
     counters_.concealed++;
   }
   if (samples <= 0) return;

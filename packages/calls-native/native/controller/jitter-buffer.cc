@@ -4,7 +4,6 @@
 #include <cmath>
 #include <vector>
 
-#include "protocol/constants.h"
 
 namespace tgvoip {
 
@@ -19,16 +18,17 @@ constexpr double kStep = 0.020;
 // Shrinking drops 20 ms of audio each time; spaced out so it is rarely audible.
 constexpr double kDecreaseInterval = 0.25;
 // Anything this far from the playout point is garbage or from a previous stream.
-constexpr int64_t kMaxPtsDistanceMs = 60 * 200;
+constexpr int64_t kMaxPtsDistanceSeconds = 12;
 }  // namespace
 
 JitterBuffer::JitterBuffer(const JitterConfig& config) : config_(config), delay_(config.initialDelay) {}
 
 void JitterBuffer::putPrimary(uint32_t pts, ByteView data, double now) {
-  double transit = now - static_cast<double>(pts) / 1000.0;
+  double transit = now - static_cast<double>(pts) / config_.ptsRate;
   if (started_) {
+    const int64_t maxDistance = kMaxPtsDistanceSeconds * config_.ptsRate;
     int64_t distance = static_cast<int64_t>(pts) - static_cast<int64_t>(nextPts_);
-    if (distance > kMaxPtsDistanceMs || distance < -kMaxPtsDistanceMs) {
+    if (distance > maxDistance || distance < -maxDistance) {
       reset();  // the sender restarted its timestamps: resynchronise
     }
   }
@@ -77,7 +77,7 @@ JitterBuffer::Frame JitterBuffer::take() {
   if (it != slots_.end()) slots_.erase(it);
   // Older leftovers can never be played.
   while (!slots_.empty() && slots_.begin()->first < nextPts_) slots_.erase(slots_.begin());
-  nextPts_ += protocol::kAudioFrameDurationMs;
+  nextPts_ += config_.frameDuration;
   bool missing = frame.kind == Kind::Missing;
   recentOutcomes_.emplace_back(frame.pts, missing);
   if (recentOutcomes_.size() > kOutcomeWindow) recentOutcomes_.pop_front();
@@ -133,8 +133,8 @@ int JitterBuffer::adapt(double now, bool peerExtraEc) {
   // sender's clock phase) moves the target once instead of reading as lasting jitter.
   double target = transitPercentile(0.97) + config_.guard;
   // Room for successor packets that carry this frame's FEC.
-  if (lossRate() > 0) target += protocol::kAudioFrameSeconds;
-  if (peerExtraEc) target += protocol::kAudioFrameSeconds;
+  if (lossRate() > 0) target += config_.frameSeconds();
+  if (peerExtraEc) target += config_.frameSeconds();
   double floor = minTransit();
   target = std::min(target, floor + config_.maxDelay);
   double shift = target - base_;

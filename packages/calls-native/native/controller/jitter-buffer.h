@@ -1,5 +1,6 @@
-// Adaptive jitter buffer for 60 ms audio packets keyed by pts (ms). Local behaviour,
-// not on the wire (spec §12.5 allows any design): each packet is played at
+// Adaptive jitter buffer for audio packets keyed by pts: libtgvoip's 60 ms packets with
+// pts in ms, or RTP packets with pts in 48 kHz samples. Local behaviour, not on the
+// wire (spec §12.5 allows any design): each packet is played at
 // base + pts, where base tracks the fastest transit seen recently plus a delay that
 // covers the measured jitter. On a clean link the delay shrinks to a small guard
 // (reported as 1 packet); under jitter it grows; under loss it adds one packet of
@@ -12,6 +13,7 @@
 #include <utility>
 
 #include "protocol/bytes.h"
+#include "protocol/constants.h"
 
 namespace tgvoip {
 
@@ -21,6 +23,10 @@ struct JitterConfig {
   double guard = 0.012;         // slack on top of the measured jitter
   size_t maxSlots = 20;         // jitter_max_slots_60
   int lossesToReset = 20;       // jitter_losses_to_reset
+  // pts units per second, and one packet's duration in those units.
+  uint32_t ptsRate = 1000;
+  uint32_t frameDuration = protocol::kAudioFrameDurationMs;
+  double frameSeconds() const { return static_cast<double>(frameDuration) / ptsRate; }
 };
 
 class JitterBuffer {
@@ -38,6 +44,7 @@ class JitterBuffer {
   void putFec(uint32_t pts, protocol::ByteView data);
 
   bool started() const { return started_; }
+  const JitterConfig& config() const { return config_; }
   bool isDue(double now) const { return started_ && now >= playTime(nextPts_); }
   // When the next frame is due (meaningful once started).
   double nextPlayTime() const { return playTime(nextPts_); }
@@ -61,7 +68,7 @@ class JitterBuffer {
     protocol::Bytes primary;
     protocol::Bytes fec;
   };
-  double playTime(uint32_t pts) const { return base_ + static_cast<double>(pts) / 1000.0; }
+  double playTime(uint32_t pts) const { return base_ + static_cast<double>(pts) / config_.ptsRate; }
   double minTransit() const;
   double transitPercentile(double fraction) const;
 

@@ -4,12 +4,12 @@
 
 namespace tgvoip::opus {
 
-std::unique_ptr<Decoder> Decoder::create(int* error) {
+std::unique_ptr<Decoder> Decoder::create(int* error, int frameSamples) {
   int status = OPUS_OK;
   ::OpusDecoder* raw = opus_decoder_create(kSampleRate, 1, &status);
   if (error) *error = status;
   if (status != OPUS_OK || !raw) return nullptr;
-  return std::unique_ptr<Decoder>(new Decoder(raw));
+  return std::unique_ptr<Decoder>(new Decoder(raw, frameSamples));
 }
 
 Decoder::~Decoder() { opus_decoder_destroy(decoder_); }
@@ -18,7 +18,8 @@ int Decoder::decode(protocol::ByteView packet, int16_t* pcm, int maxSamples) {
   // An empty packet would mean "concealment" to libopus; callers must ask for that explicitly.
   if (packet.size == 0) return OPUS_INVALID_PACKET;
   const int samples = packetSamples(packet);
-  if (samples != kFrameSamples) return samples < 0 ? samples : OPUS_INVALID_PACKET;
+  if (samples < 0) return samples;
+  if (frameSamples_ != 0 && samples != frameSamples_) return OPUS_INVALID_PACKET;
   return opus_decode(decoder_, packet.data, static_cast<opus_int32>(packet.size), pcm, maxSamples, 0);
 }
 

@@ -12,17 +12,22 @@ namespace tgvoip::opus {
 
 class Decoder {
  public:
-  static std::unique_ptr<Decoder> create(int* error = nullptr);
+  /**
+   * `frameSamples` is the only packet duration decode() accepts (kFrameSamples: the
+   * libtgvoip wire); 0 accepts any Opus duration, 2.5 to 120 ms, as RTP peers send
+   * (tgcalls uses 60 ms, other builds up to 120 ms).
+   */
+  static std::unique_ptr<Decoder> create(int* error = nullptr, int frameSamples = kFrameSamples);
   ~Decoder();
   Decoder(const Decoder&) = delete;
   Decoder& operator=(const Decoder&) = delete;
 
   /**
-   * Decodes one 60 ms packet into `pcm` (room for `maxSamples`): samples written, or a
-   * negative libopus error. Packets of any other duration are rejected with
-   * OPUS_INVALID_PACKET and leave the decoder untouched: the wire only carries 60 ms
-   * frames, so anything else is damaged data (libtgvoip 2.5 was recorded sending process
-   * memory as extra-FEC entries, some of which parse as short Opus packets).
+   * Decodes one packet into `pcm` (room for `maxSamples`): samples written, or a negative
+   * libopus error. With a fixed frame size, packets of any other duration are rejected
+   * with OPUS_INVALID_PACKET and leave the decoder untouched: the libtgvoip wire only
+   * carries 60 ms frames, so anything else is damaged data (libtgvoip 2.5 was recorded
+   * sending process memory as extra-FEC entries, some of which parse as short Opus packets).
    */
   int decode(protocol::ByteView packet, int16_t* pcm, int maxSamples);
   /**
@@ -39,8 +44,9 @@ class Decoder {
   static int packetSamples(protocol::ByteView packet);
 
  private:
-  explicit Decoder(::OpusDecoder* decoder) : decoder_(decoder) {}
+  Decoder(::OpusDecoder* decoder, int frameSamples) : decoder_(decoder), frameSamples_(frameSamples) {}
   ::OpusDecoder* decoder_;
+  int frameSamples_;
 };
 
 }  // namespace tgvoip::opus

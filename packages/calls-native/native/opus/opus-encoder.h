@@ -12,6 +12,7 @@ namespace tgvoip::opus {
 
 constexpr int kSampleRate = 48000;
 constexpr int kFrameSamples = 2880;     // 60 ms: one packet per STREAM_DATA
+constexpr int kMaxFrameSamples = 5760;  // 120 ms: the longest Opus packet
 constexpr int kMaxPacketSize = 1275;    // one Opus packet never exceeds this in practice
 constexpr int kMaxFecPacketSize = 128;  // secondary (extra-FEC) encoder output limit (§12.4)
 

@@ -1,9 +1,10 @@
 /**
- * Typed access to the addon's `internal` export: the pure protocol codecs and the Opus
- * wrappers, for tests (spec vectors, capture conformance) and tools. Not part of the
+ * Typed access to the addon's `internal` export: the pure protocol codecs (plus the raw
+ * Opus classes), for tests (spec vectors, capture conformance) and tools. Not part of the
  * public API; the controller does all of this inside the engine thread.
  */
 import { loadAddon } from '../native/native-addon.js'
+import { loadCodec, type NativeCodec, type NativeOpusDecoder } from '../native/native-codec.js'
 
 export interface AesKeyIv {
   key: Uint8Array
@@ -111,30 +112,8 @@ export interface ParsedRelayControl {
   peerInfo?: PeerInfo
 }
 
-export interface OpusDecoderHandle {
-  /** Decodes one packet to 48 kHz mono PCM; throws on a corrupt packet. */
-  decode(packet: Uint8Array): Int16Array
-  /** Recovers the frame before `nextPacket` from its in-band FEC (default 2880 samples). */
-  decodeFec(nextPacket: Uint8Array, samples?: number): Int16Array
-  /** Packet loss concealment (default 2880 samples). */
-  conceal(samples?: number): Int16Array
-  reset(): void
-}
-
-export interface OpusEncoderHandle {
-  /** Encodes one frame (2880 samples = 60 ms for the wire). */
-  encode(pcm: Int16Array): Uint8Array
-  setBitrate(bitsPerSecond: number): boolean
-  setPacketLossPercent(percent: number): boolean
-  setInbandFec(enabled: boolean): boolean
-}
-
-export interface OpusEncoderSettings {
-  bitrate?: number
-  complexity?: number
-  inbandFec?: boolean
-  packetLossPercent?: number
-}
+/** The public decoder class, without the typed-error wrapper (tests feed it raw bytes). */
+export type OpusDecoderHandle = NativeOpusDecoder
 
 /** One end of an obfuscated TCP relay connection (spec §10.6). */
 export interface TcpObfuscatedCodecHandle {
@@ -186,12 +165,8 @@ export interface ProtocolInternal {
   encodePublicEndpointsRequest(tag: Uint8Array): Uint8Array
   encodeSelfInfoReply(tag: Uint8Array, info: SelfInfo): Uint8Array
   encodePeerInfoReply(tag: Uint8Array, info: PeerInfo): Uint8Array
-  OpusDecoder: {
-    new (): OpusDecoderHandle
-    /** Samples per channel at 48 kHz the packet decodes to, or a negative libopus error. */
-    packetSamples(packet: Uint8Array): number
-  }
-  OpusEncoder: new (settings?: OpusEncoderSettings) => OpusEncoderHandle
+  OpusDecoder: NativeCodec['OpusDecoder']
+  OpusEncoder: NativeCodec['OpusEncoder']
   /** 'client' with a random (or given) nonce, or 'relay' from the client's header. */
   TcpObfuscatedCodec: new (role: 'client' | 'relay', nonceOrHeader?: Uint8Array) => TcpObfuscatedCodecHandle
 }
@@ -208,7 +183,9 @@ export const PacketType = {
   Nop: 14,
 } as const
 
-/** The `internal` export of the same addon the controller loads. */
+/** The `internal` export of the same addon the controller loads, plus the Opus classes of `codec`. */
 export function loadProtocolInternal(): ProtocolInternal {
-  return (loadAddon() as unknown as { internal: ProtocolInternal }).internal
+  const internal = (loadAddon() as unknown as { internal: Omit<ProtocolInternal, 'OpusDecoder' | 'OpusEncoder'> }).internal
+  const { OpusDecoder, OpusEncoder } = loadCodec()
+  return { ...internal, OpusDecoder, OpusEncoder }
 }

@@ -1,0 +1,399 @@
+/**
+ * One call side's tgcalls v2 media over werift (spec §5): ICE (caller controlling, callee
+ * controlled), DTLS-SRTP (caller client, callee server), Opus RTP/RTCP for one audio channel
+ * each way, and the SCTP data channel "data" (id 0, negotiated on both sides) for
+ * MediaState. Driven through werift's transport objects directly rather than SDP: the
+ * parameters go in and out as the §4 message bodies (`media-params.ts`), which the
+ * signaling layer wraps into JSON.
+ *
+ * PCM crosses as 960-sample frames: writeFrame() is paced by a 20 ms clock, and received
+ * audio comes out of the libtgvoip engine's jitter buffer (FEC, PLC) one frame per 20 ms
+ * as `frame` events and frames().
+ */
+import { EventEmitter } from 'node:events'
+import { AudioJitterBuffer, OpusEncoder } from '@tgvoip/calls-native/codec'
+import {
+  ProtectionProfileAeadAes128Gcm,
+  ProtectionProfileAes128CmHmacSha1_80,
+  RTCDataChannel,
+  RTCDataChannelParameters,
+  RTCDtlsFingerprint,
+  RTCDtlsParameters,
+  RTCDtlsTransport,
+  RTCIceGatherer,
+  RTCIceParameters,
+  RTCIceTransport,
+  RTCSctpTransport,
+  type Candidate,
+  type RTCCertificate,
+} from 'werift'
+import { acceptedOutgoing, answerAudioOffer, audioOffer } from './audio-negotiation.js'
+import { AudioReceiver } from './audio-receiver.js'
+import { AudioSender } from './audio-sender.js'
+import { formatLocalCandidate, parseRemoteCandidate } from './candidates.js'
+import { ConnectionWatch } from './connection-watch.js'
+import { certificateFingerprint, createCallCertificate, dtlsRole } from './dtls-setup.js'
+import { FrameClock } from './frame-clock.js'
+import { FrameStream } from './frame-stream.js'
+import { iceSetup, LOOPBACK_ADDRESS, type IceSetup } from './ice-options.js'
+import { InvalidMediaParameterError, MediaConnectionError, MediaTransportClosedError } from './media-errors.js'
+import type { MediaContent, SignaledCandidate, TransportSetup } from './media-params.js'
+import { RtcpSession } from './rtcp-session.js'
+import { seededLoss } from './simulated-loss.js'
+import type { MediaTransportEvents, MediaTransportOptions } from './transport-options.js'
+import { MediaTransportState, type MediaTransportStats } from './transport-state.js'
+import { pairLateRelayCandidate } from './werift-gaps.js'
+
+const SCTP_PORT = 5000
+/**
+ * Limits on what a peer can make us hold: tgcalls trickles a dozen or two candidates
+ * (§8.13); ICE credentials are at most 256 characters (RFC 8839); MediaState is tiny.
+ */
+const MAX_REMOTE_CANDIDATES = 100
+const MAX_ICE_CREDENTIAL = 256
+const MAX_DATA_MESSAGE = 16 * 1024
+const RTCP_INTERVAL_MS = 1000
+/** The encoder's expected-loss setting follows the peer's reports within these bounds. */
+const FEC_LOSS_PERCENT = { min: 5, max: 40 }
+
+function describePair(local: Candidate, remote: Candidate): string {
+  return `${local.transport} ${local.host}:${local.port} ${local.type} -> ${remote.transport} ${remote.host}:${remote.port} ${remote.type}`
+}
+
+export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
+  /** Creates a transport (generating its DTLS certificate); start() begins gathering. */
+  static async create(options: MediaTransportOptions): Promise<WebRtcMediaTransport> {
+    const ice = iceSetup({ rtcServers: options.rtcServers ?? [], allowP2p: options.allowP2p ?? true, loopback: options.loopback ?? false })
+    for (const name of ['connectTimeoutMs', 'silenceTimeoutMs'] as const) {
+      const value = options[name]
+      if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+        throw new InvalidMediaParameterError(`${name} must be a positive integer (got ${value})`)
+      }
+    }
+    const loss = options.simulatedLoss
+    const dropPacket = loss ? seededLoss(loss.rate, loss.seed) : undefined
+    return new WebRtcMediaTransport(options, ice, dropPacket, await createCallCertificate())
+  }
+
+  private current = MediaTransportState.New
+  private readonly isOutgoing: boolean
+  private readonly loopback: boolean
+  private readonly relayOnly: boolean
+  private readonly gatherer: RTCIceGatherer
+  private readonly ice: RTCIceTransport
+  private readonly dtls: RTCDtlsTransport
+  private readonly sctp: RTCSctpTransport
+  private readonly dataChannel: RTCDataChannel
+  private readonly encoder: OpusEncoder
+  private readonly jitter: AudioJitterBuffer
+  private readonly sender: AudioSender
+  private readonly receiver: AudioReceiver
+  private readonly rtcp: RtcpSession
+  private readonly clock: FrameClock
+  private readonly watch: ConnectionWatch
+  private readonly frameStream = new FrameStream()
+  private readonly certificate: RTCCertificate
+  private readonly pendingCandidates: Candidate[] = []
+  private remoteCandidateCount = 0
+  private remoteSetup: TransportSetup | undefined
+  private rtcpTimer: NodeJS.Timeout | undefined
+  private startedAt = Number.NaN
+  private connectMs = Number.NaN
+  private playing = false
+  private bitrate = 0
+  private bitrateMark = { at: 0, bytes: 0 }
+  private closing: Promise<void> | undefined
+
+  private constructor(
+    options: MediaTransportOptions,
+    ice: IceSetup,
+    dropPacket: (() => boolean) | undefined,
+    certificate: RTCCertificate,
+  ) {
+    super()
+    this.isOutgoing = options.isOutgoing
+    this.loopback = options.loopback ?? false
+    this.relayOnly = ice.relayOnly
+    const connectTimeoutMs = options.connectTimeoutMs ?? 20_000
+    this.watch = new ConnectionWatch(connectTimeoutMs, options.silenceTimeoutMs ?? 10_000, {
+      up: () => {
+        this.playing = true
+        this.moveTo(MediaTransportState.Connected)
+      },
+      down: () => this.moveTo(MediaTransportState.Disconnected),
+      timeout: () => this.fail(new MediaConnectionError(`no media connection for ${connectTimeoutMs} ms`)),
+    })
+    this.certificate = certificate
+    this.encoder = new OpusEncoder(options.encoder)
+    this.jitter = new AudioJitterBuffer(options.jitterBuffer)
+    this.sender = new AudioSender(this.encoder, (header, payload) => void this.dtls.sendRtp(payload, header), dropPacket)
+    this.receiver = new AudioReceiver(this.jitter)
+    this.rtcp = new RtcpSession(this.sender, this.receiver, {
+      onRemoteLoss: (fraction) => {
+        const percent = Math.round(fraction * 100)
+        this.encoder.setPacketLossPercent(Math.min(FEC_LOSS_PERCENT.max, Math.max(FEC_LOSS_PERCENT.min, percent)))
+      },
+    })
+    this.clock = new FrameClock({
+      slot: () => this.sender.tick(),
+      missed: (slots) => this.sender.skip(slots),
+      after: (now) => this.deliverFrames(now),
+    })
+
+    this.gatherer = new RTCIceGatherer(ice.options)
+    if (!ice.useStun) this.gatherer.connection.stunServer = undefined
+    this.gatherer.connection.iceControlling = this.isOutgoing
+    this.ice = new RTCIceTransport(this.gatherer)
+    this.gatherer.connection.onIceCandidate.subscribe((candidate) => this.onLocalCandidate(candidate))
+    this.ice.onStateChange.subscribe((state) => this.onIceState(state))
+    this.dtls = new RTCDtlsTransport({}, this.ice, certificate, [ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80])
+    this.dtls.role = dtlsRole(undefined, this.isOutgoing)
+    this.dtls.onRtp.subscribe((packet) => this.receiver.onRtp(packet, performance.now()))
+    this.dtls.onRtcp.subscribe((packet) => this.rtcp.onRtcp(packet, performance.now()))
+    this.sctp = new RTCSctpTransport(SCTP_PORT)
+    this.sctp.setDtlsTransport(this.dtls)
+    this.dataChannel = new RTCDataChannel(this.sctp, new RTCDataChannelParameters({ label: 'data', id: 0, negotiated: true, ordered: true }))
+    this.dataChannel.stateChanged.subscribe((state) => state === 'open' && this.emit('dataChannelOpen'))
+    this.dataChannel.onMessage.subscribe((message) => typeof message === 'string' && this.emit('dataMessage', message))
+  }
+
+  get state(): MediaTransportState {
+    return this.current
+  }
+
+  /** Our `InitialSetup` body: caller `actpass`, callee `passive` (§4.2). No renomination (§5.2). */
+  get localSetup(): TransportSetup {
+    const { usernameFragment, password } = this.gatherer.localParameters
+    const setup = this.isOutgoing ? 'actpass' : 'passive'
+    return { ufrag: usernameFragment, pwd: password, renomination: false, fingerprints: [certificateFingerprint(this.certificate, setup)] }
+  }
+
+  /** Our outgoing audio channel, for our `NegotiateChannels` offer. */
+  get localAudioContent(): MediaContent {
+    return audioOffer(this.sender.ssrc)
+  }
+
+  /** Starts gathering (candidates follow as events), the clock and the watchdog. */
+  start(): void {
+    this.assertOpen('start')
+    if (this.current !== MediaTransportState.New) return
+    this.startedAt = performance.now()
+    this.moveTo(MediaTransportState.Connecting)
+    this.watch.start()
+    this.clock.start()
+    this.gatherer.gather().catch((err: unknown) => this.fail(new MediaConnectionError(`candidate gathering failed: ${String(err)}`)))
+    if (this.remoteSetup) this.connect()
+  }
+
+  /** The peer's `InitialSetup` body. A later one with other ICE credentials (a peer ICE restart) is not applied. */
+  setRemoteSetup(setup: TransportSetup): void {
+    this.assertOpen('setRemoteSetup')
+    const fingerprint = setup?.fingerprints?.[0]
+    const credential = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && value.length <= MAX_ICE_CREDENTIAL
+    if (!credential(setup?.ufrag) || !credential(setup.pwd)) {
+      throw new InvalidMediaParameterError('InitialSetup needs ufrag and pwd of 1..256 characters')
+    }
+    if (typeof fingerprint?.hash !== 'string' || typeof fingerprint.fingerprint !== 'string' || !/^[0-9a-f]{2}(:[0-9a-f]{2})+$/i.test(fingerprint.fingerprint)) {
+      throw new InvalidMediaParameterError('InitialSetup needs a DTLS fingerprint (hash and colon-separated hex)')
+    }
+    if (this.remoteSetup) return
+    this.remoteSetup = setup
+    this.ice.setRemoteParams(new RTCIceParameters({ usernameFragment: setup.ufrag, password: setup.pwd }))
+    this.dtls.role = dtlsRole(fingerprint.setup, this.isOutgoing)
+    this.dtls.setRemoteParams(new RTCDtlsParameters([new RTCDtlsFingerprint(fingerprint.hash.toLowerCase(), fingerprint.fingerprint)], 'auto'))
+    for (const candidate of this.pendingCandidates.splice(0)) void this.gatherer.connection.addRemoteCandidate(candidate)
+    if (this.current === MediaTransportState.Connecting) this.connect()
+  }
+
+  /**
+   * One candidate from the peer's `Candidates` message (queued until its InitialSetup is
+   * applied, §4.4). Returns false for candidates we cannot use (`.reflector`, TCP, …) and
+   * for any beyond the 100th; throws InvalidMediaParameterError for a string that is not a
+   * candidate.
+   */
+  addRemoteCandidate(candidate: SignaledCandidate): boolean {
+    this.assertOpen('addRemoteCandidate')
+    const verdict = parseRemoteCandidate(candidate)
+    if (!verdict.usable || this.remoteCandidateCount >= MAX_REMOTE_CANDIDATES) return false
+    this.remoteCandidateCount++
+    if (this.remoteSetup) void this.gatherer.connection.addRemoteCandidate(verdict.candidate)
+    else this.pendingCandidates.push(verdict.candidate)
+    return true
+  }
+
+  /** Answers the peer's `NegotiateChannels` offer (§4.6): the contents of our answer. */
+  answerRemoteOffer(contents: readonly MediaContent[]): MediaContent[] {
+    this.assertOpen('answerRemoteOffer')
+    const { answer, incoming } = answerAudioOffer(contents)
+    this.receiver.setChannel(incoming)
+    return answer
+  }
+
+  /** The peer's answer to our offer: we send audio only if it accepted our channel (§4.6 rule 2). */
+  applyRemoteAnswer(contents: readonly MediaContent[]): void {
+    this.assertOpen('applyRemoteAnswer')
+    this.sender.setChannel(acceptedOutgoing(contents, this.sender.ssrc))
+  }
+
+  /** Queues one 960-sample frame; resolves when there is room for the next (paced at 20 ms once audio flows). */
+  writeFrame(frame: Int16Array): Promise<void> {
+    return this.sender.write(frame)
+  }
+
+  /** Received audio, one frame per 20 ms once connected; ends at close(). */
+  frames(): AsyncIterable<Int16Array> {
+    return this.frameStream.iterate()
+  }
+
+  /** Muted: no audio RTP at all, as tgcalls does (§4.5); queued audio is consumed and dropped. */
+  setMuted(muted: boolean): void {
+    this.sender.setMuted(muted)
+  }
+
+  /** The peer's MediaState said it is muted: play silence at once instead of concealing. */
+  setRemoteMuted(muted: boolean): void {
+    if (!this.jitter.closed) this.receiver.setPeerMuted(muted)
+  }
+
+  /** Sends a text message (our MediaState JSON) on the data channel; false until it is open. */
+  sendDataMessage(text: string): boolean {
+    if (typeof text !== 'string' || text.length > MAX_DATA_MESSAGE) {
+      throw new InvalidMediaParameterError(`a data message is a string of at most ${MAX_DATA_MESSAGE} characters`)
+    }
+    if (this.dataChannel.readyState !== 'open') return false
+    this.dataChannel.send(text)
+    return true
+  }
+
+  stats(): MediaTransportStats {
+    const stream = this.receiver.receiveStream
+    const jitter = this.jitter.closed ? undefined : this.jitter.stats()
+    const pair = this.gatherer.connection.nominated
+    const expected = stream?.expected ?? 0
+    return {
+      bytesSent: this.dtls.bytesSent,
+      bytesReceived: this.dtls.bytesReceived,
+      packetsSent: this.dtls.packetsSent,
+      packetsReceived: this.dtls.packetsReceived,
+      audioPacketsSent: this.sender.packetsSent,
+      audioPacketsReceived: stream?.packetsReceived ?? 0,
+      audioPacketsLost: stream?.packetsLost ?? 0,
+      lossRate: expected > 0 ? (stream?.packetsLost ?? 0) / expected : 0,
+      remoteLossRate: this.rtcp.remoteLossRate,
+      rttMs: this.rtcp.rttMs,
+      jitterDelayMs: jitter?.delayMs ?? 0,
+      framesDecoded: jitter?.framesPrimary ?? 0,
+      framesRecoveredByFec: jitter?.framesInbandFec ?? 0,
+      framesConcealed: jitter?.framesConcealed ?? 0,
+      selectedPair: pair ? describePair(pair.localCandidate, pair.remoteCandidate) : '',
+      connectMs: this.connectMs,
+      bitrate: this.bitrate,
+      iceRole: this.ice.role,
+      dtlsRole: this.dtls.role,
+    }
+  }
+
+  /** Stops everything and closes every socket and timer; idempotent. Resolves when werift has shut down. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown()
+    return this.closing
+  }
+
+  private async shutDown(): Promise<void> {
+    this.moveTo(MediaTransportState.Closed)
+    this.stopTimers()
+    this.sender.close()
+    this.frameStream.end()
+    try {
+      await this.sctp.stop()
+    } catch {
+      // An association that never started has nothing to stop.
+    }
+    await this.dtls.stop()
+    await this.ice.stop()
+    this.encoder.close()
+    this.jitter.close()
+  }
+
+  private connect(): void {
+    this.ice
+      .start()
+      .then(() => this.dtls.start())
+      .then(() => this.onSecure())
+      .catch((err: unknown) => this.fail(new MediaConnectionError(`media connection failed: ${err instanceof Error ? err.message : String(err)}`)))
+  }
+
+  private onSecure(): void {
+    if (this.isFinished()) return
+    this.connectMs = performance.now() - this.startedAt
+    this.sender.setReady(true)
+    this.rtcpTimer = setInterval(() => this.everySecond(), RTCP_INTERVAL_MS)
+    this.watch.setSecure()
+    this.sctp.start(SCTP_PORT).catch(() => {
+      // The data channel only carries MediaState: the call goes on without it.
+    })
+  }
+
+  private onIceState(state: string): void {
+    if (this.isFinished()) return
+    if (state === 'failed') this.fail(new MediaConnectionError('ICE failed: no candidate pair works (or consent expired)'))
+    else this.watch.setIceUp(state === 'connected' || state === 'completed')
+  }
+
+  private onLocalCandidate(candidate: Candidate): void {
+    if (this.isFinished() || candidate.transport.toLowerCase() !== 'udp') return
+    if (candidate.type === 'relay') pairLateRelayCandidate(this.gatherer.connection, candidate)
+    if (this.relayOnly && candidate.type !== 'relay') return
+    if (this.loopback && candidate.type === 'host' && candidate.host !== LOOPBACK_ADDRESS) return
+    this.emit('candidate', formatLocalCandidate(candidate, this.relayOnly))
+  }
+
+  private deliverFrames(nowMs: number): void {
+    if (!this.playing || this.jitter.closed) return
+    for (const frame of this.receiver.pull(nowMs)) {
+      this.emit('frame', frame)
+      this.frameStream.push(frame)
+    }
+  }
+
+  /** RTCP, liveness of the path, and the outgoing bitrate. */
+  private everySecond(): void {
+    const now = performance.now()
+    void this.dtls.sendRtcp([this.rtcp.report(now)])
+    const pair = this.gatherer.connection.nominated
+    this.watch.heard(pair ? pair.packetsReceived + pair.requestsReceived + pair.responsesReceived : 0, now)
+    const bytes = this.sender.payloadBytesSent
+    if (this.bitrateMark.at > 0) this.bitrate = Math.round(((bytes - this.bitrateMark.bytes) * 8 * 1000) / (now - this.bitrateMark.at))
+    this.bitrateMark = { at: now, bytes }
+  }
+
+  private fail(error: MediaConnectionError): void {
+    if (this.isFinished()) return
+    this.stopTimers()
+    this.sender.setReady(false)
+    if (this.listenerCount('error') > 0) this.emit('error', error)
+    this.moveTo(MediaTransportState.Failed)
+  }
+
+  private stopTimers(): void {
+    this.clock.stop()
+    this.watch.stop()
+    clearInterval(this.rtcpTimer)
+    this.rtcpTimer = undefined
+  }
+
+  private isFinished(): boolean {
+    return this.current === MediaTransportState.Failed || this.current === MediaTransportState.Closed
+  }
+
+  private assertOpen(method: string): void {
+    if (this.current === MediaTransportState.Closed) throw new MediaTransportClosedError(`${method}() after close()`)
+  }
+
+  private moveTo(next: MediaTransportState): void {
+    const old = this.current
+    if (old === next || old === MediaTransportState.Closed) return
+    this.current = next
+    this.emit('stateChange', old, next)
+  }
+}
