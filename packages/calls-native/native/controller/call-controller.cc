@@ -71,13 +71,16 @@ void CallController::connect() {
   sender_->setLiveInput(liveInput_);
   applyBitrateLimits();
   connectAt_ = lastRecvAt_ = now;
+  if (proxy_) allowP2p_ = false;
+  // WAIT_INIT_ACK first: a proxy that fails at once fails the call from there.
+  setState(CallState::WaitInitAck, now);
   if (forceTcp_ || ServerConfig::instance().get("force_tcp", 0) != 0) {
     enterTcpMode(now);
   } else {
+    serviceUdpProxy(now);
     sendUdpPings(now);
     sendInitRound(now);
   }
-  setState(CallState::WaitInitAck, now);
   publishStats(now);
 }
 
@@ -87,6 +90,7 @@ void CallController::shutdown() {
     for (auto& link : tcpLinks_) {
       if (link) EngineLoop::instance().unwatch(link->fd());
     }
+    closeUdpProxy();
     EngineLoop::instance().removeTicker(this);
   }
   tcpLinks_.clear();
@@ -107,7 +111,10 @@ CallEndpoint* CallController::findEndpoint(const SocketAddress& address) {
 void CallController::onReadable(int fd) {
   uint8_t buffer[kMaxDatagram];
   double now = EngineLoop::now();
-  if (fd != socket_.fd()) {
+  if (udpProxy_ && fd == udpProxy_->controlFd()) {
+    udpProxy_->receiveControl();
+    serviceUdpProxy(now);  // a closed control connection is handled now, not polled
+  } else if (fd != socket_.fd()) {
     for (size_t i = 0; i < tcpLinks_.size(); i++) {
       if (tcpLinks_[i] && tcpLinks_[i]->fd() == fd) receiveTcp(i, now);
     }
@@ -123,7 +130,18 @@ void CallController::onReadable(int fd) {
   if (running_) EngineLoop::instance().wakeBy(nextDeadline(now));
 }
 
-void CallController::handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now) {
+void CallController::handleDatagram(const uint8_t* data, size_t size, const SocketAddress& source, double now) {
+  SocketAddress from = source;
+  if (proxy_) {
+    // Through a proxy, only its relay may send to us; the header names the real sender.
+    ByteView payload;
+    if (!udpProxy_ || !udpProxy_->unwrap(ByteView(data, size), source, from, payload)) {
+      counters_.packetsDropped++;
+      return;
+    }
+    data = payload.data;
+    size = payload.size;
+  }
   CallEndpoint* endpoint = findEndpoint(from);
   if (!endpoint || endpoint->kind == EndpointKind::TcpRelay) {
     counters_.packetsDropped++;
@@ -153,6 +171,10 @@ void CallController::handleDatagramFrom(CallEndpoint& from, const uint8_t* data,
   }
   // A datagram that authenticates is valid: it feeds liveness even if its body is odd.
   lastRecvAt_ = now;
+  if (proxyTrouble_ != ProxyFailure::None) {
+    proxyTrouble_ = ProxyFailure::None;  // the proxy carries the call again
+    reportedProxyFailure_ = ProxyFailure::None;
+  }
   counters_.bytesReceived += size;
   counters_.packetsReceived++;
   if (state_ == CallState::Reconnecting) setState(CallState::Established, now);
@@ -362,7 +384,11 @@ void CallController::sendInitRound(double now) {
 void CallController::sendRaw(const Bytes& datagram, CallEndpoint& to) {
   if (to.kind == EndpointKind::TcpRelay) {
     sendTcp(datagram, to);
-  } else if (socket_.sendTo(datagram.data(), datagram.size(), to.address)) {
+    return;
+  }
+  bool sent = proxy_ ? udpProxy_ && udpProxy_->send(socket_, datagram, to.address)
+                     : socket_.sendTo(datagram.data(), datagram.size(), to.address);
+  if (sent) {
     counters_.bytesSent += datagram.size();
     counters_.packetsSent++;
   }

@@ -20,6 +20,7 @@
 #include "engine/event-loop.h"
 #include "engine/spsc-ring.h"
 #include "engine/tcp-link.h"
+#include "engine/udp-association.h"
 #include "engine/udp-socket.h"
 #include "protocol/datagram.h"
 #include "protocol/extra-reliability.h"
@@ -39,6 +40,8 @@ class CallController : public IoHandler, public Ticker {
   void configure(const CallConfig& config) { config_ = config; }
   void setKey(const protocol::CallKey& key, bool isOutgoing);
   void setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, bool forceTcp);
+  // Before connect(): every relay is reached through this SOCKS5 proxy, and P2P is off.
+  void setProxy(const ProxyConfig& proxy);
   void connect();
   void setMicMute(bool muted);
   void setLiveInput(bool live) {
@@ -102,6 +105,17 @@ class CallController : public IoHandler, public Ticker {
   void sendTcp(const protocol::Bytes& datagram, CallEndpoint& to);
   protocol::ByteView prefixFor(const CallEndpoint& endpoint) const;
 
+  // SOCKS5 proxy (proxy.cc)
+  // Every second at most, the UDP association is reopened after a loss.
+  void serviceUdpProxy(double now);
+  bool udpProxyReady() const { return udpProxy_ && udpProxy_->ready(); }
+  void closeUdpProxy();
+  // A TCP link or the association failed because of the proxy.
+  void onProxyFailure(ProxyFailure failure, double now);
+  void reportProxyFailure(ProxyFailure failure);
+  // The error a call that times out fails with: the proxy's, if it is the known cause.
+  CallError timeoutError() const { return proxyTrouble_ != ProxyFailure::None ? CallError::Proxy : CallError::Timeout; }
+
   // timers and state (call-timers.cc)
   // Rounds of UDP relay pings (§10.3.2); the UDP-or-TCP verdict waits for all of them.
   static constexpr int kUdpPingRounds = 4;
@@ -147,6 +161,13 @@ class CallController : public IoHandler, public Ticker {
   int32_t netType_ = kNetUnknown;
 
   UdpSocket socket_;
+  std::optional<ProxyConfig> proxy_;
+  std::unique_ptr<UdpAssociation> udpProxy_;
+  double udpProxyRetryAt_ = 0;
+  bool proxyRefusesUdp_ = false;
+  // The proxy's last failure, until it works again; and the last one JS heard about.
+  ProxyFailure proxyTrouble_ = ProxyFailure::None;
+  ProxyFailure reportedProxyFailure_ = ProxyFailure::None;
   bool running_ = false;
   CallState state_ = CallState::WaitInit;
   CallError error_ = CallError::Unknown;

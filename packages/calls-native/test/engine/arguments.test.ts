@@ -56,6 +56,25 @@ describe('VoIPController arguments', () => {
     }
   })
 
+  it('validates setProxy() arguments and refuses it after connect()', () => {
+    const controller = new VoIPController()
+    try {
+      expect(() => controller.setProxy('proxy.example', 1080)).toThrow(InvalidArgumentError)
+      expect(() => controller.setProxy('127.0.0.1', 0)).toThrow(InvalidArgumentError)
+      expect(() => controller.setProxy('127.0.0.1', 1080, 'u'.repeat(256), 'p')).toThrow(InvalidArgumentError)
+      expect(() => controller.setProxy('127.0.0.1', 1080, 'u', 'p\0')).toThrow(InvalidArgumentError)
+      expect(() => controller.setProxy('127.0.0.1', 1080, '', 'secret')).toThrow(InvalidArgumentError)
+      controller.setProxy('::1', 1080)
+      controller.setProxy('127.0.0.1', 1080, 'user', 'p'.repeat(255))
+      controller.setEncryptionKey(new Uint8Array(256), true)
+      controller.setRemoteEndpoints([endpoint], false, false, 92)
+      controller.connect()
+      expect(() => controller.setProxy('127.0.0.1', 1080)).toThrow(AlreadyConnectedError)
+    } finally {
+      controller.destroy()
+    }
+  })
+
   it('accepts a null peer tag (pytgvoip: "either None or 16 bytes")', () => {
     const controller = new VoIPController()
     controller.setRemoteEndpoints([{ ...endpoint, peerTag: null }], false, false, 92)
