@@ -24,9 +24,9 @@ export class NoEndpointsError extends InvalidArgumentError {
   override name = 'NoEndpointsError'
 }
 
-/** An endpoint has no (valid) IPv4 address. */
-export class MissingIpv4Error extends InvalidArgumentError {
-  override name = 'MissingIpv4Error'
+/** An endpoint has neither an IPv4 nor an IPv6 address. */
+export class MissingAddressError extends InvalidArgumentError {
+  override name = 'MissingAddressError'
 }
 
 /** connect() was called before the key and the endpoints were set. */

@@ -37,9 +37,14 @@ void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allo
   for (auto& info : endpoints) {
     CallEndpoint relay;
     relay.info = std::move(info);
-    // The binding validated the IPv4 address; IPv6 is used only when IPv4 is missing.
+    // JS validated the addresses: at least one is there. With both, the family is chosen
+    // by which one answers first (§10.1).
+    SocketAddress ipv6;
+    bool hasIpv6 = !relay.info.ipv6.empty() && SocketAddress::parse(relay.info.ipv6, relay.info.port, ipv6);
     if (!SocketAddress::parse(relay.info.ip, relay.info.port, relay.address)) {
-      SocketAddress::parse(relay.info.ipv6, relay.info.port, relay.address);
+      relay.address = ipv6;
+    } else if (hasIpv6) {
+      relay.ipv6Candidate = ipv6;
     }
     endpoints_.push_back(std::move(relay));
   }
@@ -101,10 +106,11 @@ void CallController::shutdown() {
 CallEndpoint* CallController::findEndpoint(const SocketAddress& address) {
   // Runs for every datagram: the allEndpoints() order, without building its list.
   for (CallEndpoint& relay : relays()) {
-    if (relay.address == address) return &relay;
+    if (relay.address == address || (relay.ipv6Candidate && *relay.ipv6Candidate == address)) return &relay;
   }
   if (p2pInet_ && p2pInet_->address == address) return &*p2pInet_;
   if (p2pLan_ && p2pLan_->address == address) return &*p2pLan_;
+  if (p2pIpv6_ && p2pIpv6_->address == address) return &*p2pIpv6_;
   return nullptr;
 }
 
@@ -147,7 +153,19 @@ void CallController::handleDatagram(const uint8_t* data, size_t size, const Sock
     counters_.packetsDropped++;
     return;
   }
+  const auto& tag = endpoint->info.tag;
+  if (endpoint->ipv6Candidate && size >= tag.size() && std::equal(tag.begin(), tag.end(), data)) {
+    chooseFamily(*endpoint->ipv6Candidate == from);
+  }
   handleDatagramFrom(*endpoint, data, size, now);
+}
+
+void CallController::chooseFamily(bool ipv6) {
+  for (CallEndpoint& relay : endpoints_) {
+    if (!relay.ipv6Candidate) continue;
+    if (ipv6) relay.address = *relay.ipv6Candidate;
+    relay.ipv6Candidate.reset();
+  }
 }
 
 void CallController::handleDatagramFrom(CallEndpoint& from, const uint8_t* data, size_t size, double now) {
@@ -194,9 +212,13 @@ void CallController::handleRelayControl(CallEndpoint& relay, ByteView datagram, 
     if (control->selfInfo->queryId == relay.udpPingQuery && relay.udpPingSentAt > 0) {
       relay.selfRtt = now - relay.udpPingSentAt;
     }
-    if (auto ip = protocol::ipv4FromMapped(control->selfInfo->ip)) {
-      counters_.publicAddress = ipv4String(*ip) + ":" + std::to_string(control->selfInfo->port);
-    }
+    SocketAddress seen;
+    seen.addr.sin6_family = AF_INET6;
+    std::copy(control->selfInfo->ip.begin(), control->selfInfo->ip.end(), seen.addr.sin6_addr.s6_addr);
+    seen.addr.sin6_port = htons(static_cast<uint16_t>(control->selfInfo->port));
+    counters_.publicAddress = seen.toString();
+    uint8_t v4[4];
+    if (!relay.address.ipv4(v4)) offerIpv6Endpoint(control->selfInfo->ip);
   } else if (control->kind == protocol::RelayControlKind::PeerInfo && control->peerInfo) {
     handlePeerInfo(*control->peerInfo);
   }
@@ -206,7 +228,10 @@ void CallController::handlePacket(CallEndpoint& from, const protocol::Packet& pa
   const auto& header = packet.header;
   if (!seqs_.acceptIncoming(header.seq)) return;  // duplicate or too late (§8.3)
   unackedIncoming_++;
-  if (seqs_.onAck(header.ackId, header.recentMask, now)) pendingExtras_.onAck(header.ackId);
+  if (seqs_.onAck(header.ackId, header.recentMask, now)) {
+    pendingExtras_.onAck(header.ackId);
+    maybeUseIpv6Path();
+  }
   // On P2P but the peer stopped acking while it still reaches us through a relay: its
   // address probably changed, so go back to that relay (§11.3).
   if (current_ && !current_->isRelay() && from.isRelay() &&
@@ -259,8 +284,9 @@ void CallController::handleExtra(const protocol::Extra& extra) {
     for (CallEndpoint* endpoint : allEndpoints()) endpoint->rttHistory.fill(0);
   } else if (auto lan = protocol::decodeLanEndpointExtra(extra)) {
     handleLanEndpoint(*lan);
+  } else if (auto ipv6 = protocol::decodeIpv6EndpointExtra(extra)) {
+    handleIpv6Endpoint(*ipv6);
   }
-  // IPv6 endpoint extras need a local IPv6 route to the peer, not implemented: ignored.
 }
 
 void CallController::handleInit(CallEndpoint& from, const protocol::Packet& packet, double now) {
@@ -284,11 +310,12 @@ void CallController::handleInit(CallEndpoint& from, const protocol::Packet& pack
   protocol::encodeInitAck(ack, body);
   sendPacket(PacketType::InitAck, body, *current_, now);
   if (first) {
-    // The relay our INIT arrived through is the one that works (§5.1).
+    // The relay our INIT arrived through is the one that works (§5.1). A direct path the
+    // same packet announced (an IPV6_ENDPOINT extra) stays current.
     auto& active = relays();
     for (size_t i = 0; i < active.size(); i++) {
       if (&active[i] == &from) {
-        current_ = &active[i];
+        if (!current_ || current_->isRelay()) current_ = &active[i];
         preferredIndex_ = i;
       }
     }
@@ -386,12 +413,18 @@ void CallController::sendRaw(const Bytes& datagram, CallEndpoint& to) {
     sendTcp(datagram, to);
     return;
   }
-  bool sent = proxy_ ? udpProxy_ && udpProxy_->send(socket_, datagram, to.address)
-                     : socket_.sendTo(datagram.data(), datagram.size(), to.address);
+  bool sent = sendUdp(datagram, to.address);
+  // Until the call has chosen a family, a dual-stack relay is tried on both.
+  if (to.ipv6Candidate) sent = sendUdp(datagram, *to.ipv6Candidate) || sent;
   if (sent) {
     counters_.bytesSent += datagram.size();
     counters_.packetsSent++;
   }
+}
+
+bool CallController::sendUdp(const Bytes& datagram, const SocketAddress& to) {
+  if (proxy_) return udpProxy_ && udpProxy_->send(socket_, datagram, to);
+  return socket_.sendTo(datagram.data(), datagram.size(), to);
 }
 
 void CallController::armInputSpace(size_t freeSamples) {

@@ -71,6 +71,9 @@ class CallController : public IoHandler, public Ticker {
   // packet I/O (call-controller.cc)
   void handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now);
   void handleDatagramFrom(CallEndpoint& endpoint, const uint8_t* data, size_t size, double now);
+  // A dual-stack relay answered over `ipv6` (or IPv4) first: every relay keeps that family.
+  void chooseFamily(bool ipv6);
+  bool sendUdp(const protocol::Bytes& datagram, const SocketAddress& to);
   void handleRelayControl(CallEndpoint& relay, protocol::ByteView datagram, double now);
   void handlePacket(CallEndpoint& from, const protocol::Packet& packet, double now);
   void handleExtra(const protocol::Extra& extra);
@@ -86,6 +89,10 @@ class CallController : public IoHandler, public Ticker {
   // peer-to-peer (p2p.cc)
   void handlePeerInfo(const protocol::PeerInfo& info);
   void handleLanEndpoint(const protocol::LanEndpointExtra& lan);
+  void handleIpv6Endpoint(const protocol::Ipv6EndpointExtra& extra);
+  // SELF_INFO through a relay reached over IPv6: offer the peer a direct IPv6 path (§6.4).
+  void offerIpv6Endpoint(const std::array<uint8_t, 16>& publicIp);
+  void maybeUseIpv6Path();
   void fallBackToRelay();
   void requestPublicEndpoints() {
     peerInfoReceived_ = false;
@@ -155,6 +162,10 @@ class CallController : public IoHandler, public Ticker {
   bool udpEvaluated_ = false;
   std::optional<CallEndpoint> p2pInet_;
   std::optional<CallEndpoint> p2pLan_;
+  std::optional<CallEndpoint> p2pIpv6_;
+  bool ipv6Works_ = false;  // a relay answered over IPv6
+  bool ipv6EndpointSent_ = false;
+  bool ipv6PathNew_ = false;  // the peer's IPv6 endpoint arrived and is not in use yet
   CallEndpoint* current_ = nullptr;  // a relay or a P2P endpoint
   std::array<uint8_t, 16> callIdPrefix_{};  // P2P prefix for peers < 9 (§3.2)
   bool allowP2p_ = false;

@@ -154,6 +154,8 @@ void CallController::onTick(double now) {
     lastPublicEndpointsAt_ = now;
     publicEndpointsRounds_++;
     for (auto& relay : endpoints_) {
+      uint8_t ipv4[4];
+      if (!relay.address.ipv4(ipv4)) continue;  // PEER_INFO is IPv4-only: not asked over IPv6 (§10.3.3)
       Bytes request;
       protocol::encodePublicEndpointsRequest(relay.info.tag, request);
       sendRaw(request, relay);

@@ -49,10 +49,10 @@ std::string SocketAddress::toString() const {
   uint8_t v4[4];
   if (ipv4(v4)) {
     inet_ntop(AF_INET, v4, buffer, sizeof(buffer));
-  } else {
-    inet_ntop(AF_INET6, &addr.sin6_addr, buffer, sizeof(buffer));
+    return std::string(buffer) + ":" + std::to_string(port());
   }
-  return std::string(buffer) + ":" + std::to_string(port());
+  inet_ntop(AF_INET6, &addr.sin6_addr, buffer, sizeof(buffer));
+  return "[" + std::string(buffer) + "]:" + std::to_string(port());
 }
 
 UdpSocket::~UdpSocket() { close(); }

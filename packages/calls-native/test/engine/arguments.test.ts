@@ -7,7 +7,7 @@ import {
   InvalidArgumentError,
   InvalidKeyError,
   InvalidPeerTagError,
-  MissingIpv4Error,
+  MissingAddressError,
   NetType,
   NoEndpointsError,
   NotConfiguredError,
@@ -32,8 +32,9 @@ describe('VoIPController arguments', () => {
     try {
       expect(() => controller.setEncryptionKey(new Uint8Array(255), true)).toThrow(InvalidKeyError)
       expect(() => controller.setRemoteEndpoints([], false, false, 92)).toThrow(NoEndpointsError)
-      expect(() => controller.setRemoteEndpoints([{ ...endpoint, ip: '' }], false, false, 92)).toThrow(MissingIpv4Error)
-      expect(() => controller.setRemoteEndpoints([{ ...endpoint, ip: '::1' }], false, false, 92)).toThrow(MissingIpv4Error)
+      expect(() => controller.setRemoteEndpoints([{ ...endpoint, ip: '' }], false, false, 92)).toThrow(MissingAddressError)
+      expect(() => controller.setRemoteEndpoints([{ ...endpoint, ip: '::1' }], false, false, 92)).toThrow(InvalidArgumentError)
+      expect(() => controller.setRemoteEndpoints([{ ...endpoint, ipv6: '127.0.0.1' }], false, false, 92)).toThrow(InvalidArgumentError)
       expect(() => controller.setRemoteEndpoints([{ ...endpoint, peerTag: new Uint8Array(15) }], false, false, 92)).toThrow(
         InvalidPeerTagError,
       )

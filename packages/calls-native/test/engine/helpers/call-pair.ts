@@ -24,6 +24,8 @@ export interface PairOptions {
   callerDataSaving?: DataSaving
   /** setProxy() for both sides. */
   proxy?: ProxyOptions
+  /** Rewrites each side's endpoint list (e.g. to give a relay both addresses). */
+  endpoints?: (endpoints: Endpoint[]) => Endpoint[]
 }
 
 /** Where a relay listens: a LocalRelay, or one running in another process. */
@@ -97,8 +99,9 @@ export function createCallPair(relays: LocalRelay | readonly RelayEntry[], optio
   const tagged = entries.map((entry) => ({ ...entry, tags: LocalRelay.createTagPair() }))
   const key = new Uint8Array(randomBytes(256))
   const calleeKey = options.wrongKey ? new Uint8Array(randomBytes(256)) : key
-  const callerEndpoints = tagged.map(({ relay, id, tags }) => relayEndpoint(relay, tags.callerTag, id))
-  const calleeEndpoints = tagged.map(({ relay, id, tags }) => relayEndpoint(relay, tags.calleeTag, id))
+  const rewrite = options.endpoints ?? ((endpoints: Endpoint[]) => endpoints)
+  const callerEndpoints = rewrite(tagged.map(({ relay, id, tags }) => relayEndpoint(relay, tags.callerTag, id)))
+  const calleeEndpoints = rewrite(tagged.map(({ relay, id, tags }) => relayEndpoint(relay, tags.calleeTag, id)))
   const caller = makeSide(key, true, callerEndpoints, options, options.callerTone)
   const callee = makeSide(calleeKey, false, calleeEndpoints, options, options.calleeTone)
   return {
