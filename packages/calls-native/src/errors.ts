@@ -53,58 +53,44 @@ export enum ProxyFailureReason {
 }
 
 /** The SOCKS5 proxy set with setProxy() failed; emitted as `proxyError`. */
-export class ProxyError extends VoIPError {
-  override name = 'ProxyError'
-  constructor(
-    readonly reason: ProxyFailureReason,
-    message: string,
-  ) {
-    super(message)
-  }
-
-  /** The subclass for what the engine reported. */
-  static fromReason(reason: number, proxy: string): ProxyError {
-    switch (reason) {
-      case ProxyFailureReason.AUTH_REFUSED:
-        return new ProxyAuthError(`the proxy ${proxy} refused the username/password (or wants one)`)
-      case ProxyFailureReason.UDP_UNSUPPORTED:
-        return new ProxyUdpUnsupportedError(`the proxy ${proxy} refused UDP ASSOCIATE; relays are used over TCP through it`)
-      case ProxyFailureReason.CONNECT_REFUSED:
-        return new ProxyConnectRefusedError(`the proxy ${proxy} refused to connect to a relay`)
-      default:
-        return new ProxyUnreachableError(`the proxy ${proxy} cannot be reached or does not speak SOCKS5`)
-    }
-  }
+export abstract class ProxyError extends VoIPError {
+  abstract readonly reason: ProxyFailureReason
 }
 
 /** No connection to the proxy, it closed or timed out during the handshake, or it is not SOCKS5. */
 export class ProxyUnreachableError extends ProxyError {
   override name = 'ProxyUnreachableError'
-  constructor(message: string) {
-    super(ProxyFailureReason.UNREACHABLE, message)
-  }
+  readonly reason = ProxyFailureReason.UNREACHABLE
 }
 
 /** The proxy refused the credentials (RFC 1929), or asked for credentials none were given for. */
 export class ProxyAuthError extends ProxyError {
   override name = 'ProxyAuthError'
-  constructor(message: string) {
-    super(ProxyFailureReason.AUTH_REFUSED, message)
-  }
+  readonly reason = ProxyFailureReason.AUTH_REFUSED
 }
 
 /** The proxy does not relay UDP: not fatal, the call falls back to TCP relays through the proxy. */
 export class ProxyUdpUnsupportedError extends ProxyError {
   override name = 'ProxyUdpUnsupportedError'
-  constructor(message: string) {
-    super(ProxyFailureReason.UDP_UNSUPPORTED, message)
-  }
+  readonly reason = ProxyFailureReason.UDP_UNSUPPORTED
 }
 
 /** The proxy refused a CONNECT to a relay (its rules, or it cannot reach the relay). */
 export class ProxyConnectRefusedError extends ProxyError {
   override name = 'ProxyConnectRefusedError'
-  constructor(message: string) {
-    super(ProxyFailureReason.CONNECT_REFUSED, message)
+  readonly reason = ProxyFailureReason.CONNECT_REFUSED
+}
+
+/** The error class for a failure the engine reported about the proxy at `proxy` (host:port). */
+export function proxyErrorFromReason(reason: number, proxy: string): ProxyError {
+  switch (reason) {
+    case ProxyFailureReason.AUTH_REFUSED:
+      return new ProxyAuthError(`the proxy ${proxy} refused the username/password (or wants one)`)
+    case ProxyFailureReason.UDP_UNSUPPORTED:
+      return new ProxyUdpUnsupportedError(`the proxy ${proxy} does not relay UDP; relays are used over TCP through it`)
+    case ProxyFailureReason.CONNECT_REFUSED:
+      return new ProxyConnectRefusedError(`the proxy ${proxy} refused to connect to a relay`)
+    default:
+      return new ProxyUnreachableError(`the proxy ${proxy} cannot be reached or does not speak SOCKS5`)
   }
 }

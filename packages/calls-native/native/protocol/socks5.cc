@@ -100,11 +100,17 @@ Socks5Result Socks5Handshake::feed(ByteView in, Bytes& out) {
   return result_;
 }
 
-Socks5Result Socks5Handshake::stepMethod(Bytes& out) {
-  if (buffer_.size() < 2) return Socks5Result::Pending;
-  uint8_t version = buffer_[0];
-  uint8_t method = buffer_[1];
+bool Socks5Handshake::takeTwoBytes(uint8_t& first, uint8_t& second) {
+  if (buffer_.size() < 2) return false;
+  first = buffer_[0];
+  second = buffer_[1];
   buffer_.erase(buffer_.begin(), buffer_.begin() + 2);
+  return true;
+}
+
+Socks5Result Socks5Handshake::stepMethod(Bytes& out) {
+  uint8_t version = 0, method = 0;
+  if (!takeTwoBytes(version, method)) return Socks5Result::Pending;
   if (version != kVersion) return Socks5Result::NotSocks5;
   if (method == kMethodNoneAcceptable) return Socks5Result::NoAcceptableMethod;
   if (method == kMethodPassword && !username_.empty()) {
@@ -124,10 +130,8 @@ Socks5Result Socks5Handshake::stepMethod(Bytes& out) {
 }
 
 Socks5Result Socks5Handshake::stepAuth(Bytes& out) {
-  if (buffer_.size() < 2) return Socks5Result::Pending;
-  uint8_t version = buffer_[0];
-  uint8_t status = buffer_[1];
-  buffer_.erase(buffer_.begin(), buffer_.begin() + 2);
+  uint8_t version = 0, status = 0;
+  if (!takeTwoBytes(version, status)) return Socks5Result::Pending;
   if (version != kPasswordVersion) return Socks5Result::NotSocks5;
   if (status != 0) return Socks5Result::AuthRefused;
   encodeRequest(out);

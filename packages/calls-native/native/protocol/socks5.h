@@ -60,7 +60,9 @@ class Socks5Handshake {
   enum class Stage { Method, Auth, Reply, Done };
   Socks5Result finish(Socks5Result result);
   void encodeRequest(Bytes& out) const;
-  // Parses the method reply (2 bytes); Pending while incomplete.
+  // The method choice and the RFC 1929 status are both (version, value) pairs.
+  bool takeTwoBytes(uint8_t& first, uint8_t& second);
+  // Each step parses one answer; Pending while it is incomplete.
   Socks5Result stepMethod(Bytes& out);
   Socks5Result stepAuth(Bytes& out);
   Socks5Result stepReply();

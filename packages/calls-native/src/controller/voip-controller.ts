@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events'
 import type { Readable, Writable } from 'node:stream'
 import { CallError, CallState, type NetType } from '../enums.js'
-import { AlreadyConnectedError, ControllerDestroyedError, InvalidArgumentError, InvalidKeyError, NotConfiguredError, ProxyError } from '../errors.js'
+import { AlreadyConnectedError, ControllerDestroyedError, InvalidArgumentError, InvalidKeyError, NotConfiguredError, proxyErrorFromReason, type ProxyError } from '../errors.js'
 import { NativeEventKind, type NativeCall, type NativeStats } from '../native/native-addon.js'
 import { optionalPath, validateConfig, validateLogFileConfig, type VoIPConfig } from './call-config.js'
 import { CallLog } from './call-log.js'
@@ -325,7 +325,7 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
   }
 
   private onProxyError(reason: number): void {
-    const error = ProxyError.fromReason(reason, this.proxy ? describeProxy(this.proxy) : 'proxy')
+    const error = proxyErrorFromReason(reason, this.proxy ? describeProxy(this.proxy) : 'proxy')
     this.lastProxyError = error
     this.callLog.proxyError(error)
     this.emit('proxyError', error)
