@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "engine/platform.h"
+
 namespace tgvoip {
 
 protocol::Socks5Address toSocks5Address(const SocketAddress& address) {
@@ -26,7 +28,7 @@ SocketAddress fromSocks5Address(const protocol::Socks5Address& address) {
 
 std::unique_ptr<TcpStream> TcpStream::open(const SocketAddress& target, const ProxyConfig* proxy,
                                            protocol::Socks5Command command, double now) {
-  int fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int fd = openSocket(AF_INET6, SOCK_STREAM);
   if (fd < 0) return nullptr;
   int off = 0;
   setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
@@ -86,7 +88,7 @@ void TcpStream::service(double now) {
 
 void TcpStream::flush() {
   while (!broken_ && !outQueue_.empty()) {
-    ssize_t sent = send(fd_, outQueue_.data(), outQueue_.size(), MSG_NOSIGNAL);
+    ssize_t sent = sendWithoutSignal(fd_, outQueue_.data(), outQueue_.size());
     if (sent > 0) {
       outQueue_.erase(outQueue_.begin(), outQueue_.begin() + sent);
       continue;
