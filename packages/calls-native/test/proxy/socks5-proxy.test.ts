@@ -10,6 +10,7 @@ import {
   CallError,
   CallState,
   ProxyAuthError,
+  ProxyConnectRefusedError,
   ProxyUdpUnsupportedError,
   ProxyUnreachableError,
   VoIPController,
@@ -74,7 +75,7 @@ describe.skipIf(!canCreateNamespaces())('SOCKS5 proxy (dante) as the only route 
     for (const dante of dantes.splice(0)) await dante.stop()
   })
 
-  const startDante = async (options: { udp?: boolean } = {}): Promise<Dante> => {
+  const startDante = async (options: { udp?: boolean; connect?: boolean } = {}): Promise<Dante> => {
     const dante = await Dante.start({
       ns: net!.proxyNs,
       listen: net!.proxyAddress,
@@ -82,6 +83,7 @@ describe.skipIf(!canCreateNamespaces())('SOCKS5 proxy (dante) as the only route 
       external: net!.proxyExternal,
       method: 'username',
       udp: options.udp ?? true,
+      connect: options.connect,
     })
     dantes.push(dante)
     return dante
@@ -156,17 +158,40 @@ describe.skipIf(!canCreateNamespaces())('SOCKS5 proxy (dante) as the only route 
     expect(call.caller.controller.getStats().currentEndpointId).toBe(RELAY_ID ^ TCP_ID_MASK)
   })
 
-  it('fails with CallError.PROXY and ProxyAuthError on a wrong password', async () => {
+  it('fails with CallError.PROXY and ProxyAuthError on a wrong password, and frees its sockets', async () => {
     await startDante()
+    await sleep(50)
+    const baseline = openFds()
     for (const tcp of [false, true]) {
-      const call = pair({ proxy: proxy({ password: 'not-the-password' }), tcp })
-      const errors = collectProxyErrors(call)
-      connectBoth(call)
-      await waitForBoth(call, CallState.FAILED, 2000)
-      expect(call.caller.controller.getLastError()).toBe(CallError.PROXY)
-      expect(errors.length).toBeGreaterThanOrEqual(2)
-      expect(errors.every((error) => error instanceof ProxyAuthError)).toBe(true)
+      const call = createCallPair([{ relay: { host: net!.relayAddress, port: relay!.port }, id: RELAY_ID }], {
+        ...CALL,
+        proxy: proxy({ password: 'not-the-password' }),
+        tcp,
+      })
+      try {
+        const errors = collectProxyErrors(call)
+        connectBoth(call)
+        await waitForBoth(call, CallState.FAILED, 2000)
+        expect(call.caller.controller.getLastError()).toBe(CallError.PROXY)
+        expect(errors.length).toBeGreaterThanOrEqual(2)
+        expect(errors.every((error) => error instanceof ProxyAuthError)).toBe(true)
+      } finally {
+        call.close()
+      }
+      await expectFdsBackTo(baseline)
     }
+  })
+
+  it('fails with CallError.PROXY after initTimeout when the proxy refuses both UDP and CONNECT', async () => {
+    await startDante({ udp: false, connect: false })
+    const call = pair({ proxy: proxy(), initTimeout: 2 })
+    const errors = collectProxyErrors(call)
+    connectBoth(call)
+    await waitForBoth(call, CallState.FAILED, 4000)
+    expect(call.caller.controller.getLastError()).toBe(CallError.PROXY)
+    // UDP refused first (the call moves to TCP), then every CONNECT to the relay.
+    expect(errors.some((error) => error instanceof ProxyUdpUnsupportedError)).toBe(true)
+    expect(call.caller.controller.getLastProxyError()).toBeInstanceOf(ProxyConnectRefusedError)
   })
 
   it('fails with CallError.PROXY and ProxyUnreachableError when no proxy listens', async () => {

@@ -52,6 +52,8 @@ export interface DanteOptions {
   method: 'username' | 'none'
   /** false: UDP ASSOCIATE is refused (REP 2), CONNECT still works. */
   udp: boolean
+  /** false: CONNECT is refused too (default true). */
+  connect?: boolean
 }
 
 export class Dante {
@@ -65,7 +67,8 @@ export class Dante {
   static async start(options: DanteOptions): Promise<Dante> {
     const dir = mkdtempSync(join(tmpdir(), 'tgvoip-dante-'))
     const conf = join(dir, 'danted.conf')
-    const commands = options.udp ? 'connect udpassociate udpreply' : 'connect'
+    const connect = options.connect ?? true
+    const commands = [...(connect ? ['connect'] : []), ...(options.udp ? ['udpassociate', 'udpreply'] : [])].join(' ')
     writeFileSync(
       conf,
       [
@@ -78,7 +81,8 @@ export class Dante {
         'user.unprivileged: nobody',
         'client pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }',
         ...(options.udp ? [] : ['socks block { from: 0.0.0.0/0 to: 0.0.0.0/0 command: udpassociate }']),
-        `socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 command: ${commands} }`,
+        ...(connect ? [] : ['socks block { from: 0.0.0.0/0 to: 0.0.0.0/0 command: connect }']),
+        ...(commands ? [`socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 command: ${commands} }`] : []),
         '',
       ].join('\n'),
     )
