@@ -34,19 +34,21 @@ std::unique_ptr<TcpStream> TcpStream::open(const SocketAddress& target, const Pr
   setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
   int on = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));  // frames are small and urgent
-  const SocketAddress& to = proxy ? proxy->address : target;
   std::unique_ptr<TcpStream> stream(new TcpStream(fd, now));
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&to.addr), sizeof(to.addr)) != 0 && errno != EINPROGRESS) {
-    if (!proxy) return nullptr;
-    // Kept, broken, so the caller learns that the proxy cannot be reached.
-    stream->fail(ProxyFailure::Unreachable);
-    return stream;
-  }
   if (proxy) {
     stream->proxyAddress_ = proxy->address;
     stream->command_ = command;
     stream->handshake_.emplace(command, toSocks5Address(target), proxy->username, proxy->password);
-    if (!stream->handshake_->start(stream->outQueue_)) stream->fail(ProxyFailure::AuthRefused);
+    if (!stream->handshake_->start(stream->outQueue_)) {
+      stream->fail(ProxyFailure::AuthRefused);
+      return stream;
+    }
+  }
+  const SocketAddress& to = proxy ? proxy->address : target;
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&to.addr), sizeof(to.addr)) != 0 && errno != EINPROGRESS) {
+    if (!proxy) return nullptr;
+    // Kept, broken, so the caller learns that the proxy cannot be reached.
+    stream->fail(ProxyFailure::Unreachable);
   }
   return stream;
 }

@@ -194,13 +194,16 @@ describe.skipIf(!canCreateNamespaces())('SOCKS5 proxy (dante) as the only route 
     expect(call.caller.controller.getLastProxyError()).toBeInstanceOf(ProxyConnectRefusedError)
   })
 
-  it('fails with CallError.PROXY and ProxyUnreachableError when no proxy listens', async () => {
-    const call = pair({ proxy: proxy() })
-    const errors = collectProxyErrors(call)
-    connectBoth(call)
-    await waitForBoth(call, CallState.FAILED, 2000)
-    expect(call.callee.controller.getLastError()).toBe(CallError.PROXY)
-    expect(errors[0]).toBeInstanceOf(ProxyUnreachableError)
+  it('fails with CallError.PROXY and ProxyUnreachableError when no proxy listens, or none can be routed to', async () => {
+    // Nothing on the port; then an address the host has no route to (connect() fails at once).
+    for (const [host, tcp] of [[net!.proxyAddress, false], [net!.proxyAddress, true], [net!.relayAddress, false], [net!.relayAddress, true]] as const) {
+      const call = pair({ proxy: proxy({ host }), tcp })
+      const errors = collectProxyErrors(call)
+      connectBoth(call)
+      await waitForBoth(call, CallState.FAILED, 2000)
+      expect(call.callee.controller.getLastError()).toBe(CallError.PROXY)
+      expect(errors[0]).toBeInstanceOf(ProxyUnreachableError)
+    }
   })
 
   it('reconnects when the proxy dies mid-call and comes back', async () => {
