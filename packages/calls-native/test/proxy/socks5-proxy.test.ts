@@ -52,6 +52,7 @@ describe.skipIf(!canCreateNamespaces())('SOCKS5 proxy (dante) as the only route 
   const password = randomBytes(12).toString('base64url')
   let net: ProxyTopology | undefined
   let relay: RelayProcess | undefined
+  let relay6: RelayProcess | undefined
   let removeUser: (() => void) | undefined
   let dantes: Dante[] = []
   let pairs: CallPair[] = []
@@ -61,11 +62,13 @@ describe.skipIf(!canCreateNamespaces())('SOCKS5 proxy (dante) as the only route 
     removeUser = ensureSocksUser(USER, password)
     net = createProxyTopology()
     relay = await RelayProcess.start(net.relayNs, net.relayAddress)
+    relay6 = await RelayProcess.start(net.relayNs, net.relayAddress6)
     new VoIPController().destroy()  // the engine thread's own descriptors are not a leak
   }, 120_000)
 
   afterAll(async () => {
     await relay?.stop()
+    await relay6?.stop()
     net?.destroy()
     removeUser?.()
   })
@@ -80,7 +83,7 @@ describe.skipIf(!canCreateNamespaces())('SOCKS5 proxy (dante) as the only route 
       ns: net!.proxyNs,
       listen: net!.proxyAddress,
       port: PROXY_PORT,
-      external: net!.proxyExternal,
+      external: [net!.proxyExternal, net!.proxyExternal6],
       method: 'username',
       udp: options.udp ?? true,
       connect: options.connect,
@@ -146,6 +149,22 @@ describe.skipIf(!canCreateNamespaces())('SOCKS5 proxy (dante) as the only route 
     }
     expect(errors).toHaveLength(2)
     expect(errors.every((error) => error instanceof ProxyUdpUnsupportedError)).toBe(true)
+  })
+
+  it('reaches an IPv6-only relay through the proxy (IPv6 addresses in UDP ASSOCIATE and CONNECT)', async () => {
+    await startDante()
+    for (const tcp of [false, true]) {
+      const call = createCallPair([{ relay: { host: net!.relayAddress6, port: relay6!.port }, id: RELAY_ID }], { ...CALL, proxy: proxy(), tcp })
+      pairs.push(call)
+      const before = await relay6!.stats()
+      connectBoth(call)
+      await waitForBoth(call, CallState.ESTABLISHED, 3000)
+      await sleep(2000)
+      expectTonesBothWays(call, 40)
+      expect(call.caller.controller.getStats().currentEndpointId).toBe(tcp ? RELAY_ID ^ TCP_ID_MASK : RELAY_ID)
+      expect((await relay6!.stats()).forwarded - before.forwarded).toBeGreaterThan(50)
+      call.close()
+    }
   })
 
   it('uses TCP relays through CONNECT from the start when asked to (tcp = true)', async () => {

@@ -3,6 +3,7 @@
  * proxy namespace with a generated configuration. Set-up for tests only: when `danted`
  * is missing, ensureDante() installs the package with apt-get (root). Username
  * authentication checks system accounts, so ensureSocksUser() creates one.
+ * DANTE_DEBUG=1 turns on dante's debug log (see Dante.log()).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -46,8 +47,8 @@ export interface DanteOptions {
   /** Address and port clients connect to. */
   listen: string
   port: number
-  /** Address dante sends from towards the relays. */
-  external: string
+  /** Addresses dante sends from towards the relays (one per family). */
+  external: string[]
   /** `username`: RFC 1929 against system accounts; `none`: no authentication. */
   method: 'username' | 'none'
   /** false: UDP ASSOCIATE is refused (REP 2), CONNECT still works. */
@@ -72,17 +73,19 @@ export class Dante {
     writeFileSync(
       conf,
       [
-        'logoutput: stderr',
+        'logoutput: stderr', ...(process.env.DANTE_DEBUG ? ['debug: 1'] : []),
         `internal: ${options.listen} port = ${options.port}`,
-        `external: ${options.external}`,
+        ...options.external.map((address) => `external: ${address}`),
+        // With an address per family, pick the one the route to the destination needs.
+        'external.rotation: route',
         `socksmethod: ${options.method}`,
         'clientmethod: none',
         'user.privileged: root',
         'user.unprivileged: nobody',
-        'client pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }',
-        ...(options.udp ? [] : ['socks block { from: 0.0.0.0/0 to: 0.0.0.0/0 command: udpassociate }']),
-        ...(connect ? [] : ['socks block { from: 0.0.0.0/0 to: 0.0.0.0/0 command: connect }']),
-        ...(commands ? [`socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 command: ${commands} }`] : []),
+        'client pass { from: 0/0 to: 0/0 }',
+        ...(options.udp ? [] : ['socks block { from: 0/0 to: 0/0 command: udpassociate }']),
+        ...(connect ? [] : ['socks block { from: 0/0 to: 0/0 command: connect }']),
+        ...(commands ? [`socks pass { from: 0/0 to: 0/0 command: ${commands} }`] : []),
         '',
       ].join('\n'),
     )

@@ -1,10 +1,10 @@
 /**
  * A network where the test process can reach a SOCKS5 proxy but not the relay behind it:
  *
- *   host (the engine)  --veth 10.N.1.0/24--  proxy namespace (danted)  --veth 10.N.2.0/24--  relay namespace
+ *   host (the engine)  --veth 10.N.1.0/24--  proxy namespace (danted)  --veth 10.N.2.0/24, fd7a:N::/64--  relay namespace
  *
- * The host gets an `unreachable` route for the relay subnet, so nothing meant for the
- * relay leaves through the host's default route: the proxy is the only way there.
+ * The host gets `unreachable` routes for the relay subnets, so nothing meant for the
+ * relay leaves through the host's default routes: the proxy is the only way there.
  * Needs root and iproute2. Names carry the pid, so parallel runs do not collide.
  */
 import { execFileSync } from 'node:child_process'
@@ -17,6 +17,9 @@ export interface ProxyTopology {
   /** The proxy's address towards the relay (dante's `external`). */
   proxyExternal: string
   relayAddress: string
+  /** The same two ends over IPv6. */
+  proxyExternal6: string
+  relayAddress6: string
   destroy(): void
 }
 
@@ -47,16 +50,20 @@ export function createProxyTopology(): ProxyTopology {
   const octet = 200 + (process.pid % 50)
   const hostNet = `10.${octet}.1`
   const relayNet = `10.${octet}.2`
+  const relayNet6 = `fd7a:${octet}::`
   const topology: ProxyTopology = {
     proxyNs: `${id}p`,
     relayNs: `${id}r`,
     proxyAddress: `${hostNet}.2`,
     proxyExternal: `${relayNet}.1`,
     relayAddress: `${relayNet}.2`,
+    proxyExternal6: `${relayNet6}1`,
+    relayAddress6: `${relayNet6}2`,
     destroy() {
       quietly(() => ip('netns', 'del', topology.proxyNs))
       quietly(() => ip('netns', 'del', topology.relayNs))
       quietly(() => ip('route', 'del', 'unreachable', `${relayNet}.0/24`))
+      quietly(() => ip('-6', 'route', 'del', 'unreachable', `${relayNet6}/64`))
       quietly(() => ip('link', 'del', `${id}h`))
     },
   }
@@ -75,10 +82,13 @@ export function createProxyTopology(): ProxyTopology {
     ip('-n', proxyNs, 'addr', 'add', `${topology.proxyAddress}/24`, 'dev', `${id}hp`)
     ip('-n', proxyNs, 'addr', 'add', `${topology.proxyExternal}/24`, 'dev', `${id}pr`)
     ip('-n', relayNs, 'addr', 'add', `${topology.relayAddress}/24`, 'dev', `${id}rp`)
+    ip('-n', proxyNs, 'addr', 'add', `${topology.proxyExternal6}/64`, 'dev', `${id}pr`, 'nodad')
+    ip('-n', relayNs, 'addr', 'add', `${topology.relayAddress6}/64`, 'dev', `${id}rp`, 'nodad')
     for (const [ns, dev] of [[proxyNs, `${id}hp`], [proxyNs, `${id}pr`], [proxyNs, 'lo'], [relayNs, `${id}rp`], [relayNs, 'lo']] as const) {
       ip('-n', ns, 'link', 'set', dev, 'up')
     }
     ip('route', 'add', 'unreachable', `${relayNet}.0/24`)
+    ip('-6', 'route', 'add', 'unreachable', `${relayNet6}/64`)
   } catch (error) {
     topology.destroy()
     throw error
