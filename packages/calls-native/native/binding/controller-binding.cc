@@ -21,6 +21,7 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
                            InstanceMethod<&NativeCall::Configure>("configure"),
                            InstanceMethod<&NativeCall::SetEncryptionKey>("setEncryptionKey"),
                            InstanceMethod<&NativeCall::SetRemoteEndpoints>("setRemoteEndpoints"),
+                           InstanceMethod<&NativeCall::SetProxy>("setProxy"),
                            InstanceMethod<&NativeCall::Connect>("connect"),
                            InstanceMethod<&NativeCall::SetMicMute>("setMicMute"),
                            InstanceMethod<&NativeCall::SetLiveInput>("setLiveInput"),
@@ -110,6 +111,22 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     post([endpoints, allowP2p, tcp](CallController& c) mutable {
       c.setEndpoints(std::move(endpoints), allowP2p, tcp);
     });
+    return info.Env().Undefined();
+  }
+
+  // { host, port, username, password }: the host is an IP address (checked in TS).
+  Napi::Value SetProxy(const Napi::CallbackInfo& info) {
+    Napi::Object options = info[0].As<Napi::Object>();
+    ProxyConfig proxy;
+    std::string host = options.Get("host").As<Napi::String>().Utf8Value();
+    auto port = static_cast<uint16_t>(options.Get("port").As<Napi::Number>().Uint32Value());
+    if (!SocketAddress::parse(host, port, proxy.address)) {
+      Napi::TypeError::New(info.Env(), "proxy host must be an IP address").ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    proxy.username = options.Get("username").As<Napi::String>().Utf8Value();
+    proxy.password = options.Get("password").As<Napi::String>().Utf8Value();
+    post([proxy](CallController& c) { c.setProxy(proxy); });
     return info.Env().Undefined();
   }
 

@@ -37,9 +37,14 @@ void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allo
   for (auto& info : endpoints) {
     CallEndpoint relay;
     relay.info = std::move(info);
-    // The binding validated the IPv4 address; IPv6 is used only when IPv4 is missing.
+    // JS validated the addresses: at least one is there. With both, the family is chosen
+    // by which one answers first (§10.1).
+    SocketAddress ipv6;
+    bool hasIpv6 = !relay.info.ipv6.empty() && SocketAddress::parse(relay.info.ipv6, relay.info.port, ipv6);
     if (!SocketAddress::parse(relay.info.ip, relay.info.port, relay.address)) {
-      SocketAddress::parse(relay.info.ipv6, relay.info.port, relay.address);
+      relay.address = ipv6;
+    } else if (hasIpv6) {
+      relay.ipv6Candidate = ipv6;
     }
     endpoints_.push_back(std::move(relay));
   }
@@ -71,13 +76,16 @@ void CallController::connect() {
   sender_->setLiveInput(liveInput_);
   applyBitrateLimits();
   connectAt_ = lastRecvAt_ = now;
+  if (proxy_) allowP2p_ = false;
+  // WAIT_INIT_ACK first: a proxy that fails at once fails the call from there.
+  setState(CallState::WaitInitAck, now);
   if (forceTcp_ || ServerConfig::instance().get("force_tcp", 0) != 0) {
     enterTcpMode(now);
   } else {
+    serviceUdpProxy(now);
     sendUdpPings(now);
     sendInitRound(now);
   }
-  setState(CallState::WaitInitAck, now);
   publishStats(now);
 }
 
@@ -87,6 +95,7 @@ void CallController::shutdown() {
     for (auto& link : tcpLinks_) {
       if (link) EngineLoop::instance().unwatch(link->fd());
     }
+    closeUdpProxy();
     EngineLoop::instance().removeTicker(this);
   }
   tcpLinks_.clear();
@@ -97,17 +106,21 @@ void CallController::shutdown() {
 CallEndpoint* CallController::findEndpoint(const SocketAddress& address) {
   // Runs for every datagram: the allEndpoints() order, without building its list.
   for (CallEndpoint& relay : relays()) {
-    if (relay.address == address) return &relay;
+    if (relay.address == address || (relay.ipv6Candidate && *relay.ipv6Candidate == address)) return &relay;
   }
   if (p2pInet_ && p2pInet_->address == address) return &*p2pInet_;
   if (p2pLan_ && p2pLan_->address == address) return &*p2pLan_;
+  if (p2pIpv6_ && p2pIpv6_->address == address) return &*p2pIpv6_;
   return nullptr;
 }
 
 void CallController::onReadable(int fd) {
   uint8_t buffer[kMaxDatagram];
   double now = EngineLoop::now();
-  if (fd != socket_.fd()) {
+  if (udpProxy_ && fd == udpProxy_->controlFd()) {
+    udpProxy_->receiveControl();
+    serviceUdpProxy(now);  // a closed control connection is handled now, not polled
+  } else if (fd != socket_.fd()) {
     for (size_t i = 0; i < tcpLinks_.size(); i++) {
       if (tcpLinks_[i] && tcpLinks_[i]->fd() == fd) receiveTcp(i, now);
     }
@@ -123,13 +136,36 @@ void CallController::onReadable(int fd) {
   if (running_) EngineLoop::instance().wakeBy(nextDeadline(now));
 }
 
-void CallController::handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now) {
+void CallController::handleDatagram(const uint8_t* data, size_t size, const SocketAddress& source, double now) {
+  SocketAddress from = source;
+  if (proxy_) {
+    // Through a proxy, only its relay may send to us; the header names the real sender.
+    ByteView payload;
+    if (!udpProxy_ || !udpProxy_->unwrap(ByteView(data, size), source, from, payload)) {
+      counters_.packetsDropped++;
+      return;
+    }
+    data = payload.data;
+    size = payload.size;
+  }
   CallEndpoint* endpoint = findEndpoint(from);
   if (!endpoint || endpoint->kind == EndpointKind::TcpRelay) {
     counters_.packetsDropped++;
     return;
   }
+  const auto& tag = endpoint->info.tag;
+  if (endpoint->ipv6Candidate && size >= tag.size() && std::equal(tag.begin(), tag.end(), data)) {
+    chooseFamily(*endpoint->ipv6Candidate == from);
+  }
   handleDatagramFrom(*endpoint, data, size, now);
+}
+
+void CallController::chooseFamily(bool ipv6) {
+  for (CallEndpoint& relay : endpoints_) {
+    if (!relay.ipv6Candidate) continue;
+    if (ipv6) relay.address = *relay.ipv6Candidate;
+    relay.ipv6Candidate.reset();
+  }
 }
 
 void CallController::handleDatagramFrom(CallEndpoint& from, const uint8_t* data, size_t size, double now) {
@@ -153,6 +189,10 @@ void CallController::handleDatagramFrom(CallEndpoint& from, const uint8_t* data,
   }
   // A datagram that authenticates is valid: it feeds liveness even if its body is odd.
   lastRecvAt_ = now;
+  if (proxyTrouble_ != ProxyFailure::None) {
+    proxyTrouble_ = ProxyFailure::None;  // the proxy carries the call again
+    reportedProxyFailure_ = ProxyFailure::None;
+  }
   counters_.bytesReceived += size;
   counters_.packetsReceived++;
   if (state_ == CallState::Reconnecting) setState(CallState::Established, now);
@@ -172,9 +212,13 @@ void CallController::handleRelayControl(CallEndpoint& relay, ByteView datagram, 
     if (control->selfInfo->queryId == relay.udpPingQuery && relay.udpPingSentAt > 0) {
       relay.selfRtt = now - relay.udpPingSentAt;
     }
-    if (auto ip = protocol::ipv4FromMapped(control->selfInfo->ip)) {
-      counters_.publicAddress = ipv4String(*ip) + ":" + std::to_string(control->selfInfo->port);
-    }
+    SocketAddress seen;
+    seen.addr.sin6_family = AF_INET6;
+    std::copy(control->selfInfo->ip.begin(), control->selfInfo->ip.end(), seen.addr.sin6_addr.s6_addr);
+    seen.addr.sin6_port = htons(static_cast<uint16_t>(control->selfInfo->port));
+    counters_.publicAddress = seen.toString();
+    uint8_t v4[4];
+    if (!relay.address.ipv4(v4)) offerIpv6Endpoint(control->selfInfo->ip);
   } else if (control->kind == protocol::RelayControlKind::PeerInfo && control->peerInfo) {
     handlePeerInfo(*control->peerInfo);
   }
@@ -184,7 +228,10 @@ void CallController::handlePacket(CallEndpoint& from, const protocol::Packet& pa
   const auto& header = packet.header;
   if (!seqs_.acceptIncoming(header.seq)) return;  // duplicate or too late (§8.3)
   unackedIncoming_++;
-  if (seqs_.onAck(header.ackId, header.recentMask, now)) pendingExtras_.onAck(header.ackId);
+  if (seqs_.onAck(header.ackId, header.recentMask, now)) {
+    pendingExtras_.onAck(header.ackId);
+    maybeUseIpv6Path();
+  }
   // On P2P but the peer stopped acking while it still reaches us through a relay: its
   // address probably changed, so go back to that relay (§11.3).
   if (current_ && !current_->isRelay() && from.isRelay() &&
@@ -237,8 +284,9 @@ void CallController::handleExtra(const protocol::Extra& extra) {
     for (CallEndpoint* endpoint : allEndpoints()) endpoint->rttHistory.fill(0);
   } else if (auto lan = protocol::decodeLanEndpointExtra(extra)) {
     handleLanEndpoint(*lan);
+  } else if (auto ipv6 = protocol::decodeIpv6EndpointExtra(extra)) {
+    handleIpv6Endpoint(*ipv6);
   }
-  // IPv6 endpoint extras need a local IPv6 route to the peer, not implemented: ignored.
 }
 
 void CallController::handleInit(CallEndpoint& from, const protocol::Packet& packet, double now) {
@@ -262,11 +310,12 @@ void CallController::handleInit(CallEndpoint& from, const protocol::Packet& pack
   protocol::encodeInitAck(ack, body);
   sendPacket(PacketType::InitAck, body, *current_, now);
   if (first) {
-    // The relay our INIT arrived through is the one that works (§5.1).
+    // The relay our INIT arrived through is the one that works (§5.1). A direct path the
+    // same packet announced (an IPV6_ENDPOINT extra) stays current.
     auto& active = relays();
     for (size_t i = 0; i < active.size(); i++) {
       if (&active[i] == &from) {
-        current_ = &active[i];
+        if (!current_ || current_->isRelay()) current_ = &active[i];
         preferredIndex_ = i;
       }
     }
@@ -362,10 +411,20 @@ void CallController::sendInitRound(double now) {
 void CallController::sendRaw(const Bytes& datagram, CallEndpoint& to) {
   if (to.kind == EndpointKind::TcpRelay) {
     sendTcp(datagram, to);
-  } else if (socket_.sendTo(datagram.data(), datagram.size(), to.address)) {
+    return;
+  }
+  bool sent = sendUdp(datagram, to.address);
+  // Until the call has chosen a family, a dual-stack relay is tried on both.
+  if (to.ipv6Candidate) sent = sendUdp(datagram, *to.ipv6Candidate) || sent;
+  if (sent) {
     counters_.bytesSent += datagram.size();
     counters_.packetsSent++;
   }
+}
+
+bool CallController::sendUdp(const Bytes& datagram, const SocketAddress& to) {
+  if (proxy_) return udpProxy_ && udpProxy_->send(socket_, datagram, to);
+  return socket_.sendTo(datagram.data(), datagram.size(), to);
 }
 
 void CallController::armInputSpace(size_t freeSamples) {

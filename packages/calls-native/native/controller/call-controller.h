@@ -20,6 +20,7 @@
 #include "engine/event-loop.h"
 #include "engine/spsc-ring.h"
 #include "engine/tcp-link.h"
+#include "engine/udp-association.h"
 #include "engine/udp-socket.h"
 #include "protocol/datagram.h"
 #include "protocol/extra-reliability.h"
@@ -39,6 +40,8 @@ class CallController : public IoHandler, public Ticker {
   void configure(const CallConfig& config) { config_ = config; }
   void setKey(const protocol::CallKey& key, bool isOutgoing);
   void setEndpoints(std::vector<EndpointInfo> endpoints, bool allowP2p, bool forceTcp);
+  // Before connect(): every relay is reached through this SOCKS5 proxy, and P2P is off.
+  void setProxy(const ProxyConfig& proxy);
   void connect();
   void setMicMute(bool muted);
   void setLiveInput(bool live) {
@@ -68,6 +71,9 @@ class CallController : public IoHandler, public Ticker {
   // packet I/O (call-controller.cc)
   void handleDatagram(const uint8_t* data, size_t size, const SocketAddress& from, double now);
   void handleDatagramFrom(CallEndpoint& endpoint, const uint8_t* data, size_t size, double now);
+  // A dual-stack relay answered over `ipv6` (or IPv4) first: every relay keeps that family.
+  void chooseFamily(bool ipv6);
+  bool sendUdp(const protocol::Bytes& datagram, const SocketAddress& to);
   void handleRelayControl(CallEndpoint& relay, protocol::ByteView datagram, double now);
   void handlePacket(CallEndpoint& from, const protocol::Packet& packet, double now);
   void handleExtra(const protocol::Extra& extra);
@@ -83,6 +89,10 @@ class CallController : public IoHandler, public Ticker {
   // peer-to-peer (p2p.cc)
   void handlePeerInfo(const protocol::PeerInfo& info);
   void handleLanEndpoint(const protocol::LanEndpointExtra& lan);
+  void handleIpv6Endpoint(const protocol::Ipv6EndpointExtra& extra);
+  // SELF_INFO through a relay reached over IPv6: offer the peer a direct IPv6 path (§6.4).
+  void offerIpv6Endpoint(const std::array<uint8_t, 16>& publicIp);
+  void maybeUseIpv6Path();
   void fallBackToRelay();
   void requestPublicEndpoints() {
     peerInfoReceived_ = false;
@@ -101,6 +111,17 @@ class CallController : public IoHandler, public Ticker {
   void receiveTcp(size_t index, double now);
   void sendTcp(const protocol::Bytes& datagram, CallEndpoint& to);
   protocol::ByteView prefixFor(const CallEndpoint& endpoint) const;
+
+  // SOCKS5 proxy (proxy.cc)
+  // Every second at most, the UDP association is reopened after a loss.
+  void serviceUdpProxy(double now);
+  bool udpProxyReady() const { return udpProxy_ && udpProxy_->ready(); }
+  void closeUdpProxy();
+  // A TCP link or the association failed because of the proxy.
+  void onProxyFailure(ProxyFailure failure, double now);
+  void reportProxyFailure(ProxyFailure failure);
+  // The error a call that times out fails with: the proxy's, if it is the known cause.
+  CallError timeoutError() const { return proxyTrouble_ != ProxyFailure::None ? CallError::Proxy : CallError::Timeout; }
 
   // timers and state (call-timers.cc)
   // Rounds of UDP relay pings (§10.3.2); the UDP-or-TCP verdict waits for all of them.
@@ -141,12 +162,23 @@ class CallController : public IoHandler, public Ticker {
   bool udpEvaluated_ = false;
   std::optional<CallEndpoint> p2pInet_;
   std::optional<CallEndpoint> p2pLan_;
+  std::optional<CallEndpoint> p2pIpv6_;
+  bool ipv6Works_ = false;  // a relay answered over IPv6
+  bool ipv6EndpointSent_ = false;
+  bool ipv6PathNew_ = false;  // the peer's IPv6 endpoint arrived and is not in use yet
   CallEndpoint* current_ = nullptr;  // a relay or a P2P endpoint
   std::array<uint8_t, 16> callIdPrefix_{};  // P2P prefix for peers < 9 (§3.2)
   bool allowP2p_ = false;
   int32_t netType_ = kNetUnknown;
 
   UdpSocket socket_;
+  std::optional<ProxyConfig> proxy_;
+  std::unique_ptr<UdpAssociation> udpProxy_;
+  double udpProxyRetryAt_ = 0;
+  bool proxyRefusesUdp_ = false;
+  // The proxy's last failure, until it works again; and the last one JS heard about.
+  ProxyFailure proxyTrouble_ = ProxyFailure::None;
+  ProxyFailure reportedProxyFailure_ = ProxyFailure::None;
   bool running_ = false;
   CallState state_ = CallState::WaitInit;
   CallError error_ = CallError::Unknown;

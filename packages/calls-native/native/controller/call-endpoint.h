@@ -5,24 +5,29 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 
 #include "controller/call-types.h"
 #include "engine/udp-socket.h"
 
 namespace tgvoip {
 
-enum class EndpointKind { UdpRelay, TcpRelay, P2pInet, P2pLan };
+enum class EndpointKind { UdpRelay, TcpRelay, P2pInet, P2pLan, P2pIpv6 };
 
 // Local ids of the derived P2P endpoints (§10.1): never on the wire.
 constexpr int64_t kP2pInetEndpointId = static_cast<int64_t>(0x50325034ULL << 32);  // 'P2P4'
 // TCP copy of a UDP relay: the relay's id XOR 'TCP\0' << 32.
 constexpr int64_t kTcpRelayIdMask = static_cast<int64_t>(0x54435000ULL << 32);
 constexpr int64_t kP2pLanEndpointId = static_cast<int64_t>(0x4C414E34ULL << 32);   // 'LAN4'
+constexpr int64_t kP2pIpv6EndpointId = static_cast<int64_t>(0x50325036ULL << 32);  // 'P2P6'
 
 struct CallEndpoint {
   EndpointKind kind = EndpointKind::UdpRelay;
   EndpointInfo info;
   SocketAddress address;
+  // A relay with both addresses, while the call has not chosen a family: it is tried on
+  // both, and the family whose answer comes first is kept (chooseFamily()).
+  std::optional<SocketAddress> ipv6Candidate;
 
   // PING/PONG through this endpoint
   uint32_t lastPingSeq = 0;

@@ -85,6 +85,7 @@ void CallController::publishStats(double now) {
     const char* kind = e.kind == EndpointKind::UdpRelay   ? "relay"
                        : e.kind == EndpointKind::TcpRelay ? "tcp_relay"
                        : e.kind == EndpointKind::P2pInet  ? "p2p"
+                       : e.kind == EndpointKind::P2pIpv6  ? "p2p6"
                                                           : "lan";
     log << (i ? "," : "") << "{\"kind\":\"" << kind << "\",\"id\":\"" << e.info.id << "\",\"addr\":\"" << e.address.toString()
         << "\",\"rtt_ms\":" << e.averageRtt() * 1000 << ",\"udp_pongs\":" << e.udpPongs

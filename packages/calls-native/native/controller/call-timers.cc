@@ -96,7 +96,7 @@ void CallController::onTick(double now) {
   bool live = state_ == CallState::Established || state_ == CallState::Reconnecting;
   if (state_ == CallState::WaitInit || state_ == CallState::WaitInitAck) {
     if (!initAckReceived_ && now - connectAt_ >= config_.initTimeout) {
-      fail(CallError::Timeout, now);
+      fail(timeoutError(), now);
       return;
     }
     // 1.5 s after INIT_ACK without the peer's INIT or audio: established anyway (§9.2).
@@ -110,7 +110,7 @@ void CallController::onTick(double now) {
     double silent = now - lastRecvAt_;
     if (silent >= config_.recvTimeout) {
       if (current_->isRelay()) {
-        fail(CallError::Timeout, now);
+        fail(timeoutError(), now);
         return;
       }
       // Silent on P2P: back to the relay and start the clock again (§9.4).
@@ -144,13 +144,18 @@ void CallController::onTick(double now) {
       updateSignalBars();
     }
   }
+  serviceUdpProxy(now);
+  if (state_ == CallState::Failed) return;
   sendUdpPings(now);
   evaluateUdp(now);
   serviceTcp(now);
+  if (state_ == CallState::Failed) return;
   if (!tcpMode_ && wantsPublicEndpoints() && now - lastPublicEndpointsAt_ >= kPublicEndpointsInterval) {
     lastPublicEndpointsAt_ = now;
     publicEndpointsRounds_++;
     for (auto& relay : endpoints_) {
+      uint8_t ipv4[4];
+      if (!relay.address.ipv4(ipv4)) continue;  // PEER_INFO is IPv4-only: not asked over IPv6 (§10.3.3)
       Bytes request;
       protocol::encodePublicEndpointsRequest(relay.info.tag, request);
       sendRaw(request, relay);
@@ -174,6 +179,7 @@ double CallController::nextDeadline(double now) const {
   // they keep the fixed tick, as does an input-space request that may already be met.
   if (state_ == CallState::WaitInit || state_ == CallState::WaitInitAck) return now;
   if (tcpMode_ || !udpEvaluated_) return now;
+  if (proxy_ && !udpProxyReady()) return now;  // reopening the proxy's UDP association
   size_t wanted = inputSpaceWanted_.load();
   if (wanted > 0 && input_->freeSpace() >= wanted) return now;
   double next = lastStatsAt_ + kStatsInterval;
@@ -222,6 +228,7 @@ void CallController::sendAudio(double now) {
 
 void CallController::sendUdpPings(double now) {
   if (tcpMode_ || udpPingRounds_ >= kUdpPingRounds || now - lastUdpPingAt_ < kUdpPingInterval) return;
+  if (proxy_ && !udpProxyReady()) return;  // the rounds count from when UDP can get out
   lastUdpPingAt_ = now;
   udpPingRounds_++;
   for (auto& relay : endpoints_) {

@@ -31,6 +31,21 @@ std::optional<std::array<uint8_t, 4>> localLanAddress() {
   return found;
 }
 
+// Is `ip` one of this host's IPv6 addresses? Link-local ones never are: a relay cannot see them.
+bool isLocalIpv6Address(const std::array<uint8_t, 16>& ip) {
+  if (ip[0] == 0xFE && (ip[1] & 0xC0) == 0x80) return false;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return false;
+  bool found = false;
+  for (ifaddrs* entry = list; entry && !found; entry = entry->ifa_next) {
+    if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET6) continue;
+    const auto* address = reinterpret_cast<sockaddr_in6*>(entry->ifa_addr);
+    found = std::memcmp(address->sin6_addr.s6_addr, ip.data(), ip.size()) == 0;
+  }
+  freeifaddrs(list);
+  return found;
+}
+
 // Creates `slot` or updates it in place (references to it stay valid).
 CallEndpoint& placeEndpoint(std::optional<CallEndpoint>& slot, EndpointKind kind, int64_t id,
                             const std::array<uint8_t, 4>& ip, int32_t port) {
@@ -48,10 +63,11 @@ CallEndpoint& placeEndpoint(std::optional<CallEndpoint>& slot, EndpointKind kind
 std::vector<CallEndpoint*> CallController::allEndpoints() {
   std::vector<CallEndpoint*> all;
   auto& active = relays();
-  all.reserve(active.size() + 2);
+  all.reserve(active.size() + 3);
   for (auto& relay : active) all.push_back(&relay);
   if (p2pInet_) all.push_back(&*p2pInet_);
   if (p2pLan_) all.push_back(&*p2pLan_);
+  if (p2pIpv6_) all.push_back(&*p2pIpv6_);
   return all;
 }
 
@@ -94,6 +110,44 @@ void CallController::handleLanEndpoint(const protocol::LanEndpointExtra& lan) {
   endpoint.lastPingAt = -1e9;
 }
 
+void CallController::offerIpv6Endpoint(const std::array<uint8_t, 16>& publicIp) {
+  ipv6Works_ = true;
+  if (!allowP2p_ || ipv6EndpointSent_ || !isLocalIpv6Address(publicIp)) return;
+  // Our public IPv6 address is our own (no NAT in the way): the peer can send to it.
+  ipv6EndpointSent_ = true;
+  protocol::Ipv6EndpointExtra extra;
+  extra.ipv6 = publicIp;
+  extra.port = socket_.localPort();
+  pendingExtras_.queue(protocol::makeIpv6EndpointExtra(extra));
+}
+
+void CallController::handleIpv6Endpoint(const protocol::Ipv6EndpointExtra& extra) {
+  if (!allowP2p_) return;
+  if (current_ && current_->kind == EndpointKind::P2pIpv6) fallBackToRelay();
+  if (!p2pIpv6_) p2pIpv6_.emplace();
+  CallEndpoint& endpoint = *p2pIpv6_;
+  endpoint.kind = EndpointKind::P2pIpv6;
+  endpoint.info.id = kP2pIpv6EndpointId;
+  endpoint.address = SocketAddress{};
+  endpoint.address.addr.sin6_family = AF_INET6;
+  std::copy(extra.ipv6.begin(), extra.ipv6.end(), endpoint.address.addr.sin6_addr.s6_addr);
+  endpoint.address.addr.sin6_port = htons(extra.port);
+  endpoint.info.port = extra.port;
+  endpoint.rttHistory.fill(0);
+  endpoint.lastPingAt = -1e9;
+  ipv6PathNew_ = ipv6Works_;
+  maybeUseIpv6Path();
+}
+
+void CallController::maybeUseIpv6Path() {
+  // A direct path over IPv6 needs no hole punching, so it is used at once (§11.1), but only
+  // once the peer has acked our own IPV6_ENDPOINT: before that it drops what we send there
+  // (an INIT_ACK lost that way stalls the handshake). §11.4 moves the call back if worse.
+  if (!ipv6PathNew_ || !ipv6EndpointSent_ || pendingExtras_.pending(protocol::ExtraType::Ipv6Endpoint)) return;
+  ipv6PathNew_ = false;
+  if (current_ && current_->isRelay()) current_ = &*p2pIpv6_;
+}
+
 void CallController::selectRoute() {
   // P2P and relay RTT switching apply to UDP only (§11.4).
   if (tcpMode_ || endpoints_.empty() || !current_) return;
@@ -122,6 +176,8 @@ void CallController::selectRoute() {
     };
     if (better(p2pLan_)) {
       current_ = &*p2pLan_;
+    } else if (better(p2pIpv6_)) {
+      current_ = &*p2pIpv6_;
     } else if (better(p2pInet_)) {
       current_ = &*p2pInet_;
     }

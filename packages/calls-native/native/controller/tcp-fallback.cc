@@ -29,7 +29,11 @@ void CallController::evaluateUdp(double now) {
   bool udpUnavailable = answered == 0 || pongs == 0;
   // A call that already carries packets over UDP needs no rescue.
   bool udpCarriesCall = initAckReceived_ || initReceived_;
-  if (udpUnavailable && !udpCarriesCall && ServerConfig::instance().get("use_tcp", 1) != 0) enterTcpMode(now);
+  if (udpUnavailable && !udpCarriesCall && ServerConfig::instance().get("use_tcp", 1) != 0) {
+    // Through a proxy that granted UDP but relays nothing back, UDP is as good as refused.
+    if (proxy_) reportProxyFailure(ProxyFailure::UdpUnsupported);
+    enterTcpMode(now);
+  }
 }
 
 void CallController::enterTcpMode(double now) {
@@ -48,6 +52,7 @@ void CallController::enterTcpMode(double now) {
   tcpLinks_.resize(tcpRelays_.size());
   tcpReconnectAt_.assign(tcpRelays_.size(), now);
   tcpMode_ = true;
+  closeUdpProxy();  // through a proxy, TCP relays use CONNECT: the association is useless now
   current_ = &tcpRelays_[preferredIndex_ < tcpRelays_.size() ? preferredIndex_ : 0];
   serviceTcp(now);
   if (state_ == CallState::WaitInit || state_ == CallState::WaitInitAck) sendInitRound(now);
@@ -57,19 +62,22 @@ void CallController::serviceTcp(double now) {
   for (size_t i = 0; i < tcpLinks_.size(); i++) {
     auto& link = tcpLinks_[i];
     if (link && link->broken()) {
+      ProxyFailure failure = link->proxyFailure();
       EngineLoop::instance().unwatch(link->fd());
       link.reset();
       tcpReconnectAt_[i] = now + kReconnectInterval;
+      onProxyFailure(failure, now);
+      if (state_ == CallState::Failed) return;
     }
     if (!link && now >= tcpReconnectAt_[i]) {
-      link = TcpLink::open(tcpRelays_[i].address);
+      link = TcpLink::open(tcpRelays_[i].address, proxy_ ? &*proxy_ : nullptr, now);
       if (link) {
         EngineLoop::instance().watch(link->fd(), this);
       } else {
         tcpReconnectAt_[i] = now + kReconnectInterval;
       }
     }
-    if (link) link->flush();
+    if (link) link->service(now);
   }
 }
 

@@ -1,21 +1,37 @@
 #include "engine/event-loop.h"
 
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/timerfd.h>
-#include <pthread.h>
-#include <unistd.h>
+#include <uv.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
-#include <cerrno>
 #include <cstdint>
-#include <ctime>
+#include <cstdlib>
 #include <stdexcept>
 
+#include "engine/platform.h"
+
 namespace tgvoip {
+
+struct EngineLoop::Backend {
+  uv_loop_t loop{};
+  uv_async_t wake{};
+  uv_timer_t timer{};
+};
+
+// One watched descriptor. libuv frees nothing of ours: the handle is deleted in its close
+// callback, after the loop is done with it.
+struct EngineLoop::Watch {
+  uv_poll_t poll{};
+  int fd = -1;
+  IoHandler* handler = nullptr;
+  EngineLoop* loop = nullptr;
+};
+
+namespace {
+// A timer that fires this early anyway (two clocks read a moment apart) is re-armed, not run.
+constexpr double kEarlyFireSlack = 0.0002;
+}  // namespace
 
 EngineLoop& EngineLoop::instance() {
   static EngineLoop* loop = [] {
@@ -30,28 +46,24 @@ EngineLoop& EngineLoop::instance() {
 
 void EngineLoop::halt() {
   halting_.store(true);
-  uint64_t one = 1;
-  ssize_t ignored = write(wakeFd_, &one, sizeof(one));
-  (void)ignored;
+  uv_async_send(&backend_->wake);
   if (onEngineThread()) return;
   std::unique_lock<std::mutex> lock(haltMutex_);
   haltedCv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return halted_; });
 }
 
-EngineLoop::EngineLoop() {
-  epollFd_ = epoll_create1(EPOLL_CLOEXEC);
-  wakeFd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  timerFd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (epollFd_ < 0 || wakeFd_ < 0 || timerFd_ < 0) throw std::runtime_error("engine loop: cannot create fds");
+EngineLoop::EngineLoop() : backend_(std::make_unique<Backend>()) {
+  // The handles are set up here, before the thread exists, and used only by it afterwards
+  // (uv_async_send() is the one call other threads make).
+  if (uv_loop_init(&backend_->loop) != 0) throw std::runtime_error("engine loop: cannot create the libuv loop");
+  backend_->loop.data = this;
+  uv_async_init(&backend_->loop, &backend_->wake, [](uv_async_t* handle) {
+    static_cast<EngineLoop*>(handle->loop->data)->onWake();
+  });
+  uv_timer_init(&backend_->loop, &backend_->timer);
   gridOrigin_ = now();  // the timer stays disarmed until a ticker is added
-  for (int fd : {wakeFd_, timerFd_}) {
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.fd = fd;
-    epoll_ctl(epollFd_, EPOLL_CTL_ADD, fd, &ev);
-  }
   std::thread thread([this] {
-    pthread_setname_np(pthread_self(), "tgvoip-engine");  // lets benchmarks find its CPU time
+    nameCurrentThread("tgvoip-engine");  // lets benchmarks find its CPU time
     run();
   });
   threadId_ = thread.get_id();
@@ -59,9 +71,7 @@ EngineLoop::EngineLoop() {
 }
 
 double EngineLoop::now() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 void EngineLoop::post(Task task) {
@@ -69,21 +79,35 @@ void EngineLoop::post(Task task) {
     std::lock_guard<std::mutex> lock(tasksMutex_);
     tasks_.push_back(std::move(task));
   }
-  uint64_t one = 1;
-  ssize_t ignored = write(wakeFd_, &one, sizeof(one));
-  (void)ignored;
+  uv_async_send(&backend_->wake);
 }
 
 void EngineLoop::watch(int fd, IoHandler* handler) {
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.fd = fd;
-  if (epoll_ctl(epollFd_, EPOLL_CTL_ADD, fd, &ev) == 0) handlers_[fd] = handler;
+  auto* watch = new Watch();
+  watch->fd = fd;
+  watch->handler = handler;
+  watch->loop = this;
+  watch->poll.data = watch;
+  if (uv_poll_init(&backend_->loop, &watch->poll, fd) != 0) {
+    delete watch;
+    return;
+  }
+  // Errors and hang-ups are delivered too (status < 0): the handler's read sees them.
+  uv_poll_start(&watch->poll, UV_READABLE, [](uv_poll_t* poll, int, int) {
+    auto* w = static_cast<Watch*>(poll->data);
+    if (!w->loop->halting_.load()) w->handler->onReadable(w->fd);
+  });
+  watches_[fd] = watch;
 }
 
 void EngineLoop::unwatch(int fd) {
-  epoll_ctl(epollFd_, EPOLL_CTL_DEL, fd, nullptr);
-  handlers_.erase(fd);
+  auto it = watches_.find(fd);
+  if (it == watches_.end()) return;
+  // uv_close() stops polling at once (the caller closes the descriptor next) and frees
+  // the handle on a later iteration.
+  uv_close(reinterpret_cast<uv_handle_t*>(&it->second->poll),
+           [](uv_handle_t* handle) { delete static_cast<Watch*>(handle->data); });
+  watches_.erase(it);
 }
 
 void EngineLoop::addTicker(Ticker* ticker) {
@@ -105,15 +129,19 @@ double EngineLoop::gridPointAtOrAfter(double time) const {
 
 void EngineLoop::armAt(double gridTime) {
   armedAt_ = gridTime;
-  itimerspec spec{};
-  if (gridTime < kNotArmed) {
-    spec.it_value.tv_sec = static_cast<time_t>(gridTime);
-    spec.it_value.tv_nsec = static_cast<long>((gridTime - static_cast<double>(spec.it_value.tv_sec)) * 1e9);
-    if (spec.it_value.tv_nsec >= 1000000000L) spec.it_value.tv_nsec = 999999999L;
-    // An all-zero it_value would disarm: a past deadline must still fire.
-    if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
+  if (gridTime >= kNotArmed) {
+    uv_timer_stop(&backend_->timer);
+    return;
   }
-  timerfd_settime(timerFd_, TFD_TIMER_ABSTIME, &spec, nullptr);
+  // libuv times timers from the loop's cached clock, whole milliseconds that trail the
+  // real time by up to one: count that lag in, or the timer fires before the grid point.
+  uv_update_time(&backend_->loop);
+  double lagMs = static_cast<double>(uv_hrtime()) / 1e6 - static_cast<double>(uv_now(&backend_->loop));
+  double delayMs = std::ceil((gridTime - now()) * 1000.0 + lagMs);
+  uint64_t timeout = delayMs > 0 ? static_cast<uint64_t>(delayMs) : 0;
+  uv_timer_start(&backend_->timer, [](uv_timer_t* timer) {
+    static_cast<EngineLoop*>(timer->loop->data)->onTimer();
+  }, timeout, 0);
 }
 
 void EngineLoop::wakeBy(double deadline) {
@@ -158,40 +186,29 @@ void EngineLoop::runTickers() {
   ticking_ = false;
 }
 
-void EngineLoop::run() {
-  epoll_event events[64];
-  while (!halting_.load()) {
-    int n = epoll_wait(epollFd_, events, 64, -1);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    bool tick = false;
-    bool drained = false;
-    for (int i = 0; i < n; i++) {
-      int fd = events[i].data.fd;
-      if (fd == wakeFd_) {
-        uint64_t value;
-        ssize_t ignored = read(wakeFd_, &value, sizeof(value));
-        (void)ignored;
-        if (!halting_.load()) {
-          drainTasks();
-          drained = true;
-        }
-      } else if (fd == timerFd_) {
-        uint64_t expirations;
-        ssize_t ignored = read(timerFd_, &expirations, sizeof(expirations));
-        (void)ignored;
-        armedAt_ = kNotArmed;  // a one-shot timer: it is disarmed once it has fired
-        tick = true;
-      } else if (!halting_.load()) {
-        auto it = handlers_.find(fd);
-        if (it != handlers_.end()) it->second->onReadable(fd);
-      }
-    }
-    if (tick && !halting_.load()) runTickers();
-    if ((tick || drained) && !halting_.load()) rearm();
+void EngineLoop::onWake() {
+  if (halting_.load()) {
+    uv_stop(&backend_->loop);
+    return;
   }
+  drainTasks();
+  rearm();
+}
+
+void EngineLoop::onTimer() {
+  double target = armedAt_;
+  armedAt_ = kNotArmed;  // a one-shot timer: it is disarmed once it has fired
+  if (halting_.load()) return;
+  if (target < kNotArmed && now() + kEarlyFireSlack < target) {
+    armAt(target);
+    return;
+  }
+  runTickers();
+  rearm();
+}
+
+void EngineLoop::run() {
+  uv_run(&backend_->loop, UV_RUN_DEFAULT);
   std::lock_guard<std::mutex> lock(haltMutex_);
   halted_ = true;
   haltedCv_.notify_all();

@@ -1,6 +1,8 @@
-// The one engine thread of the process. It runs every call's UDP sockets (epoll) and
-// timers (a timerfd on a 5 ms grid), so hundreds of calls cost hundreds of sockets rather
-// than thousands of threads. Other threads talk to it only through post().
+// The one engine thread of the process. It runs every call's sockets and timers on its
+// own libuv loop (Node's libuv, so epoll on Linux and kqueue on macOS and the BSDs, with
+// nothing system-specific here) with one timer on a 5 ms grid, so hundreds of calls
+// cost hundreds of sockets rather than thousands of threads. Other threads talk to it
+// only through post().
 // The timer is armed for the first grid point at or after the earliest deadline any
 // ticker reports, not for every grid point: an idle process does not wake at all, and
 // a few calls wake about as often as they have frames to send and play.
@@ -9,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -72,10 +75,13 @@ class EngineLoop {
   void rearm();
   void armAt(double gridTime);
   double gridPointAtOrAfter(double time) const;
+  // libuv callbacks (engine thread).
+  void onWake();
+  void onTimer();
 
-  int epollFd_ = -1;
-  int wakeFd_ = -1;
-  int timerFd_ = -1;
+  struct Backend;  // the libuv handles, kept out of this header
+  struct Watch;
+  std::unique_ptr<Backend> backend_;
   double gridOrigin_ = 0;
   static constexpr double kNotArmed = 1e18;
   double armedAt_ = kNotArmed;  // grid time the timer is armed for
@@ -83,7 +89,7 @@ class EngineLoop {
   std::thread::id threadId_;
   std::mutex tasksMutex_;
   std::vector<Task> tasks_;
-  std::unordered_map<int, IoHandler*> handlers_;
+  std::unordered_map<int, Watch*> watches_;
   std::vector<Ticker*> tickers_;
   // Set while iterating tickers so removals during a tick are deferred safely.
   bool ticking_ = false;

@@ -16,6 +16,7 @@ enum class EventKind : int32_t {
   kSignalBars = 2,     // a = bars
   kAudioReady = 3,     // decoded PCM is waiting in the output ring
   kInputSpace = 4,     // the input ring has room again
+  kProxyError = 5,     // a = ProxyFailure
 };
 
 struct EngineEvent {

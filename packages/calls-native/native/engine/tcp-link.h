@@ -1,40 +1,39 @@
-// A non-blocking TCP connection to a relay carrying obfuscated, framed datagrams
-// (spec §10.6). Writes that the kernel cannot take at once wait in a small queue that
-// the engine flushes every tick; if even that overflows the frame is dropped, as a UDP
-// datagram would be: late audio is worthless.
+// A TCP connection to a relay carrying obfuscated, framed datagrams (spec §10.6),
+// direct or through a SOCKS5 proxy's CONNECT. Writes the kernel cannot take at once wait
+// in the stream's small queue, flushed every tick; if even that overflows the link
+// breaks (the CTR stream cannot skip a frame) and is reopened.
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <vector>
 
-#include "engine/udp-socket.h"
+#include "engine/tcp-stream.h"
 #include "protocol/tcp-obfuscation.h"
 
 namespace tgvoip {
 
 class TcpLink {
  public:
-  ~TcpLink();
-  // Starts connecting; nothing if no socket could be created.
-  static std::unique_ptr<TcpLink> open(const SocketAddress& to);
+  // Starts connecting (to `proxy` if given); nothing if no socket could be created.
+  static std::unique_ptr<TcpLink> open(const SocketAddress& to, const ProxyConfig* proxy, double now);
 
-  int fd() const { return fd_; }
-  bool broken() const { return broken_; }
+  int fd() const { return stream_->fd(); }
+  bool broken() const { return badFrame_ || stream_->broken(); }
+  ProxyFailure proxyFailure() const { return stream_->proxyFailure(); }
   // Queues one datagram (size a multiple of 4) and tries to send.
   void sendFrame(const protocol::Bytes& datagram);
   // Engine tick: pushes queued bytes once the connection is up.
-  void flush();
+  void service(double now) { stream_->service(now); }
   // Reads what arrived; appends complete datagrams to `frames`.
   void receive(std::vector<protocol::Bytes>& frames);
 
  private:
-  TcpLink(int fd, protocol::TcpObfuscatedCodec codec, protocol::Bytes header);
+  TcpLink(std::unique_ptr<TcpStream> stream, protocol::TcpObfuscatedCodec codec)
+      : stream_(std::move(stream)), codec_(std::move(codec)) {}
 
-  int fd_;
+  std::unique_ptr<TcpStream> stream_;
   protocol::TcpObfuscatedCodec codec_;
-  protocol::Bytes outQueue_;
-  bool broken_ = false;
+  bool badFrame_ = false;
 };
 
 }  // namespace tgvoip

@@ -1,12 +1,13 @@
 #include "engine/udp-socket.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <openssl/rand.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
+
+#include "engine/platform.h"
 
 namespace tgvoip {
 
@@ -49,16 +50,16 @@ std::string SocketAddress::toString() const {
   uint8_t v4[4];
   if (ipv4(v4)) {
     inet_ntop(AF_INET, v4, buffer, sizeof(buffer));
-  } else {
-    inet_ntop(AF_INET6, &addr.sin6_addr, buffer, sizeof(buffer));
+    return std::string(buffer) + ":" + std::to_string(port());
   }
-  return std::string(buffer) + ":" + std::to_string(port());
+  inet_ntop(AF_INET6, &addr.sin6_addr, buffer, sizeof(buffer));
+  return "[" + std::string(buffer) + "]:" + std::to_string(port());
 }
 
 UdpSocket::~UdpSocket() { close(); }
 
 bool UdpSocket::open() {
-  fd_ = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  fd_ = openSocket(AF_INET6, SOCK_DGRAM);
   if (fd_ < 0) return false;
   int off = 0;
   setsockopt(fd_, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));

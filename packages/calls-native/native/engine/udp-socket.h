@@ -22,6 +22,7 @@ struct SocketAddress {
   uint16_t port() const;
   // The IPv4 address in network order if this is an IPv4-mapped address.
   bool ipv4(uint8_t out[4]) const;
+  // "a.b.c.d:port", or "[v6]:port".
   std::string toString() const;
 };
 

@@ -29,6 +29,11 @@ std::vector<Extra> PendingExtras::takeForPacket(uint32_t seq) {
   return out;
 }
 
+bool PendingExtras::pending(ExtraType type) const {
+  return std::any_of(pending_.begin(), pending_.end(),
+                     [type](const Entry& entry) { return entry.extra.type == static_cast<uint8_t>(type); });
+}
+
 void PendingExtras::onAck(uint32_t ackId) {
   pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
                                 [ackId](const Entry& entry) {

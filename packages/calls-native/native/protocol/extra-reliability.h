@@ -21,6 +21,8 @@ class PendingExtras {
   /** Drops every extra acknowledged by a received header's `ackId`. */
   void onAck(uint32_t ackId);
   bool empty() const { return pending_.empty(); }
+  /** An extra of `type` still waits for its ack. */
+  bool pending(ExtraType type) const;
   size_t size() const { return pending_.size(); }
 
  private:

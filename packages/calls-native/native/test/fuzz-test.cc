@@ -13,6 +13,7 @@
 #include "protocol/handshake.h"
 #include "protocol/packet.h"
 #include "protocol/relay-control.h"
+#include "protocol/socks5.h"
 #include "protocol/stream-data.h"
 #include "protocol/tcp-obfuscation.h"
 #include "test/spec-key.h"
@@ -237,6 +238,49 @@ TEST("fuzz: the TCP deframer survives arbitrary stream bytes") {
     }
   }
   CHECK(frames > 0);
+}
+
+TEST("fuzz: the SOCKS5 handshake and UDP header parsers survive arbitrary proxy bytes") {
+  Mutator mutator(kSeed + 4);
+  // What a proxy answers: method choice, password status, reply (IPv4, IPv6, domain).
+  const std::vector<Bytes> replies = {
+      test::fromHex("0502" "0100" "05000001c0a80001d431"),
+      test::fromHex("0500" "05000004" "20010db8000000000000000000000001" "1f90"),
+      test::fromHex("0502" "0100" "050000030770726f78792e78" "0438" "abcdef"),
+  };
+  Bytes udp;
+  Socks5Address relay;
+  relay.ip = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 10, 0, 0, 2};
+  relay.port = 443;
+  encodeSocks5UdpDatagram(relay, Bytes(64, 7), udp);
+  size_t ready = 0, parsedUdp = 0;
+  for (int i = 0; i < kIterations / 4; i++) {
+    const Bytes reply = mutator.mutate(replies[i % replies.size()]);
+    Socks5Handshake handshake(i % 2 ? Socks5Command::UdpAssociate : Socks5Command::Connect, relay, "user", "pw");
+    Bytes out;
+    handshake.start(out);
+    // Random splits: a stream delivers the answers in arbitrary pieces.
+    size_t at = 0;
+    while (at < reply.size() && handshake.result() == Socks5Result::Pending) {
+      size_t piece = 1 + mutator.below(reply.size() - at);
+      handshake.feed(ByteView(reply.data() + at, piece), out);
+      at += piece;
+    }
+    if (handshake.result() == Socks5Result::Ready) {
+      ready++;
+      CHECK(handshake.takeLeftover().size() <= reply.size());
+    }
+    const Bytes datagram = mutator.mutate(udp);
+    Socks5Address from;
+    ByteView payload;
+    if (parseSocks5UdpDatagram(datagram, from, payload) == ParseError::None) {
+      parsedUdp++;
+      CHECK(inside(payload, datagram));
+    }
+  }
+  CHECK(ready > size_t(kIterations) / 40);
+  CHECK(parsedUdp > size_t(kIterations) / 40);
+  std::printf("     %zu mutated handshakes completed, %zu mutated UDP datagrams parsed\n", ready, parsedUdp);
 }
 
 TEST("fuzz: the Opus decoder survives mutated packets") {

@@ -96,6 +96,15 @@ export class CallLog {
     this.note(`endpoints: ${list}; p2p ${allowP2p ? 'allowed' : 'off'}, tcp ${tcp ? 'on' : 'off'}, max layer ${maxLayer}`)
   }
 
+  /** The proxy's address only: its credentials are never logged. */
+  proxy(address: string, withPassword: boolean): void {
+    this.note(`proxy: SOCKS5 ${address}${withPassword ? ' with username/password' : ''}; p2p off`)
+  }
+
+  proxyError(error: Error): void {
+    this.note(`proxy error: ${error.name}: ${error.message}`)
+  }
+
   connected(): void {
     this.running = true
     this.note('connect')

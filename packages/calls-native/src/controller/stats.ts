@@ -47,16 +47,17 @@ export interface Stats {
   receiveQueueMs: number
   /**
    * Where packets go now: a relay's id, or the local ids of the P2P endpoints
-   * (P2P_INET_ENDPOINT_ID, P2P_LAN_ENDPOINT_ID).
+   * (P2P_INET_ENDPOINT_ID, P2P_LAN_ENDPOINT_ID, P2P_IPV6_ENDPOINT_ID).
    */
   currentEndpointId: bigint
   /** Local UDP port of the call's socket (0 before connect()). */
   localPort: number
 }
 
-/** Local ids of the peer-to-peer endpoints (spec §10.1: 'P2P4' and 'LAN4' << 32). */
+/** Local ids of the peer-to-peer endpoints (spec §10.1: 'P2P4', 'LAN4' and 'P2P6' << 32). */
 export const P2P_INET_ENDPOINT_ID = 0x50325034n << 32n
 export const P2P_LAN_ENDPOINT_ID = 0x4c414e34n << 32n
+export const P2P_IPV6_ENDPOINT_ID = 0x50325036n << 32n
 
 const finite = (value: number | undefined): number => (value === undefined || value < 0 ? Number.NaN : value)
 

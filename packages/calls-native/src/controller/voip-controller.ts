@@ -8,12 +8,13 @@
 import { EventEmitter } from 'node:events'
 import type { Readable, Writable } from 'node:stream'
 import { CallError, CallState, type NetType } from '../enums.js'
-import { AlreadyConnectedError, ControllerDestroyedError, InvalidArgumentError, InvalidKeyError, NotConfiguredError } from '../errors.js'
+import { AlreadyConnectedError, ControllerDestroyedError, InvalidArgumentError, InvalidKeyError, NotConfiguredError, proxyErrorFromReason, type ProxyError } from '../errors.js'
 import { NativeEventKind, type NativeCall, type NativeStats } from '../native/native-addon.js'
 import { optionalPath, validateConfig, validateLogFileConfig, type VoIPConfig } from './call-config.js'
 import { CallLog } from './call-log.js'
 import { validateEndpoints, type Endpoint } from './endpoint.js'
 import { registerTarget, setKeepAlive, unregisterTarget, type EngineEventTarget } from './event-registry.js'
+import { describeProxy, validateProxy, type NativeProxy } from './proxy.js'
 import { PcmIo, RING_CAPACITY_SAMPLES, type RecvAudioFrameCallback, type SendAudioFrameCallback } from './pcm-io.js'
 import { describeStats, toStats, type Stats } from './stats.js'
 
@@ -41,6 +42,12 @@ export interface VoIPControllerOptions {
 export interface VoIPControllerEvents {
   stateChange: [oldState: CallState, newState: CallState]
   signalBars: [bars: number]
+  /**
+   * The SOCKS5 proxy failed: a ProxyUnreachableError or ProxyAuthError (the call then
+   * fails with CallError.PROXY, or reconnects if the proxy comes back mid-call), or a
+   * ProxyUdpUnsupportedError (the call goes on over TCP relays through the proxy).
+   */
+  proxyError: [error: ProxyError]
 }
 
 const KEY_SIZE = 256
@@ -65,6 +72,8 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
   private destroyed = false
   private establishedAtMs = 0
   private lastStats: Partial<NativeStats> = {}
+  private proxy: NativeProxy | undefined
+  private lastProxyError: ProxyError | null = null
 
   constructor(options: VoIPControllerOptions = {}) {
     super()
@@ -135,6 +144,25 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
     this.native.setRemoteEndpoints(valid, Boolean(allowP2p), Boolean(tcp))
     this.hasEndpoints = true
     this.callLog.endpoints(valid, Boolean(allowP2p), Boolean(tcp), connectionMaxLayer)
+  }
+
+  /**
+   * pytgvoip's set_proxy: reach every relay through this SOCKS5 proxy (UDP relays
+   * through UDP ASSOCIATE, TCP relays through CONNECT) and turn P2P off. `address` must
+   * be an IP address. Before connect().
+   */
+  setProxy(address: string, port: number, username?: string, password?: string): void {
+    this.assertAlive()
+    this.assertNotConnected('setProxy')
+    const proxy = validateProxy({ host: address, port, username, password })
+    this.native.setProxy(proxy)
+    this.proxy = proxy
+    this.callLog.proxy(describeProxy(proxy), proxy.username !== '')
+  }
+
+  /** The last failure the proxy reported (null if none, or no proxy). */
+  getLastProxyError(): ProxyError | null {
+    return this.lastProxyError
   }
 
   setMicMute(mute: boolean): void {
@@ -275,6 +303,9 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
       case NativeEventKind.InputSpace:
         this.pcm.onInputSpace()
         break
+      case NativeEventKind.ProxyError:
+        this.onProxyError(a)
+        break
     }
   }
 
@@ -291,6 +322,13 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
     this.callLog.stateChanged(old, state, error)
     for (const handler of this.callStateChangedHandlers) handler(state)
     this.emit('stateChange', old, state)
+  }
+
+  private onProxyError(reason: number): void {
+    const error = proxyErrorFromReason(reason, this.proxy ? describeProxy(this.proxy) : 'proxy')
+    this.lastProxyError = error
+    this.callLog.proxyError(error)
+    this.emit('proxyError', error)
   }
 
   private nativeStats(): Partial<NativeStats> {

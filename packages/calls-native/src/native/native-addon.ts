@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { NativeCallConfig } from '../controller/call-config.js'
+import type { NativeProxy } from '../controller/proxy.js'
 
 /** Snapshot of one call's counters, as the engine thread last published them. */
 export interface NativeStats {
@@ -59,6 +60,7 @@ export interface NativeCall {
   configure(config: NativeCallConfig): void
   setEncryptionKey(key: Uint8Array, isOutgoing: boolean): void
   setRemoteEndpoints(endpoints: NativeEndpoint[], allowP2p: boolean, tcp: boolean): void
+  setProxy(proxy: NativeProxy): void
   connect(): void
   setMicMute(muted: boolean): void
   setLiveInput(live: boolean): void
@@ -82,6 +84,8 @@ export enum NativeEventKind {
   SignalBars = 2,
   AudioReady = 3,
   InputSpace = 4,
+  /** a = ProxyFailureReason */
+  ProxyError = 5,
 }
 
 export interface NativeAddon {

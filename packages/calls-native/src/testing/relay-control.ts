@@ -2,7 +2,7 @@
  * The unencrypted relay control datagrams of spec §10.3: recognising client requests
  * and building the SELF_INFO and PEER_INFO replies.
  */
-import { isIPv4 } from 'node:net'
+import { isIPv4, isIPv6 } from 'node:net'
 
 export const PEER_TAG_SIZE = 16
 const CONTROL_MARKER_END = 28
@@ -32,6 +32,18 @@ function ipv4Bytes(address: string): Buffer {
   return Buffer.from(plain.split('.').map(Number))
 }
 
+/** The 16 bytes of an IPv6 address ("::" shorthand and a %zone allowed). */
+function ipv6Bytes(address: string): Buffer {
+  const [head = '', tail] = address.split('%')[0]!.split('::')
+  const groups = (part: string): string[] => (part ? part.split(':') : [])
+  const before = groups(head)
+  const after = tail === undefined ? [] : groups(tail)
+  const all = [...before, ...Array<string>(8 - before.length - after.length).fill('0'), ...after]
+  const out = Buffer.alloc(16)
+  all.forEach((group, i) => out.writeUInt16BE(Number.parseInt(group, 16), i * 2))
+  return out
+}
+
 function controlHeader(tag: Uint8Array, id: number, size: number): Buffer {
   const out = Buffer.alloc(size)
   out.set(tag.subarray(0, PEER_TAG_SIZE), 0)
@@ -40,13 +52,17 @@ function controlHeader(tag: Uint8Array, id: number, size: number): Buffer {
   return out
 }
 
-/** SELF_INFO (64 bytes): date, echoed query id, the client's address as IPv4-mapped IPv6. */
+/** SELF_INFO (64 bytes): date, echoed query id, the client's address (IPv4 as IPv4-mapped IPv6). */
 export function buildSelfInfo(tag: Uint8Array, queryId: Uint8Array, address: string, port: number): Buffer {
   const out = controlHeader(tag, SELF_INFO_ID, 64)
   out.writeInt32LE(Math.floor(Date.now() / 1000), 32)
   out.set(queryId.subarray(0, 8), 36)
-  out.fill(0xff, 54, 56)
-  ipv4Bytes(address).copy(out, 56)
+  if (isIPv6(address) && !address.startsWith('::ffff:')) {
+    ipv6Bytes(address).copy(out, 44)
+  } else {
+    out.fill(0xff, 54, 56)
+    ipv4Bytes(address).copy(out, 56)
+  }
   out.writeInt32LE(port, 60)
   return out
 }

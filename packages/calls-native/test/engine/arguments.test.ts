@@ -7,7 +7,7 @@ import {
   InvalidArgumentError,
   InvalidKeyError,
   InvalidPeerTagError,
-  MissingIpv4Error,
+  MissingAddressError,
   NetType,
   NoEndpointsError,
   NotConfiguredError,
@@ -32,8 +32,9 @@ describe('VoIPController arguments', () => {
     try {
       expect(() => controller.setEncryptionKey(new Uint8Array(255), true)).toThrow(InvalidKeyError)
       expect(() => controller.setRemoteEndpoints([], false, false, 92)).toThrow(NoEndpointsError)
-      expect(() => controller.setRemoteEndpoints([{ ...endpoint, ip: '' }], false, false, 92)).toThrow(MissingIpv4Error)
-      expect(() => controller.setRemoteEndpoints([{ ...endpoint, ip: '::1' }], false, false, 92)).toThrow(MissingIpv4Error)
+      expect(() => controller.setRemoteEndpoints([{ ...endpoint, ip: '' }], false, false, 92)).toThrow(MissingAddressError)
+      expect(() => controller.setRemoteEndpoints([{ ...endpoint, ip: '::1' }], false, false, 92)).toThrow(InvalidArgumentError)
+      expect(() => controller.setRemoteEndpoints([{ ...endpoint, ipv6: '127.0.0.1' }], false, false, 92)).toThrow(InvalidArgumentError)
       expect(() => controller.setRemoteEndpoints([{ ...endpoint, peerTag: new Uint8Array(15) }], false, false, 92)).toThrow(
         InvalidPeerTagError,
       )
@@ -51,6 +52,25 @@ describe('VoIPController arguments', () => {
       controller.connect()
       expect(() => controller.setEncryptionKey(new Uint8Array(256), true)).toThrow(AlreadyConnectedError)
       expect(() => controller.setRemoteEndpoints([endpoint], false, false, 92)).toThrow(AlreadyConnectedError)
+    } finally {
+      controller.destroy()
+    }
+  })
+
+  it('validates setProxy() arguments and refuses it after connect()', () => {
+    const controller = new VoIPController()
+    try {
+      expect(() => controller.setProxy('proxy.example', 1080)).toThrow(InvalidArgumentError)
+      expect(() => controller.setProxy('127.0.0.1', 0)).toThrow(InvalidArgumentError)
+      expect(() => controller.setProxy('127.0.0.1', 1080, 'u'.repeat(256), 'p')).toThrow(InvalidArgumentError)
+      expect(() => controller.setProxy('127.0.0.1', 1080, 'u', 'p\0')).toThrow(InvalidArgumentError)
+      expect(() => controller.setProxy('127.0.0.1', 1080, '', 'secret')).toThrow(InvalidArgumentError)
+      controller.setProxy('::1', 1080)
+      controller.setProxy('127.0.0.1', 1080, 'user', 'p'.repeat(255))
+      controller.setEncryptionKey(new Uint8Array(256), true)
+      controller.setRemoteEndpoints([endpoint], false, false, 92)
+      controller.connect()
+      expect(() => controller.setProxy('127.0.0.1', 1080)).toThrow(AlreadyConnectedError)
     } finally {
       controller.destroy()
     }

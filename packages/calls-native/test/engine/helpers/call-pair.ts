@@ -1,6 +1,7 @@
 /** Two VoIPControllers (caller and callee) talking through LocalRelays on loopback. */
 import { randomBytes } from 'node:crypto'
-import { CallState, DataSaving, VoIPController, type Endpoint } from '../../../src/index.js'
+import { isIPv6 } from 'node:net'
+import { CallState, DataSaving, VoIPController, type Endpoint, type ProxyOptions } from '../../../src/index.js'
 import { LocalRelay } from '../../../src/testing/index.js'
 import { SineGenerator } from '../../helpers/audio.js'
 
@@ -21,11 +22,21 @@ export interface PairOptions {
   tcp?: boolean
   /** The caller's data-saving mode (default NEVER; the callee never saves data). */
   callerDataSaving?: DataSaving
+  /** setProxy() for both sides. */
+  proxy?: ProxyOptions
+  /** Rewrites each side's endpoint list (e.g. to give a relay both addresses). */
+  endpoints?: (endpoints: Endpoint[]) => Endpoint[]
+}
+
+/** Where a relay listens: a LocalRelay, or one running in another process. */
+export interface RelayAddress {
+  host: string
+  port: number
 }
 
 /** A relay as Telegram lists it to both sides; each gets its own tag pair. */
 export interface RelayEntry {
-  relay: LocalRelay
+  relay: RelayAddress
   id: bigint
 }
 
@@ -42,8 +53,10 @@ export interface CallPair {
   close(): void
 }
 
-export function relayEndpoint(relay: LocalRelay, tag: Uint8Array, id = 1n): Endpoint {
-  return { id, ip: '127.0.0.1', ipv6: '', port: relay.port, peerTag: tag }
+/** The relay's address goes in `ip` or, for an IPv6 relay, in `ipv6` alone. */
+export function relayEndpoint(relay: RelayAddress, tag: Uint8Array, id = 1n): Endpoint {
+  const v6 = isIPv6(relay.host)
+  return { id, ip: v6 ? '' : relay.host, ipv6: v6 ? relay.host : '', port: relay.port, peerTag: tag }
 }
 
 function makeSide(
@@ -61,6 +74,10 @@ function makeSide(
     callId: 1n,
   })
   controller.setEncryptionKey(key, isOutgoing)
+  if (options.proxy) {
+    const { host, port, username, password } = options.proxy
+    controller.setProxy(host, port, username, password)
+  }
   controller.setRemoteEndpoints(endpoints, options.allowP2p ?? false, options.tcp ?? false, VoIPController.CONNECTION_MAX_LAYER)
   const side: Side = { controller, received: [], receivedAt: [] }
   if (tone !== undefined) {
@@ -82,8 +99,9 @@ export function createCallPair(relays: LocalRelay | readonly RelayEntry[], optio
   const tagged = entries.map((entry) => ({ ...entry, tags: LocalRelay.createTagPair() }))
   const key = new Uint8Array(randomBytes(256))
   const calleeKey = options.wrongKey ? new Uint8Array(randomBytes(256)) : key
-  const callerEndpoints = tagged.map(({ relay, id, tags }) => relayEndpoint(relay, tags.callerTag, id))
-  const calleeEndpoints = tagged.map(({ relay, id, tags }) => relayEndpoint(relay, tags.calleeTag, id))
+  const rewrite = options.endpoints ?? ((endpoints: Endpoint[]) => endpoints)
+  const callerEndpoints = rewrite(tagged.map(({ relay, id, tags }) => relayEndpoint(relay, tags.callerTag, id)))
+  const calleeEndpoints = rewrite(tagged.map(({ relay, id, tags }) => relayEndpoint(relay, tags.calleeTag, id)))
   const caller = makeSide(key, true, callerEndpoints, options, options.callerTone)
   const callee = makeSide(calleeKey, false, calleeEndpoints, options, options.calleeTone)
   return {
