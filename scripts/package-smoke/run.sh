@@ -25,7 +25,8 @@ step "packing the packages"
 (cd "$repo" && pnpm -r --filter './packages/*' pack --pack-destination "$work/packs" >/dev/null)
 ls -l "$work/packs"
 tarball() { ls "$work/packs"/tgvoip-"$1"-[0-9]*.tgz; }
-for pkg in calls calls-audio calls-native; do
+PACKAGES=(calls calls-audio calls-native calls-webrtc)
+for pkg in "${PACKAGES[@]}"; do
   tar tzf "$(tarball "$pkg")" >"$work/$pkg.files"
   grep -q '^package/dist/index.js$' "$work/$pkg.files" || fail "$pkg tarball has no dist/"
   if grep -qE '^package/(src|test|native/test)/' "$work/$pkg.files"; then fail "$pkg tarball ships sources or tests"; fi
@@ -60,9 +61,7 @@ for mtcute in "${MTCUTE_VERSIONS[@]}"; do
 {
   "name": "tgvoip-consumer", "private": true, "type": "module",
   "dependencies": {
-    "@tgvoip/calls": "file:$(tarball calls)",
-    "@tgvoip/calls-audio": "file:$(tarball calls-audio)",
-    "@tgvoip/calls-native": "file:$(tarball calls-native)",
+$(for pkg in "${PACKAGES[@]}"; do printf '    "@tgvoip/%s": "file:%s",\n' "$pkg" "$(tarball "$pkg")"; done)
     "@mtcute/core": "$mtcute",
     "@mtcute/node": "$mtcute"
   },
