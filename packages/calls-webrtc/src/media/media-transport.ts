@@ -37,7 +37,7 @@ import { FrameClock } from './frame-clock.js'
 import { FrameStream } from './frame-stream.js'
 import { iceSetup, LOOPBACK_ADDRESS, type IceSetup } from './ice-options.js'
 import { InvalidMediaParameterError, MediaConnectionError, MediaTransportClosedError } from './media-errors.js'
-import type { MediaContent, SignaledCandidate, TransportSetup } from './media-params.js'
+import type { IceCandidate, MediaContent, TransportSetup } from '../signaling/messages/types.js'
 import { RtcpSession } from './rtcp-session.js'
 import { seededLoss } from './simulated-loss.js'
 import type { MediaTransportEvents, MediaTransportOptions } from './transport-options.js'
@@ -211,7 +211,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
    * for any beyond the 100th; throws InvalidMediaParameterError for a string that is not a
    * candidate.
    */
-  addRemoteCandidate(candidate: SignaledCandidate): boolean {
+  addRemoteCandidate(candidate: IceCandidate): boolean {
     this.assertOpen('addRemoteCandidate')
     const verdict = parseRemoteCandidate(candidate)
     if (!verdict.usable || this.remoteCandidateCount >= MAX_REMOTE_CANDIDATES) return false
