@@ -250,6 +250,11 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     this.sender.setMuted(muted)
   }
 
+  /** Our Opus bitrate in bit/s (network type, data saving). */
+  setBitrate(bitsPerSecond: number): void {
+    if (!this.jitter.closed) this.encoder.setBitrate(bitsPerSecond)
+  }
+
   /** The peer's MediaState said it is muted: play silence at once instead of concealing. */
   setRemoteMuted(muted: boolean): void {
     if (!this.jitter.closed) this.receiver.setPeerMuted(muted)
