@@ -332,6 +332,8 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     if (this.isFinished()) return
     this.connectMs = performance.now() - this.startedAt
     this.sender.setReady(true)
+    // The first bitrate is known one tick after the path is up, not two.
+    this.bitrateMark = { at: performance.now(), bytes: this.sender.payloadBytesSent }
     this.rtcpTimer = setInterval(() => this.everySecond(), RTCP_INTERVAL_MS)
     this.watch.setSecure()
     this.sctp.start(SCTP_PORT).catch(() => {
