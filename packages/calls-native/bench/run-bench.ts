@@ -16,7 +16,7 @@ import { loadAddon } from '../src/native/native-addon.js'
 import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall } from './bench-call.js'
 import { sampleCpu } from './cpu-meter.js'
 import { latencies, ProbeSource } from './latency-probe.js'
-import { percentile, printAndSave, type BenchRow } from './report.js'
+import { printAndSave, timingFigures, type BenchRow } from './report.js'
 
 const sizes = (process.env.BENCH_CALLS ?? '1,10,20').split(',').map(Number)
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 8)
@@ -96,11 +96,7 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
     cpuPerEndMs: perEnd(cpuEnd.processSeconds - cpuStart.processSeconds),
     engineCpuPerEndMs: perEnd(cpuEnd.engineSeconds - cpuStart.engineSeconds),
     rssPerEndKiB: (rssAfter - rssBefore) / 1024 / ends.length,
-    connectMsMedian: percentile(connect, 50),
-    connectMsMax: Math.max(...connect),
-    latencyMsMedian: percentile(lat, 50),
-    latencyMsP95: percentile(lat, 95),
-    latencySamples: lat.length,
+    ...timingFigures(connect, lat),
     jitterDelayMs: mean(finalStats.map((s) => s.jitterBufferDelayMs)),
   }
 }

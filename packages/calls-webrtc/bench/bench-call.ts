@@ -5,9 +5,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { MediaState, type CallEngineSessionOptions, type MediaSession } from '@tgvoip/calls-native/engine'
+import { MediaState, type MediaSession } from '@tgvoip/calls-native/engine'
 import { ProbeSink, ProbeSource } from '../../calls-native/bench/latency-probe.js'
-import { TEST_LOOPBACK_PARAMETER, WebRtcCallEngine } from '../src/index.js'
+import { WebRtcCallEngine } from '../src/index.js'
+import { sessionOptions } from '../test/engine/session-pair.js'
 
 export interface BenchEnd {
   session: MediaSession
@@ -29,22 +30,7 @@ const engine = new WebRtcCallEngine()
 let nextPhase = 0
 
 function makeEnd(key: Uint8Array, isOutgoing: boolean): BenchEnd {
-  const options: CallEngineSessionOptions = {
-    callId: 1n,
-    key,
-    isOutgoing,
-    endpoints: [],
-    rtcServers: [],
-    allowP2p: true,
-    maxLayer: 92,
-    libraryVersion: '13.0.0',
-    connectTimeoutMs: 10_000,
-    packetTimeoutMs: 10_000,
-    serverConfig: {},
-    customParameters: { [TEST_LOOPBACK_PARAMETER]: true },
-    network: { dataSaving: 'never', networkType: undefined, maxBitrate: undefined },
-  }
-  const session = engine.createSession(options)
+  const session = engine.createSession(sessionOptions({ key, isOutgoing, allowP2p: true }))
   const end: BenchEnd = { session, source: new ProbeSource(), sink: new ProbeSink(), framesWritten: 0, establishedAt: 0 }
   session.on('stateChange', (_old, state) => {
     if (state === MediaState.Established && !end.establishedAt) end.establishedAt = performance.now()

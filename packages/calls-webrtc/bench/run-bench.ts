@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks'
 import { loadNativeAddon } from '@tgvoip/calls-native'
 import { latencies } from '../../calls-native/bench/latency-probe.js'
-import { percentile } from '../../calls-native/bench/report.js'
+import { timingFigures } from '../../calls-native/bench/report.js'
 import { feedRealTime, startBenchCall, type BenchCall } from './bench-call.js'
 import { compareAndSave, type V2Row } from './compare.js'
 
@@ -68,11 +68,7 @@ async function runSize(calls: number): Promise<V2Row> {
     bitrate: Math.round(mean(stats.map((s) => s.bitrate))),
     cpuPerEndMs: ((cpu.user + cpu.system) / 1000 / wall) / ends.length,
     rssPerEndKiB: (rssAfter - rssBefore) / 1024 / ends.length,
-    connectMsMedian: percentile(connect, 50),
-    connectMsMax: Math.max(...connect),
-    latencyMsMedian: percentile(lat, 50),
-    latencyMsP95: percentile(lat, 95),
-    latencySamples: lat.length,
+    ...timingFigures(connect, lat),
     jitterDelayMs: mean(stats.map((s) => s.jitterMs)),
   }
 }
