@@ -7,11 +7,12 @@ import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import type { Call, CallEngine, CallEngineSessionOptions, MediaSession } from '@tgvoip/calls'
-import { CallFailedError, callsPlugin, NativeCallEngine, PhoneCallState } from '@tgvoip/calls'
+import { CallEndReason, CallFailedError, callsPlugin, NativeCallEngine, PhoneCallState } from '@tgvoip/calls'
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 import {
   SignalingKeyMismatchError,
   SignalingUnusableError,
+  UnsupportedServerSwitchError,
   WebRtcCallEngine,
   type WebRtcCallEngineOptions,
 } from '@tgvoip/calls-webrtc'
@@ -165,6 +166,20 @@ describe('tgcalls v2 calls through FakeTelegram (default engines)', () => {
       await outgoing
     }, 30_000)
   }
+
+  it('a server switch the engine cannot honour (network_use_mtproto) fails the call with UnsupportedServerSwitchError', async () => {
+    env = await twoAccounts({ customParameters: { network_use_mtproto: true } })
+    const incoming = env.nextIncoming()
+    const outgoing = env.alice.calls.call('bob').catch((err: unknown) => err)
+    const bobCall = await incoming
+    void bobCall.accept().catch(() => undefined)
+    const error = await outgoing
+    expect(error).toBeInstanceOf(CallFailedError)
+    expect(causeOf(error, UnsupportedServerSwitchError)?.parameter).toBe('network_use_mtproto')
+    expect(await bobCall.ended).toBe(CallEndReason.Disconnected)
+    const discard = env.telegram.requestsOf('phone.discardCall')[0]!.request as { reason: { _: string } }
+    expect(discard.reason._).toBe('phoneCallDiscardReasonDisconnect')
+  })
 
   it('hostile blobs (truncated, random, oversized, empty) are rejected; the call goes on', async () => {
     env = await twoAccounts({ libraryVersionChoice: chooseVersion('13.0.0') })
