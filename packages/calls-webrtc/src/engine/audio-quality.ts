@@ -1,6 +1,7 @@
 /**
  * What the engine derives from the call's network settings and its measurements: the Opus
- * bitrate (as the libtgvoip engine chooses it) and the official apps' 0..4 signal bars.
+ * bitrate (as the libtgvoip engine chooses it), the recent loss rate and the official apps'
+ * 0..4 signal bars.
  */
 import type { CallNetworkSettings, NetworkType } from '@tgvoip/calls-native/engine'
 
@@ -29,4 +30,27 @@ export function signalBars(lossRate: number, rttMs: number): number {
   if (rttMs > 400) bars = Math.min(bars, 3)
   if (rttMs > 800) bars = Math.min(bars, 2)
   return Math.max(1, bars)
+}
+
+/** Seconds of history behind `RecentLoss.rate`, like the libtgvoip engine's loss window. */
+const LOSS_WINDOW_SECONDS = 5
+
+/** The peer's audio lost over the last few seconds, from cumulative received/lost counters sampled once a second. */
+export class RecentLoss {
+  private readonly samples: { received: number; lost: number }[] = []
+
+  sample(received: number, lost: number): void {
+    this.samples.push({ received, lost })
+    if (this.samples.length > LOSS_WINDOW_SECONDS + 1) this.samples.shift()
+  }
+
+  /** 0..1; 0 until two samples exist or when nothing was expected. */
+  get rate(): number {
+    const first = this.samples[0]
+    const last = this.samples.at(-1)
+    if (!first || !last) return 0
+    const lost = last.lost - first.lost
+    const expected = last.received - first.received + lost
+    return expected > 0 ? Math.max(0, lost) / expected : 0
+  }
 }

@@ -30,7 +30,7 @@ import { decodeMessage, encodeMessage } from '../signaling/messages/codec.js'
 import type { IceCandidate, MediaStateMessage, SignalingMessage } from '../signaling/messages/types.js'
 import { SignalingChannel } from '../signaling/signaling-channel.js'
 import type { SignalingVersion } from '../signaling/versions.js'
-import { encoderBitrate, signalBars } from './audio-quality.js'
+import { encoderBitrate, RecentLoss, signalBars } from './audio-quality.js'
 import { ChannelNegotiation } from './channel-negotiation.js'
 import { readServerSwitches, type ServerSwitches } from './server-switches.js'
 import { SignalingHealth } from './signaling-health.js'
@@ -59,6 +59,7 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
   private readonly channel: SignalingChannel
   private readonly negotiation: ChannelNegotiation
   private readonly health = new SignalingHealth()
+  private readonly recentLoss = new RecentLoss()
   private readonly switches: ServerSwitches
   private readonly isOutgoing: boolean
   private readonly ready: Promise<WebRtcMediaTransport | undefined>
@@ -179,7 +180,7 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
       packetsSent: s.packetsSent,
       packetsReceived: s.packetsReceived,
       packetsLost: s.audioPacketsLost,
-      lossRate: s.lossRate,
+      lossRate: this.recentLoss.rate,
       rttMs: s.rttMs,
       jitterMs: s.jitterDelayMs,
       bitrate: s.bitrate,
@@ -370,8 +371,10 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
     this.barsTimer ??= setInterval(() => {
       if (this.current !== MediaState.Established || !this.transport) return
       const s = this.transport.stats()
-      if (s.lossRate > RATE_WORTHY_LOSS) this.sawTrouble = true
-      this.updateBars(signalBars(Math.max(s.lossRate, s.remoteLossRate), s.rttMs))
+      this.recentLoss.sample(s.audioPacketsReceived, s.audioPacketsLost)
+      const loss = this.recentLoss.rate
+      if (loss > RATE_WORTHY_LOSS) this.sawTrouble = true
+      this.updateBars(signalBars(Math.max(loss, s.remoteLossRate), s.rttMs))
     }, 1000)
   }
 
