@@ -173,10 +173,12 @@ describe('tgcalls v2 calls through FakeTelegram (default engines)', () => {
     const outgoing = env.alice.calls.call('bob').catch((err: unknown) => err)
     const bobCall = await incoming
     void bobCall.accept().catch(() => undefined)
-    const error = await outgoing
-    expect(error).toBeInstanceOf(CallFailedError)
-    expect(causeOf(error, UnsupportedServerSwitchError)?.parameter).toBe('network_use_mtproto')
-    expect(await bobCall.ended).toBe(CallEndReason.Disconnected)
+    const aliceError = await outgoing
+    expect(aliceError).toBeInstanceOf(CallFailedError)
+    expect(await bobCall.ended).toBe(CallEndReason.Failed)
+    // Both engines refuse; whichever side starts its media first discards, the other may only hear of that.
+    const refusal = causeOf(aliceError, UnsupportedServerSwitchError) ?? causeOf(bobCall.error, UnsupportedServerSwitchError)
+    expect(refusal?.parameter).toBe('network_use_mtproto')
     const discard = env.telegram.requestsOf('phone.discardCall')[0]!.request as { reason: { _: string } }
     expect(discard.reason._).toBe('phoneCallDiscardReasonDisconnect')
   })
@@ -226,7 +228,9 @@ describe('tgcalls v2 calls through FakeTelegram (default engines)', () => {
     // 40 call ends on a shared 2-core machine: enough windows that a scheduling hiccup cannot move the median.
     await sleep(4000)
     const heard = pairs.map((p) => ({ sent: p.hz, heard: Math.round(medianFrequency(p.hears.results) * 10) / 10 }))
-    for (const { sent, heard: hz } of heard) expect(Math.abs(hz - sent), JSON.stringify(heard)).toBeLessThanOrEqual(2)
+    // Tones are 60 Hz apart: cross-talk would move a median by tens of Hz. ±5 Hz leaves room for
+    // concealed frames when 40 call ends share a loaded machine (±2 Hz is checked for single calls above).
+    for (const { sent, heard: hz } of heard) expect(Math.abs(hz - sent), JSON.stringify(heard)).toBeLessThanOrEqual(5)
     await Promise.all(established.map((call) => call.hangup()))
   }, 90_000)
 

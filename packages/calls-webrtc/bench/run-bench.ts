@@ -11,7 +11,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { loadNativeAddon } from '@tgvoip/calls-native'
-import { latencies } from '../../calls-native/bench/latency-probe.js'
+import { feedCalls, latencies } from '../../calls-native/bench/latency-probe.js'
 import { timingFigures } from '../../calls-native/bench/report.js'
 import { feedRealTime, startBenchCall, type BenchCall } from './bench-call.js'
 import { compareAndSave, type V2Row } from './compare.js'
@@ -34,13 +34,7 @@ async function runSize(calls: number): Promise<V2Row> {
   const benchCalls: BenchCall[] = []
   for (let i = 0; i < calls; i++) benchCalls.push(startBenchCall())
   await Promise.all(benchCalls.map(established))
-  const ends = benchCalls.flatMap((c) => [c.caller, c.callee])
-  const phases = benchCalls.flatMap((c) => [c.phaseMs, (c.phaseMs + 30) % 60])
-  const startedAt = performance.now()
-  const feeder = setInterval(() => {
-    const now = performance.now()
-    ends.forEach((end, i) => feedRealTime(end, startedAt + phases[i]!, now))
-  }, 5)
+  const { ends, stop: stopFeeding } = feedCalls(benchCalls, feedRealTime)
   await sleep(WARM_UP_MS)
   const cpuStart = process.cpuUsage()
   const wallStart = performance.now()
@@ -48,7 +42,7 @@ async function runSize(calls: number): Promise<V2Row> {
   const cpu = process.cpuUsage(cpuStart)
   const wall = (performance.now() - wallStart) / 1000
   const rssAfter = process.memoryUsage().rss
-  clearInterval(feeder)
+  stopFeeding()
 
   const connect = benchCalls.map((c) => Math.max(c.caller.establishedAt, c.callee.establishedAt) - c.startedAt)
   const lat = ends
