@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { ToneSource } from '@tgvoip/calls-audio'
 
-import { establishCall, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+import { establishCall, legacyAccounts, sleep, type TwoAccounts } from './support/two-accounts.js'
 
 let env: TwoAccounts | undefined
 afterEach(async () => {
@@ -15,7 +15,7 @@ const INIT_FLAG_DATA_SAVING = 1
 
 describe("pytgvoip's need_rate() and get_peer_capabilities() on Call", () => {
   it('peerCapabilities shows the flags the other side sent in its handshake, and stays readable after the end', async () => {
-    env = await twoAccounts()
+    env = await legacyAccounts()
     const { aliceCall, bobCall } = await establishCall(env, { source: new ToneSource({ frequencies: 440 }), dataSaving: 'always' })
     await sleep(300)
     expect(bobCall.peerCapabilities & INIT_FLAG_DATA_SAVING).toBe(INIT_FLAG_DATA_SAVING)
@@ -27,14 +27,14 @@ describe("pytgvoip's need_rate() and get_peer_capabilities() on Call", () => {
 
   it('needRate is false on a clean call and true once a lossy link forced extra error correction (with bad_call_rating on)', async () => {
     const callConfig = { bad_call_rating: true, rate_flags: 1 }
-    env = await twoAccounts({ callConfig })
+    env = await legacyAccounts({ callConfig })
     const clean = await establishCall(env, { source: new ToneSource({ frequencies: 440 }) }, { source: new ToneSource({ frequencies: 660 }) })
     await sleep(2500)
     expect(clean.aliceCall.needRate).toBe(false)
     await clean.aliceCall.hangup()
     await env.destroy()
 
-    env = await twoAccounts({ callConfig, relayFaults: { lossRate: 0.2, seed: 7 } })
+    env = await legacyAccounts({ callConfig, relayFaults: { lossRate: 0.2, seed: 7 } })
     const lossy = await establishCall(env, { source: new ToneSource({ frequencies: 440 }) }, { source: new ToneSource({ frequencies: 660 }) })
     await sleep(3500)
     const needed = lossy.aliceCall.needRate || lossy.bobCall.needRate

@@ -8,13 +8,14 @@ import { runScript } from './support/run-script.js'
 import { measureWav } from './support/wav.js'
 
 describe('pnpm demo', () => {
-  it('calls with a 440 Hz tone, prints states, emojis and stats, exits 0 and writes a WAV with the tone', async () => {
+  it('makes a 13.0.0 call with a 440 Hz tone, prints states, emojis and stats, exits 0 and writes a WAV with the tone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
     try {
       const out = join(dir, 'out.wav')
       const result = await runScript('examples/demo.ts', ['--seconds', '2', '--out', out])
       expect(result.stderr).not.toMatch(/error/i)
       expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/negotiated library version 13\.0\.0 \(tgcalls v2\)/)
       expect(result.stdout).toMatch(/alice\s+state connecting -> established/)
       expect(result.stdout).toMatch(/bob\s+state ringing -> exchangingKeys/)
       const alice = /Alice sees: (.+)/.exec(result.stdout)![1]
@@ -33,13 +34,41 @@ describe('pnpm demo', () => {
     }
   })
 
-  it('--loss 0.2 goes through a lossy relay and still delivers the tone', async () => {
+  it('--loss 0.2 drops a fifth of the v2 audio packets and still delivers the tone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
     try {
       const result = await runScript('examples/demo.ts', ['--seconds', '2', '--loss', '0.2', '--out', join(dir, 'out.wav')])
       expect(result.code).toBe(0)
-      expect(result.stdout).toMatch(/dropping 20% of packets/)
+      expect(result.stdout).toMatch(/WebRTC media .* dropping 20% of packets/)
+      expect(Number(/lost (\d+)/.exec(result.stdout)![1])).toBeGreaterThan(5)
+      expect(result.stdout).toMatch(/Bob received: 4(39|40|41)\.\d Hz/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('--protocol 2.4.4 makes a libtgvoip call through the lossy local relay', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
+    try {
+      const result = await runScript('examples/demo.ts', ['--protocol', '2.4.4', '--seconds', '2', '--loss', '0.2', '--out', join(dir, 'out.wav')])
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/negotiated library version 2\.4\.4 \(libtgvoip\)/)
+      expect(result.stdout).toMatch(/local relay on udp:.* dropping 20% of packets/)
       expect(Number(/relay dropped (\d+)/.exec(result.stdout)![1])).toBeGreaterThan(5)
+      expect(result.stdout).toMatch(/Bob received: 4(39|40|41)\.\d Hz/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('--protocol 8.0.0 and 12.0.0 pick those versions', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
+    try {
+      for (const version of ['8.0.0', '12.0.0']) {
+        const result = await runScript('examples/demo.ts', ['--protocol', version, '--seconds', '1', '--out', join(dir, 'out.wav')])
+        expect(result.code).toBe(0)
+        expect(result.stdout).toContain(`negotiated library version ${version} (tgcalls v2)`)
+      }
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
@@ -79,5 +108,8 @@ describe('pnpm demo', () => {
     const result = await runScript('examples/demo.ts', ['--loss', '2'])
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(/usage/)
+    const badProtocol = await runScript('examples/demo.ts', ['--protocol', '9.0.0'])
+    expect(badProtocol.code).toBe(2)
+    expect(badProtocol.stderr).toMatch(/usage: .*--protocol 13\.0\.0\|12\.0\.0\|8\.0\.0\|2\.4\.4/)
   })
 })

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CallEndReason, CallFailedError, PhoneCallState, NativeCallEngine } from '@tgvoip/calls'
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
-import { establishCall, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+import { establishCall, legacyAccounts, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
 
 let env: TwoAccounts | undefined
 afterEach(async () => {
@@ -24,7 +24,7 @@ async function establishedToneCall(e: TwoAccounts, hz = 440) {
 // What Telegram says about a call (relays, P2P, timeouts) must reach the native engine.
 describe('Telegram call parameters reach the engine', () => {
   it('several relays: the call works and discardCall reports the relay in use', async () => {
-    env = await twoAccounts({ localRelays: 3 })
+    env = await legacyAccounts({ localRelays: 3 })
     const { aliceCall, bobHears } = await establishedToneCall(env)
     await sleep(1200)
     expect(Math.abs(medianFrequency(bobHears.results) - 440)).toBeLessThanOrEqual(2)
@@ -35,7 +35,7 @@ describe('Telegram call parameters reach the engine', () => {
   })
 
   it('phone.getCallConfig: the bitrate limits Telegram sends are what the engine uses', async () => {
-    env = await twoAccounts({ callConfig: { audio_init_bitrate: 10000, audio_max_bitrate: 12000, audio_min_bitrate: 8000 } })
+    env = await legacyAccounts({ callConfig: { audio_init_bitrate: 10000, audio_max_bitrate: 12000, audio_min_bitrate: 8000 } })
     const { aliceCall, bobHears } = await establishedToneCall(env)
     await sleep(1200)
     const { bitrate } = aliceCall.stats()!
@@ -46,7 +46,7 @@ describe('Telegram call parameters reach the engine', () => {
   })
 
   it('p2pAllowed: the peers may go direct and audio still flows', async () => {
-    env = await twoAccounts({ p2pAllowed: true })
+    env = await legacyAccounts({ p2pAllowed: true })
     const { aliceCall, bobHears } = await establishedToneCall(env, 523)
     await sleep(1500)
     expect(Math.abs(medianFrequency(bobHears.results) - 523)).toBeLessThanOrEqual(2)
@@ -54,7 +54,7 @@ describe('Telegram call parameters reach the engine', () => {
   })
 
   it('call_connect_timeout_ms: a relay that never answers fails the call with CallFailedError in time', async () => {
-    env = await twoAccounts({ config: { callConnectTimeoutMs: 1500 } })
+    env = await legacyAccounts({ config: { callConnectTimeoutMs: 1500 } })
     const incoming = env.nextIncoming()
     const outgoing = env.alice.calls.call('bob', new ToneSource({ frequencies: 440 }))
     const bobCall = await incoming
@@ -68,7 +68,7 @@ describe('Telegram call parameters reach the engine', () => {
   })
 
   it('call_packet_timeout_ms: when the relay goes silent mid-call both sides end as failed', async () => {
-    env = await twoAccounts({ config: { callPacketTimeoutMs: 1500 } })
+    env = await legacyAccounts({ config: { callPacketTimeoutMs: 1500 } })
     const { aliceCall, bobCall } = await establishedToneCall(env)
     env.telegram.localRelays[0]!.setAnswering(false)
     const started = Date.now()

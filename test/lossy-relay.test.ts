@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 
-import { audible, establishCall, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+import { audible, establishCall, legacyAccounts, medianFrequency, sleep, type TwoAccounts } from './support/two-accounts.js'
 
 let env: TwoAccounts | undefined
 afterEach(async () => {
@@ -10,9 +10,9 @@ afterEach(async () => {
   env = undefined
 })
 
-describe('a lossy relay', () => {
+describe('a lossy relay (libtgvoip calls; v2 loss is in v2-calls.test.ts)', () => {
   it('drops 20 % of packets and the tone is still detectable on the other side', async () => {
-    env = await twoAccounts({ relayFaults: { lossRate: 0.2, seed: 5 } })
+    env = await legacyAccounts({ relayFaults: { lossRate: 0.2, seed: 5 } })
     const bobHears = new ToneAnalyzer({ windowMs: 250 })
     const bars: number[] = []
     const { aliceCall, bobCall } = await establishCall(env, { source: new ToneSource({ frequencies: 440 }) }, { sink: bobHears }, (call) =>

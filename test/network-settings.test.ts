@@ -4,7 +4,7 @@ import type { Call, CallOptionsInput } from '@tgvoip/calls'
 import { ToneAnalyzer, ToneSource } from '@tgvoip/calls-audio'
 import { VoIPServerConfig } from '@tgvoip/calls-native'
 
-import { establishCall, medianFrequency, sleep, twoAccounts, type TwoAccounts } from './support/two-accounts.js'
+import { establishCall, legacyAccounts, medianFrequency, sleep, type TwoAccounts } from './support/two-accounts.js'
 
 let env: TwoAccounts | undefined
 afterEach(async () => {
@@ -35,7 +35,7 @@ async function toneCall(e: TwoAccounts, alice: CallOptionsInput = {}, bob: CallO
 
 describe('network settings per call and per manager', () => {
   it("data saving on one side ('always') brings both sides to 8 kbit/s; the audio still arrives", async () => {
-    env = await twoAccounts()
+    env = await legacyAccounts()
     const { aliceCall, bobCall, bobHears } = await toneCall(env, { dataSaving: 'always' })
     await sleep(1000)
     const m = await measure(aliceCall, bobCall)
@@ -47,14 +47,14 @@ describe('network settings per call and per manager', () => {
   })
 
   it("GPRS (callsPlugin({ networkType: 'gprs' }) on both sides) sends 8 kbit/s both ways; without it, more", async () => {
-    env = await twoAccounts()
+    env = await legacyAccounts()
     const normal = await toneCall(env)
     await sleep(1000)
     const wifi = await measure(normal.aliceCall, normal.bobCall)
     await normal.aliceCall.hangup()
     await env.destroy()
 
-    env = await twoAccounts({}, { networkType: 'gprs' })
+    env = await legacyAccounts({}, { networkType: 'gprs' })
     const { aliceCall, bobCall } = await toneCall(env)
     await sleep(1000)
     const gprs = await measure(aliceCall, bobCall)
@@ -71,7 +71,7 @@ describe('network settings per call and per manager', () => {
   })
 
   it("call.setNetworkType('gprs') mid-call lowers that side's bitrate at once; data saving 'mobile' follows the network", async () => {
-    env = await twoAccounts()
+    env = await legacyAccounts()
     const { aliceCall, bobCall } = await toneCall(env, { networkType: 'wifi', dataSaving: 'mobile' })
     await sleep(1500)
     expect(aliceCall.stats()!.bitrate).toBeGreaterThan(8000)
@@ -87,7 +87,7 @@ describe('network settings per call and per manager', () => {
 
   it('VoIPServerConfig.setBitrateConfig() is honoured at every call, and a per-call bitrate overrides it', async () => {
     VoIPServerConfig.setBitrateConfig({ initBitrate: 10_000, maxBitrate: 12_000, minBitrate: 8000 })
-    env = await twoAccounts()
+    env = await legacyAccounts()
     const first = await toneCall(env)
     await sleep(2500)
     const configured = { alice: first.aliceCall.stats()!.bitrate, bob: first.bobCall.stats()!.bitrate }

@@ -1,6 +1,9 @@
-/** Alice and Bob on a fresh FakeTelegram with the calls plugin and its default (native) engine. */
+/**
+ * Alice and Bob on a fresh FakeTelegram with the calls plugin and its default engines
+ * (tgcalls v2 first: calls run 13.0.0 unless a test chooses otherwise).
+ */
 import type { TelegramClient } from '@mtcute/core/client.js'
-import { callsPlugin, PhoneCallState } from '@tgvoip/calls'
+import { callsPlugin, NativeCallEngine, PhoneCallState } from '@tgvoip/calls'
 import type { Call, CallManagerOptions, CallOptionsInput } from '@tgvoip/calls'
 import { FakeTelegram } from '@tgvoip/calls/testing'
 import type { FakeTelegramOptions } from '@tgvoip/calls/testing'
@@ -28,6 +31,15 @@ export async function twoAccounts(fake: FakeTelegramOptions = {}, calls: CallMan
     nextIncoming: (client = bob) => new Promise((resolve) => client.calls.once('incomingCall', resolve)),
     destroy: () => telegram.destroy(),
   }
+}
+
+/**
+ * `twoAccounts` with the libtgvoip engine (2.4.4) only: for tests of what belongs to it — the
+ * fake's UDP relays and their faults, `phone.getCallConfig` bitrates, capability bits, the
+ * peer's data-saving flag.
+ */
+export function legacyAccounts(fake: FakeTelegramOptions = {}, calls: CallManagerOptions = {}): Promise<TwoAccounts> {
+  return twoAccounts(fake, { engine: new NativeCallEngine(), ...calls })
 }
 
 /** Resolves once both sides of a call are established (the callee's accept resolves a bit later). */

@@ -94,3 +94,21 @@ export function latencies(mouth: readonly number[], ear: readonly number[]): num
   }
   return out
 }
+
+/**
+ * Starts writing every call end's probe in real time, caller and callee of a call 30 ms apart
+ * and calls staggered by their phase; returns the ends (caller, callee, caller, ...) and a stop.
+ */
+export function feedCalls<End>(
+  calls: readonly { phaseMs: number; caller: End; callee: End }[],
+  feed: (end: End, startedAt: number, now: number) => void,
+): { ends: End[]; stop(): void } {
+  const ends = calls.flatMap((c) => [c.caller, c.callee])
+  const phases = calls.flatMap((c) => [c.phaseMs, (c.phaseMs + 30) % 60])
+  const startedAt = performance.now()
+  const timer = setInterval(() => {
+    const now = performance.now()
+    ends.forEach((end, i) => feed(end, startedAt + phases[i]!, now))
+  }, 5)
+  return { ends, stop: () => clearInterval(timer) }
+}

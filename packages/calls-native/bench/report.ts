@@ -26,6 +26,17 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
+/** Connect-time and mouth-to-ear figures of one run, as the table shows them. */
+export function timingFigures(connectMs: readonly number[], latencyMs: readonly number[]) {
+  return {
+    connectMsMedian: percentile(connectMs, 50),
+    connectMsMax: Math.max(...connectMs),
+    latencyMsMedian: percentile(latencyMs, 50),
+    latencyMsP95: percentile(latencyMs, 95),
+    latencySamples: latencyMs.length,
+  }
+}
+
 export function printAndSave(rows: BenchRow[], floorDetail: Record<string, unknown>): void {
   const header = [
     'calls',

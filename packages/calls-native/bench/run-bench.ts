@@ -15,8 +15,8 @@ import { VoIPController } from '../src/index.js'
 import { loadAddon } from '../src/native/native-addon.js'
 import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall } from './bench-call.js'
 import { sampleCpu } from './cpu-meter.js'
-import { latencies, ProbeSource } from './latency-probe.js'
-import { percentile, printAndSave, type BenchRow } from './report.js'
+import { feedCalls, latencies, ProbeSource } from './latency-probe.js'
+import { printAndSave, timingFigures, type BenchRow } from './report.js'
 
 const sizes = (process.env.BENCH_CALLS ?? '1,10,20').split(',').map(Number)
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 8)
@@ -48,14 +48,8 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
   const rssBefore = process.memoryUsage().rss
   const benchCalls: BenchCall[] = []
   for (let i = 0; i < calls; i++) benchCalls.push(createBenchCall(relayPort))
-  const ends = benchCalls.flatMap((c) => [c.caller, c.callee])
-  const phases = benchCalls.flatMap((c) => [c.phaseMs, (c.phaseMs + 30) % 60])
   await Promise.all(benchCalls.map((call) => connectBenchCall(call)))
-  const startedAt = performance.now()
-  const feeder = setInterval(() => {
-    const now = performance.now()
-    ends.forEach((end, i) => feedRealTime(end, startedAt + phases[i]!, now))
-  }, 5)
+  const { ends, stop: stopFeeding } = feedCalls(benchCalls, feedRealTime)
   await sleep(WARM_UP_MS)
   const cpuStart = sampleCpu()
   const wallStart = performance.now()
@@ -63,7 +57,7 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
   const cpuEnd = sampleCpu()
   const wall = (performance.now() - wallStart) / 1000
   const rssAfter = process.memoryUsage().rss
-  clearInterval(feeder)
+  stopFeeding()
 
   const connect = benchCalls.map((c) => Math.max(c.caller.establishedAt, c.callee.establishedAt) - c.bothUpAt)
   // Each end hears its peer (ends are caller, callee, caller, ...); onsets from the measuring window only.
@@ -96,11 +90,7 @@ async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow,
     cpuPerEndMs: perEnd(cpuEnd.processSeconds - cpuStart.processSeconds),
     engineCpuPerEndMs: perEnd(cpuEnd.engineSeconds - cpuStart.engineSeconds),
     rssPerEndKiB: (rssAfter - rssBefore) / 1024 / ends.length,
-    connectMsMedian: percentile(connect, 50),
-    connectMsMax: Math.max(...connect),
-    latencyMsMedian: percentile(lat, 50),
-    latencyMsP95: percentile(lat, 95),
-    latencySamples: lat.length,
+    ...timingFigures(connect, lat),
     jitterDelayMs: mean(finalStats.map((s) => s.jitterBufferDelayMs)),
   }
 }

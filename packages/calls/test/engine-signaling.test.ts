@@ -73,10 +73,20 @@ describe('engine signaling through Telegram', () => {
       expect(session.options.rtcServers).toEqual([
         { id: 7n, ip: '127.0.0.1', ipv6: '', port: 3478, username: 'u', password: 'p', turn: true, stun: true },
       ])
-      expect(session.options.customParameters).toEqual({ network_signaling_nosctp: false })
+      // The fake's marker for loopback media (never sent by Telegram), then what was configured.
+      expect(session.options.customParameters).toEqual({ tgvoip_test_loopback: true, network_signaling_nosctp: false })
     }
     expect(caller.libraryVersion).toBe('13.0.0')
     expect(callee.libraryVersion).toBe('13.0.0')
+  })
+
+  it('leaves the loopback marker out with loopbackMedia: false', async () => {
+    const aliceEngine = signalingEngine()
+    const bobEngine = signalingEngine()
+    const { alice, bob } = await parties({ loopbackMedia: false }, aliceEngine, bobEngine)
+    await callAndAnswer(alice, bob)
+    expect(aliceEngine.sessions[0]!.options.customParameters).toEqual({})
+    expect(bobEngine.sessions[0]!.options.customParameters).toEqual({})
   })
 
   it('buffers blobs that arrive before the receiving session exists', async () => {

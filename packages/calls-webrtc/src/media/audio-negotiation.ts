@@ -7,7 +7,7 @@
  * transport-cc without sending its feedback would starve the peer's bandwidth estimator.
  */
 import { InvalidMediaParameterError } from './media-errors.js'
-import type { MediaContent, PayloadType } from './media-params.js'
+import type { MediaContent, PayloadType } from '../signaling/messages/types.js'
 
 /** PT 111 in every tgcalls build seen (§4.6). */
 export const OPUS_PAYLOAD_TYPE = 111
@@ -20,13 +20,15 @@ export interface AudioChannel {
   payloadType: number
 }
 
-/** SSRCs travel as decimal strings; numbers are tolerated (§4.3). */
-export function parseSsrc(value: unknown): number {
-  const text = typeof value === 'number' ? String(value) : value
-  if (typeof text !== 'string' || !/^\d{1,10}$/.test(text)) throw new InvalidMediaParameterError(`bad ssrc: ${String(value)}`)
-  const ssrc = Number(text)
-  if (ssrc === 0 || ssrc > 0xffff_ffff) throw new InvalidMediaParameterError(`ssrc out of range: ${text}`)
-  return ssrc
+/**
+ * The signaling codec has already checked SSRCs of decoded messages; this guards contents
+ * handed to the transport directly.
+ */
+export function checkSsrc(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > 0xffff_ffff) {
+    throw new InvalidMediaParameterError(`ssrc must be a uint32 above 0 (got ${String(value)})`)
+  }
+  return value
 }
 
 function opusOf(content: MediaContent): PayloadType | undefined {
@@ -36,12 +38,12 @@ function opusOf(content: MediaContent): PayloadType | undefined {
 }
 
 function opusPayloadType(id: number): PayloadType {
-  return { id, name: 'opus', clockrate: OPUS_CLOCK_RATE, channels: 2, parameters: { ...OPUS_PARAMETERS } }
+  return { id, name: 'opus', clockrate: OPUS_CLOCK_RATE, channels: 2, feedbackTypes: [], parameters: { ...OPUS_PARAMETERS } }
 }
 
 /** The content offering our outgoing audio (sender SSRC `ssrc`). */
 export function audioOffer(ssrc: number): MediaContent {
-  return { type: 'audio', ssrc: String(ssrc), payloadTypes: [opusPayloadType(OPUS_PAYLOAD_TYPE)], rtpExtensions: [] }
+  return { type: 'audio', ssrc, ssrcGroups: [], payloadTypes: [opusPayloadType(OPUS_PAYLOAD_TYPE)], rtpExtensions: [] }
 }
 
 /**
@@ -54,9 +56,8 @@ export function answerAudioOffer(offer: readonly MediaContent[]): { answer: Medi
     if (content?.type !== 'audio') continue
     const opus = opusOf(content)
     if (!opus || !Number.isInteger(opus.id) || opus.id < 0 || opus.id > 127) continue
-    const ssrc = parseSsrc(content.ssrc)
-    const answer: MediaContent = { type: 'audio', ssrc: content.ssrc, payloadTypes: [opusPayloadType(opus.id)], rtpExtensions: [] }
-    if (content.ssrcGroups?.length) answer.ssrcGroups = content.ssrcGroups
+    const ssrc = checkSsrc(content.ssrc)
+    const answer: MediaContent = { type: 'audio', ssrc, ssrcGroups: content.ssrcGroups ?? [], payloadTypes: [opusPayloadType(opus.id)], rtpExtensions: [] }
     return { answer: [answer], incoming: { ssrc, payloadType: opus.id } }
   }
   return { answer: [] }
@@ -65,7 +66,7 @@ export function answerAudioOffer(offer: readonly MediaContent[]): { answer: Medi
 /** The outgoing channel the peer's answer accepted, if it kept our SSRC and Opus (§4.6 rule 2). */
 export function acceptedOutgoing(answer: readonly MediaContent[], ssrc: number): AudioChannel | undefined {
   for (const content of answer) {
-    if (content?.type !== 'audio' || parseSsrc(content.ssrc) !== ssrc) continue
+    if (content?.type !== 'audio' || checkSsrc(content.ssrc) !== ssrc) continue
     const opus = opusOf(content)
     if (opus && Number.isInteger(opus.id) && opus.id >= 0 && opus.id <= 127) return { ssrc, payloadType: opus.id }
   }

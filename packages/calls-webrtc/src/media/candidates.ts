@@ -8,7 +8,7 @@
 import { isIP } from 'node:net'
 import { Candidate } from 'werift'
 import { InvalidMediaParameterError } from './media-errors.js'
-import type { SignaledCandidate } from './media-params.js'
+import type { IceCandidate } from '../signaling/messages/types.js'
 
 const PREFIX = 'candidate:'
 const MAX_SDP_LENGTH = 1024
@@ -16,7 +16,7 @@ const MAX_SDP_LENGTH = 1024
 export type CandidateVerdict = { usable: true; candidate: Candidate } | { usable: false; reason: string }
 
 /** Parses one signaled candidate; throws InvalidMediaParameterError if it is not a candidate at all. */
-export function parseRemoteCandidate(signaled: SignaledCandidate): CandidateVerdict {
+export function parseRemoteCandidate(signaled: IceCandidate): CandidateVerdict {
   const sdp = signaled?.sdpString
   if (typeof sdp !== 'string' || sdp.length > MAX_SDP_LENGTH) {
     throw new InvalidMediaParameterError('candidate sdpString must be a string of at most 1024 characters')
@@ -46,7 +46,7 @@ export function parseRemoteCandidate(signaled: SignaledCandidate): CandidateVerd
  * Our candidate as tgcalls expects it. A relay-only call does not reveal the local
  * address behind the relay (libwebrtc blanks it the same way, §5.2).
  */
-export function formatLocalCandidate(candidate: Candidate, hideRelatedAddress: boolean): SignaledCandidate {
+export function formatLocalCandidate(candidate: Candidate, hideRelatedAddress: boolean): IceCandidate {
   const line = candidate.toSdp()
   const sdp = hideRelatedAddress ? line.replace(/ raddr \S+ rport \d+/, ' raddr 0.0.0.0 rport 0') : line
   return { sdpString: sdp.startsWith(PREFIX) ? sdp : PREFIX + sdp }

@@ -4,7 +4,7 @@
  * connection of the process, which links calls to each other) and the role rule.
  */
 import { CipherContext, HashAlgorithm, NamedCurveAlgorithm, RTCCertificate, SignatureAlgorithm } from 'werift'
-import type { DtlsFingerprint } from './media-params.js'
+import type { DtlsFingerprint } from '../signaling/messages/types.js'
 
 export async function createCallCertificate(): Promise<RTCCertificate> {
   const { certPem, keyPem, signatureHash } = await CipherContext.createSelfSignedCertificateWithKey(

@@ -5,7 +5,7 @@
  */
 import type { IceOptions } from 'werift'
 import { NoRelayServerError } from './media-errors.js'
-import type { RtcServer } from './media-params.js'
+import type { RtcServer } from '@tgvoip/calls-native/engine'
 import { chooseIceServers } from './rtc-servers.js'
 
 export const LOOPBACK_ADDRESS = '127.0.0.1'

@@ -37,7 +37,7 @@ import { FrameClock } from './frame-clock.js'
 import { FrameStream } from './frame-stream.js'
 import { iceSetup, LOOPBACK_ADDRESS, type IceSetup } from './ice-options.js'
 import { InvalidMediaParameterError, MediaConnectionError, MediaTransportClosedError } from './media-errors.js'
-import type { MediaContent, SignaledCandidate, TransportSetup } from './media-params.js'
+import type { IceCandidate, MediaContent, TransportSetup } from '../signaling/messages/types.js'
 import { RtcpSession } from './rtcp-session.js'
 import { seededLoss } from './simulated-loss.js'
 import type { MediaTransportEvents, MediaTransportOptions } from './transport-options.js'
@@ -211,7 +211,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
    * for any beyond the 100th; throws InvalidMediaParameterError for a string that is not a
    * candidate.
    */
-  addRemoteCandidate(candidate: SignaledCandidate): boolean {
+  addRemoteCandidate(candidate: IceCandidate): boolean {
     this.assertOpen('addRemoteCandidate')
     const verdict = parseRemoteCandidate(candidate)
     if (!verdict.usable || this.remoteCandidateCount >= MAX_REMOTE_CANDIDATES) return false
@@ -248,6 +248,11 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   /** Muted: no audio RTP at all, as tgcalls does (§4.5); queued audio is consumed and dropped. */
   setMuted(muted: boolean): void {
     this.sender.setMuted(muted)
+  }
+
+  /** Our Opus bitrate in bit/s (network type, data saving). */
+  setBitrate(bitsPerSecond: number): void {
+    if (!this.jitter.closed) this.encoder.setBitrate(bitsPerSecond)
   }
 
   /** The peer's MediaState said it is muted: play silence at once instead of concealing. */
@@ -327,6 +332,8 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     if (this.isFinished()) return
     this.connectMs = performance.now() - this.startedAt
     this.sender.setReady(true)
+    // The first bitrate is known one tick after the path is up, not two.
+    this.bitrateMark = { at: performance.now(), bytes: this.sender.payloadBytesSent }
     this.rtcpTimer = setInterval(() => this.everySecond(), RTCP_INTERVAL_MS)
     this.watch.setSecure()
     this.sctp.start(SCTP_PORT).catch(() => {

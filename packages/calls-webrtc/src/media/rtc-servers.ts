@@ -4,7 +4,7 @@
  * without a STUN entry no STUN server is used at all (werift would otherwise ask Google's).
  */
 import { isIP } from 'node:net'
-import type { RtcServer } from './media-params.js'
+import type { RtcServer } from '@tgvoip/calls-native/engine'
 
 export interface IceServerChoice {
   stun?: readonly [string, number]

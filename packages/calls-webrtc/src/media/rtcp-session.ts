@@ -8,6 +8,7 @@ import type { AudioReceiver } from './audio-receiver.js'
 import type { AudioSender } from './audio-sender.js'
 
 const NTP_FRACTION = 65536
+const MAX_CLOCK_ERROR_S = 0.005
 
 export interface RtcpFeedback {
   /** The peer's loss of our audio, 0..1 (from its last report). */
@@ -51,8 +52,10 @@ export class RtcpSession {
       this.remoteLossRate = block.fractionLost / 256
       this.feedback.onRemoteLoss(this.remoteLossRate)
       if (block.lsr !== 0) {
-        const rtt = ((compactNtp(ntpTime()) - block.lsr - block.dlsr) >>> 0) / NTP_FRACTION
-        if (rtt < 60) this.rttMs = rtt * 1000
+        // Signed: our NTP clock has millisecond resolution, so a sub-millisecond round trip
+        // (loopback) can come out slightly negative; that is 0, not a wrapped 18 hours.
+        const rtt = ((compactNtp(ntpTime()) - block.lsr - block.dlsr) | 0) / NTP_FRACTION
+        if (rtt > -MAX_CLOCK_ERROR_S && rtt < 60) this.rttMs = Math.max(0, rtt) * 1000
       }
     }
   }

@@ -1,7 +1,8 @@
 /** What a media transport is created with, and what it emits. */
 import type { AudioJitterBufferOptions, OpusEncoderOptions } from '@tgvoip/calls-native/codec'
 import type { MediaConnectionError } from './media-errors.js'
-import type { RtcServer, SignaledCandidate } from './media-params.js'
+import type { RtcServer } from '@tgvoip/calls-native/engine'
+import type { IceCandidate } from '../signaling/messages/types.js'
 import type { MediaTransportState } from './transport-state.js'
 
 export interface MediaTransportOptions {
@@ -30,7 +31,7 @@ export interface MediaTransportOptions {
 export interface MediaTransportEvents {
   stateChange: [oldState: MediaTransportState, newState: MediaTransportState]
   /** A local candidate to send in a `Candidates` message. */
-  candidate: [candidate: SignaledCandidate]
+  candidate: [candidate: IceCandidate]
   /** One received 960-sample frame, every 20 ms once connected. */
   frame: [frame: Int16Array]
   /** The data channel opened: send our MediaState now (§4.5). */

@@ -44,6 +44,11 @@ describe('WebRtcMediaTransport on loopback', () => {
     expect(stats.audioPacketsReceived).toBeGreaterThanOrEqual(120)
     expect(stats.framesDecoded).toBeGreaterThanOrEqual(110)
     expect(stats.lossRate).toBe(0)
+    // Both sides learn the round trip from RTCP (on loopback it is within a few ms, possibly 0).
+    for (const side of [caller, callee]) {
+      expect(side.stats().rttMs).toBeGreaterThanOrEqual(0)
+      expect(side.stats().rttMs).toBeLessThan(100)
+    }
   })
 
   it('keeps at least 90 % of frames audible with 15 % of the RTP dropped', async () => {

@@ -3,30 +3,31 @@ import { describe, expect, it } from 'vitest'
 import { acceptedOutgoing, answerAudioOffer, audioOffer } from '../../src/media/audio-negotiation.js'
 import { formatLocalCandidate, parseRemoteCandidate } from '../../src/media/candidates.js'
 import { iceSetup } from '../../src/media/ice-options.js'
-import { InvalidMediaParameterError, NoRelayServerError, type MediaContent, type RtcServer } from '../../src/media/index.js'
+import type { RtcServer } from '@tgvoip/calls-native/engine'
+import { InvalidMediaParameterError, NoRelayServerError } from '../../src/media/index.js'
+import { decodeMessage } from '../../src/signaling/messages/codec.js'
+import type { MediaContent, NegotiateChannelsMessage, PayloadType } from '../../src/signaling/messages/types.js'
 import { chooseIceServers } from '../../src/media/rtc-servers.js'
 
-/** The audio offer of spec §4.3 (tgcalls' typical content). */
-const TGCALLS_OFFER: MediaContent[] = [
-  {
-    payloadTypes: [
-      {
-        channels: 2,
-        clockrate: 48000,
-        feedbackTypes: [{ subtype: '', type: 'transport-cc' }],
-        id: 111,
-        name: 'opus',
-        parameters: { minptime: '10', useinbandfec: '1' },
-      },
-    ],
-    rtpExtensions: [
-      { id: 2, uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time' },
-      { id: 3, uri: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01' },
-    ],
-    ssrc: '2937216718',
-    type: 'audio',
-  },
-]
+/** The audio offer of spec §4.3 (tgcalls' typical content), through our signaling decoder. */
+const TGCALLS_OFFER_JSON =
+  '{"@type": "NegotiateChannels", "contents": [{"payloadTypes": [{"channels": 2, "clockrate": 48000, ' +
+  '"feedbackTypes": [{"subtype": "", "type": "transport-cc"}], "id": 111, "name": "opus", ' +
+  '"parameters": {"minptime": "10", "useinbandfec": "1"}}], "rtpExtensions": [{"id": 2, "uri": ' +
+  '"http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"}, {"id": 3, "uri": ' +
+  '"http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"}], "ssrc": ' +
+  '"2937216718", "type": "audio"}], "exchangeId": "1842039203"}'
+const TGCALLS_OFFER = (decodeMessage(new TextEncoder().encode(TGCALLS_OFFER_JSON)) as NegotiateChannelsMessage).contents
+
+function content(type: 'audio' | 'video', ssrc: number, payloadTypes: Array<Pick<PayloadType, 'id' | 'name' | 'clockrate'>>): MediaContent {
+  return {
+    type,
+    ssrc,
+    ssrcGroups: [],
+    payloadTypes: payloadTypes.map((pt) => ({ channels: 0, feedbackTypes: [], parameters: {}, ...pt })),
+    rtpExtensions: [],
+  }
+}
 
 function server(overrides: Partial<RtcServer>): RtcServer {
   return { id: 1n, ip: '', ipv6: '', port: 3478, username: '', password: '', turn: false, stun: false, ...overrides }
@@ -39,18 +40,19 @@ describe('audio channel negotiation (§4.6)', () => {
     expect(answer).toEqual([
       {
         type: 'audio',
-        ssrc: '2937216718',
-        payloadTypes: [{ id: 111, name: 'opus', clockrate: 48000, channels: 2, parameters: { minptime: '10', useinbandfec: '1' } }],
+        ssrc: 2937216718,
+        ssrcGroups: [],
+        payloadTypes: [{ id: 111, name: 'opus', clockrate: 48000, channels: 2, feedbackTypes: [], parameters: { minptime: '10', useinbandfec: '1' } }],
         rtpExtensions: [],
       },
     ])
   })
 
-  it('keeps the offerer payload type, skips video and non-Opus audio, accepts numeric SSRCs', () => {
+  it('keeps the offerer payload type, skips video and non-Opus audio', () => {
     const offer: MediaContent[] = [
-      { type: 'video', ssrc: '5', payloadTypes: [{ id: 96, name: 'VP8', clockrate: 90000 }] },
-      { type: 'audio', ssrc: '6', payloadTypes: [{ id: 0, name: 'PCMU', clockrate: 8000 }] },
-      { type: 'audio', ssrc: 7 as unknown as string, payloadTypes: [{ id: 120, name: 'OPUS', clockrate: 48000, channels: 2 }] },
+      content('video', 5, [{ id: 96, name: 'VP8', clockrate: 90000 }]),
+      content('audio', 6, [{ id: 0, name: 'PCMU', clockrate: 8000 }]),
+      content('audio', 7, [{ id: 120, name: 'OPUS', clockrate: 48000 }]),
     ]
     const { answer, incoming } = answerAudioOffer(offer)
     expect(incoming).toEqual({ ssrc: 7, payloadType: 120 })
@@ -59,17 +61,17 @@ describe('audio channel negotiation (§4.6)', () => {
     expect(answerAudioOffer([])).toEqual({ answer: [] })
   })
 
-  it('rejects SSRCs that are not decimal uint32', () => {
-    for (const ssrc of ['0', '4294967296', '-1', '12a', '']) {
+  it('rejects SSRCs that are not uint32 above 0 (contents handed over without the signaling decoder)', () => {
+    for (const ssrc of [0, 4294967296, -1, 1.5, '12' as unknown as number]) {
       expect(() => answerAudioOffer([{ ...TGCALLS_OFFER[0]!, ssrc }])).toThrow(InvalidMediaParameterError)
     }
   })
 
   it('sends only if the answer kept our SSRC with Opus (rule 2)', () => {
     const offer = audioOffer(1234)
-    expect(offer).toMatchObject({ type: 'audio', ssrc: '1234', rtpExtensions: [], payloadTypes: [{ id: 111, name: 'opus', clockrate: 48000 }] })
+    expect(offer).toMatchObject({ type: 'audio', ssrc: 1234, rtpExtensions: [], payloadTypes: [{ id: 111, name: 'opus', clockrate: 48000 }] })
     expect(acceptedOutgoing([offer], 1234)).toEqual({ ssrc: 1234, payloadType: 111 })
-    expect(acceptedOutgoing([{ ...offer, ssrc: '999' }], 1234)).toBeUndefined()
+    expect(acceptedOutgoing([{ ...offer, ssrc: 999 }], 1234)).toBeUndefined()
     expect(acceptedOutgoing([], 1234)).toBeUndefined()
   })
 })

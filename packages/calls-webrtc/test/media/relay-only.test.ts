@@ -1,6 +1,7 @@
 /** p2p_allowed = false: only TURN relay candidates are gathered and signaled, and audio flows through the relay. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MediaTransportState, type RtcServer } from '../../src/media/index.js'
+import type { RtcServer } from '@tgvoip/calls-native/engine'
+import { MediaTransportState } from '../../src/media/index.js'
 import { dominantFrequency, playTone, record, sleep, whenState } from './audio.js'
 import { createPair, type CallPair } from './pair.js'
 import { startTurnServer, turnServerInstalled, type TurnServer } from './turn-server.js'

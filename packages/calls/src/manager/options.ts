@@ -1,3 +1,4 @@
+import { WebRtcCallEngine } from '@tgvoip/calls-webrtc'
 import { z } from 'zod'
 
 import type { CallEngine } from '../engine/call-engine.js'
@@ -45,9 +46,12 @@ const optionsSchema = z.strictObject({
 /** `dataSaving`, `networkType` and `bitrate` apply to every call; `call()`/`accept()` can override them. */
 export interface CallManagerOptions extends CallNetworkOptions {
   /**
-   * The media engine. Default: `NativeCallEngine` (`@tgvoip/calls-native`, libtgvoip's
-   * protocol). A list of engines offers all their library versions, the first engine's
-   * first, and each call uses the engine that owns the version the server chose.
+   * The media engine. Default: `WebRtcCallEngine` (`@tgvoip/calls-webrtc`, tgcalls v2:
+   * 13.0.0, 12.0.0, 8.0.0, what today's official apps speak) then `NativeCallEngine`
+   * (`@tgvoip/calls-native`, libtgvoip's 2.4.4, still spoken by Android), offered as
+   * `["13.0.0", "12.0.0", "8.0.0", "2.4.4"]`. A list of engines offers all their library
+   * versions, the first engine's first, and each call uses the engine that owns the version
+   * the server chose (`call.libraryVersion`).
    * `null` makes calls signaling-only: they become `established` as soon as both
    * sides agreed on the key, carry no audio, and `source`/`sink` are rejected.
    */
@@ -89,10 +93,10 @@ function resolveEngine(engine: CallEngine | CallEngine[] | null | undefined): Ca
   return Array.isArray(engine) ? new CallEngineSet(engine) : engine
 }
 
-let sharedEngine: NativeCallEngine | undefined
+let sharedEngine: CallEngineSet | undefined
 
-/** One native engine for every manager that did not choose one (it holds no per-call state). */
-function defaultEngine(): NativeCallEngine {
-  sharedEngine ??= new NativeCallEngine()
+/** One engine set for every manager that did not choose one (the engines hold no per-call state). */
+function defaultEngine(): CallEngineSet {
+  sharedEngine ??= new CallEngineSet([new WebRtcCallEngine(), new NativeCallEngine()])
   return sharedEngine
 }

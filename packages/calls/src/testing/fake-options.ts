@@ -32,6 +32,8 @@ export interface SignalingFaults {
   duplicateRate?: number
   reorderRate?: number
   delayMs?: number
+  /** Flips one random bit of this fraction of blobs (a blob altered on the way). */
+  corruptRate?: number
   seed?: number
 }
 
@@ -91,8 +93,18 @@ export interface FakeTelegramOptions {
   libraryVersionChoice?: LibraryVersionChoice
   /** Faults applied to signaling blobs relayed between the two sides. */
   signalingFaults?: SignalingFaults
-  /** `phoneCall.custom_parameters` JSON for established calls (default: none). */
+  /**
+   * `phoneCall.custom_parameters` JSON for established calls (default: none besides the
+   * loopback marker below).
+   */
   customParameters?: Record<string, unknown>
+  /**
+   * Adds `"tgvoip_test_loopback": true` to `custom_parameters` (default true): the tgcalls v2
+   * engine (`WebRtcCallEngine`) then runs its media on 127.0.0.1 host candidates, which it
+   * never gathers otherwise, since a real peer cannot reach them. Real Telegram never sends
+   * a `tgvoip_` key. The libtgvoip engine ignores it (it uses the fake's local relays).
+   */
+  loopbackMedia?: boolean
   /** `phoneCall.p2pAllowed` (default false: relays only). */
   p2pAllowed?: boolean
   /** Ask for a rating (`needRating`) when an established call is discarded (default true). */

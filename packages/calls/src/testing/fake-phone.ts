@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto'
 import type { Long } from '@mtcute/core'
 import { tl } from '@mtcute/core'
 
+import { TEST_LOOPBACK_PARAMETER } from '@tgvoip/calls-webrtc'
+
 import { bigIntToLong, longToBigInt } from '../signaling/long.js'
 import type { FakeRelay, FakeRtcServer, FakeTelegramOptions, LibraryVersionChoice } from './fake-options.js'
 
@@ -11,8 +13,10 @@ export interface FakeDevice {
   readonly userId: number
   readonly deviceIndex: number
   push(phoneCall: tl.TypePhoneCall): void
-  /** `updatePhoneCallSignalingData` for this device. */
+  /** `updatePhoneCallSignalingData` for this device, through the configured signaling faults. */
   pushSignaling(callId: bigint, data: Uint8Array): void
+  /** `updatePhoneCallSignalingData` for this device as given (no faults): `FakeTelegram.injectSignalingData`. */
+  injectSignaling(callId: bigint, data: Uint8Array): void
 }
 
 export type FakeCallState = 'requested' | 'accepted' | 'confirmed' | 'discarded'
@@ -249,10 +253,15 @@ export class FakePhoneService {
         ...(this.options.rtcServers ?? []).map(toWebrtcConnection),
       ],
       startDate: call.startDate!,
-      customParameters: this.options.customParameters
-        ? { _: 'dataJSON', data: JSON.stringify(this.options.customParameters) }
-        : undefined,
+      customParameters: this.customParameters(),
     }
+  }
+
+  /** The configured switches, plus the loopback-media marker for the v2 engine unless turned off. */
+  private customParameters(): tl.RawDataJSON | undefined {
+    const loopback = (this.options.loopbackMedia ?? true) ? { [TEST_LOOPBACK_PARAMETER]: true } : {}
+    const parameters = { ...loopback, ...this.options.customParameters }
+    return Object.keys(parameters).length > 0 ? { _: 'dataJSON', data: JSON.stringify(parameters) } : undefined
   }
 
   private connection(call: FakeServerCall, relay: FakeRelay): tl.RawPhoneConnection {

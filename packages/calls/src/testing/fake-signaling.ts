@@ -8,6 +8,7 @@ export interface SignalingStats {
   dropped: number
   duplicated: number
   reordered: number
+  corrupted: number
 }
 
 /**
@@ -15,7 +16,7 @@ export interface SignalingStats {
  * side's device as `updatePhoneCallSignalingData`, through the configured faults.
  */
 export class FakeSignalingPath {
-  readonly stats: SignalingStats = { relayed: 0, dropped: 0, duplicated: 0, reordered: 0 }
+  readonly stats: SignalingStats = { relayed: 0, dropped: 0, duplicated: 0, reordered: 0, corrupted: 0 }
   private readonly random: SeededRandom
 
   constructor(
@@ -26,11 +27,18 @@ export class FakeSignalingPath {
     this.random = new SeededRandom(faults.seed ?? 1)
   }
 
-  relay(deliver: () => void): void {
+  relay(blob: Uint8Array, deliver: (blob: Uint8Array) => void): void {
     this.stats.relayed++
     if (this.random.chance(this.faults.dropRate ?? 0)) {
       this.stats.dropped++
       return
+    }
+    let data = blob
+    if (blob.length > 0 && this.random.chance(this.faults.corruptRate ?? 0)) {
+      this.stats.corrupted++
+      data = Uint8Array.from(blob)
+      const bit = Math.floor(this.random.next() * blob.length * 8)
+      data[bit >> 3]! ^= 1 << (bit & 7)
     }
     const copies = this.random.chance(this.faults.duplicateRate ?? 0) ? 2 : 1
     if (copies === 2) this.stats.duplicated++
@@ -40,7 +48,7 @@ export class FakeSignalingPath {
         this.stats.reordered++
         delay += 20 + Math.floor(this.random.next() * 60)
       }
-      this.schedule(delay, deliver)
+      this.schedule(delay, () => deliver(data))
     }
   }
 }

@@ -83,6 +83,18 @@ export class FakeTelegram {
     return this.signaling.stats
   }
 
+  /**
+   * Delivers `data` as `updatePhoneCallSignalingData` to one side of a call, as if its peer
+   * had sent it (no faults): hostile-input tests. Throws for an unknown call or a side not
+   * in the call yet.
+   */
+  injectSignalingData(callId: bigint, side: 'caller' | 'callee', data: Uint8Array): void {
+    const call = this.phone.calls.get(callId)
+    const device = side === 'caller' ? call?.callerDevice : call?.acceptedBy
+    if (!device) throw new Error(`FakeTelegram: call ${callId} has no ${side} device`)
+    device.injectSignaling(callId, data)
+  }
+
   /** Requests of one method, e.g. `requestsOf('phone.discardCall')`. */
   requestsOf(method: string): FakeRequest[] {
     return this.requests.filter((r) => r.method === method)
@@ -120,7 +132,8 @@ export class FakeTelegram {
       client,
       highLevel,
       push: (phoneCall) => this.deliver(device, phoneCall),
-      pushSignaling: (callId, data) => this.signaling.relay(() => device.client.receive(signalingUpdates(callId, data))),
+      pushSignaling: (callId, data) => this.signaling.relay(data, (blob) => device.client.receive(signalingUpdates(callId, blob))),
+      injectSignaling: (callId, data) => this.schedule(() => device.client.receive(signalingUpdates(callId, data))),
     }
     client.attach((request) => this.handle(device, request))
     entry.devices.push(device)

@@ -15,6 +15,9 @@ export interface InitialSetupMessage {
   fingerprints: DtlsFingerprint[]
 }
 
+/** `InitialSetup` without `@type`: what the media transport produces and consumes. */
+export type TransportSetup = Omit<InitialSetupMessage, 'type'>
+
 export interface DtlsFingerprint {
   /** e.g. `"sha-256"`. */
   hash: string
