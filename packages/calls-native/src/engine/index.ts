@@ -42,6 +42,15 @@ export type DataSavingMode = 'never' | 'mobile' | 'always'
 /** The network the call runs on (pytgvoip's `NetType`); slow and mobile ones lower the bitrate. */
 export type NetworkType = 'wifi' | 'ethernet' | 'lte' | '3g' | 'edge' | 'gprs' | 'dialup' | 'other'
 
+/** A SOCKS5 proxy (RFC 1928, with RFC 1929 username/password when given) for a call's media. */
+export interface CallProxy {
+  /** An IP address or a host name. */
+  host: string
+  port: number
+  username?: string
+  password?: string
+}
+
 /** Per-call network settings, resolved from the call's options over the manager's. */
 export interface CallNetworkSettings {
   /** `'mobile'` saves data only on mobile network types (`lte`, `3g`, `edge`, `gprs`). */
@@ -53,6 +62,11 @@ export interface CallNetworkSettings {
    * limits (e.g. `VoIPServerConfig.setBitrateConfig()`) decide.
    */
   maxBitrate: number | undefined
+  /**
+   * Media goes only through this proxy (P2P off). An engine that cannot use it must fail
+   * the call rather than connect directly.
+   */
+  proxy: CallProxy | undefined
 }
 
 export interface CallEngineSessionOptions {

@@ -29,3 +29,15 @@ export class UnsupportedVersionError extends WebRtcEngineError {
 export class SignalingUnusableError extends WebRtcEngineError {
   override name = 'SignalingUnusableError'
 }
+
+/**
+ * The call was to go through a SOCKS5 proxy, which this engine cannot do (werift has no
+ * proxy client). It fails instead of connecting around the proxy; the libtgvoip engine
+ * (2.4.4) carries proxied calls.
+ */
+export class ProxyNotSupportedError extends WebRtcEngineError {
+  override name = 'ProxyNotSupportedError'
+  constructor() {
+    super('tgcalls v2 calls cannot go through a SOCKS5 proxy; use NativeCallEngine (2.4.4) for proxied calls')
+  }
+}

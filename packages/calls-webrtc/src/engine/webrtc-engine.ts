@@ -5,7 +5,7 @@
 import { loadNativeAddon } from '@tgvoip/calls-native'
 import type { CallEngine, CallEngineSessionOptions, MediaSession } from '@tgvoip/calls-native/engine'
 import { isSignalingVersion } from '../signaling/versions.js'
-import { UnsupportedVersionError } from './engine-errors.js'
+import { ProxyNotSupportedError, UnsupportedVersionError } from './engine-errors.js'
 import { WebRtcMediaSession } from './webrtc-session.js'
 
 /** Newest first: the order the calls plugin offers them in (§1.2; not 9.0.0, ambiguous; not 7.0.0, unreliable). */
@@ -41,6 +41,7 @@ export class WebRtcCallEngine implements CallEngine {
     if (!this.libraryVersions.includes(version) || !isSignalingVersion(version)) {
       throw new UnsupportedVersionError(`${this.name} does not speak library version "${version}" (only ${this.libraryVersions.join(', ')})`)
     }
+    if (options.network.proxy) throw new ProxyNotSupportedError()
     return new WebRtcMediaSession(options, version, { simulatedLoss: this.options.simulatedLoss })
   }
 }

@@ -63,7 +63,7 @@ describe('NegotiateChannels exchanges (§4.6, §4.7)', () => {
 })
 
 describe('network settings and quality', () => {
-  const network = (overrides: Partial<CallNetworkSettings>): CallNetworkSettings => ({ dataSaving: 'never', networkType: undefined, maxBitrate: undefined, ...overrides })
+  const network = (overrides: Partial<CallNetworkSettings>): CallNetworkSettings => ({ dataSaving: 'never', networkType: undefined, maxBitrate: undefined, proxy: undefined, ...overrides })
 
   it('32 kbit/s normally; 8 kbit/s on GPRS, EDGE and data saving (mobile only on mobile networks); capped by maxBitrate', () => {
     expect(encoderBitrate(network({}))).toBe(32_000)

@@ -24,7 +24,7 @@ export function sessionOptions(overrides: Partial<CallEngineSessionOptions> = {}
     packetTimeoutMs: 10_000,
     serverConfig: {},
     customParameters: { [TEST_LOOPBACK_PARAMETER]: true },
-    network: { dataSaving: 'never', networkType: undefined, maxBitrate: undefined },
+    network: { dataSaving: 'never', networkType: undefined, maxBitrate: undefined, proxy: undefined },
     ...overrides,
   }
 }

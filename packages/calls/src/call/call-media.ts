@@ -22,7 +22,7 @@ export interface PlayOptions {
 export abstract class CallMedia extends CallLifecycle {
   private _muted = false
   /** Resolved by `useOptions()`; the engine gets it when the media starts. */
-  protected network: CallNetworkSettings = { dataSaving: 'never', networkType: undefined, maxBitrate: undefined }
+  protected network: CallNetworkSettings = { dataSaving: 'never', networkType: undefined, maxBitrate: undefined, proxy: undefined }
 
   /** True while our microphone side is muted (`mute()`): the engine sends silence. */
   get muted(): boolean {

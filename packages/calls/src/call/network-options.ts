@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-import type { CallNetworkSettings, DataSavingMode, NetworkType } from '../engine/call-engine.js'
+import type { CallNetworkSettings, CallProxy, DataSavingMode, NetworkType } from '../engine/call-engine.js'
 import { CallOptionsError } from '../errors.js'
 
 const NETWORK_TYPES = ['wifi', 'ethernet', 'lte', '3g', 'edge', 'gprs', 'dialup', 'other'] as const satisfies readonly NetworkType[]
@@ -13,6 +13,14 @@ export const networkOptionsShape = {
   dataSaving: z.enum(DATA_SAVING_MODES).optional(),
   networkType: networkType.optional(),
   bitrate: z.number().int().min(6_000).max(510_000).optional(),
+  proxy: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65_535),
+      username: z.string().max(255).optional(),
+      password: z.string().max(255).optional(),
+    })
+    .optional(),
 }
 
 /** Network settings for `callsPlugin()` (every call) and `call()` / `accept()` (one call). */
@@ -26,6 +34,12 @@ export interface CallNetworkOptions {
    * apply, including `VoIPServerConfig.setBitrateConfig()`.
    */
   bitrate?: number
+  /**
+   * A SOCKS5 proxy for the call's media (pytgvoip's `set_proxy`): UDP relays through UDP
+   * ASSOCIATE, TCP relays through CONNECT, no P2P. Only the libtgvoip engine (2.4.4) can use
+   * one; a manager-wide proxy makes the default engine offer 2.4.4 only.
+   */
+  proxy?: CallProxy
 }
 
 /** A call's own settings win over the manager's. */
@@ -34,6 +48,7 @@ export function resolveNetwork(manager: CallNetworkOptions, call: CallNetworkOpt
     dataSaving: call.dataSaving ?? manager.dataSaving ?? 'never',
     networkType: call.networkType ?? manager.networkType,
     maxBitrate: call.bitrate ?? manager.bitrate,
+    proxy: call.proxy ?? manager.proxy,
   }
 }
 

@@ -3,12 +3,16 @@
  * (protocol 9, layer 92). Each session is one `VoIPController`; its numeric call states
  * map onto `MediaState`, and PCM frames move through the controller's ring buffers.
  */
+import { lookup } from 'node:dns/promises'
 import { EventEmitter } from 'node:events'
 import { mkdirSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { join } from 'node:path'
 import {
   CallError,
   CallState,
+  ProxyUnreachableError,
+  type ProxyError,
   DataSaving,
   NetType,
   VoIPController,
@@ -20,6 +24,7 @@ import {
   MediaState,
   type CallEngine,
   type CallEngineSessionOptions,
+  type CallProxy,
   type DataSavingMode,
   type MediaSession,
   type MediaSessionEvents,
@@ -102,6 +107,11 @@ function logFiles({ logsDir, debug }: NativeCallEngineOptions, session: CallEngi
 class NativeMediaSession extends EventEmitter<MediaSessionEvents> implements MediaSession {
   private readonly controller: VoIPController
   private current = MediaState.Connecting
+  private readonly proxy: CallProxy | undefined
+  /** The proxy's last complaint; it names the failure when the call fails with CallError.PROXY. */
+  private proxyError: ProxyError | null = null
+  /** The proxy's host name could not be resolved, so the engine never started connecting. */
+  private proxyLookupError: ProxyUnreachableError | null = null
 
   constructor(options: CallEngineSessionOptions, engineOptions: NativeCallEngineOptions) {
     super()
@@ -127,8 +137,10 @@ class NativeMediaSession extends EventEmitter<MediaSessionEvents> implements Med
       this.controller.destroy()
       throw err
     }
+    this.proxy = options.network.proxy
     this.controller.on('stateChange', (_old, next) => this.moveTo(toMediaState(next)))
     this.controller.on('signalBars', (bars) => this.emit('signalBars', bars))
+    this.controller.on('proxyError', (error) => (this.proxyError = error))
   }
 
   get state(): MediaState {
@@ -137,6 +149,26 @@ class NativeMediaSession extends EventEmitter<MediaSessionEvents> implements Med
 
   start(): void {
     this.controller.start()
+    if (!this.proxy) this.controller.connect()
+    else if (isIP(this.proxy.host)) this.connectThrough(this.proxy, this.proxy.host)
+    else void this.resolveProxyAndConnect(this.proxy)
+  }
+
+  /** The engine takes the proxy's IP address; a host name is looked up first. */
+  private async resolveProxyAndConnect(proxy: CallProxy): Promise<void> {
+    let address: string
+    try {
+      address = (await lookup(proxy.host)).address
+    } catch (err) {
+      this.proxyLookupError = new ProxyUnreachableError(`the proxy host ${proxy.host} cannot be resolved: ${(err as Error).message}`)
+      this.moveTo(MediaState.Failed)
+      return
+    }
+    if (this.current === MediaState.Connecting) this.connectThrough(proxy, address)
+  }
+
+  private connectThrough(proxy: CallProxy, address: string): void {
+    this.controller.setProxy(address, proxy.port, proxy.username, proxy.password)
     this.controller.connect()
   }
 
@@ -197,12 +229,17 @@ class NativeMediaSession extends EventEmitter<MediaSessionEvents> implements Med
     this.moveTo(MediaState.Closed)
   }
 
+  /** A proxy failure says more (unreachable, refused password, ...) than CallError.PROXY. */
+  private failureOf(callError: CallError): Error {
+    return callError === CallError.PROXY && this.proxyError ? this.proxyError : new NativeMediaError(callError)
+  }
+
   private moveTo(next: MediaState): void {
     const old = this.current
     if (old === next || old === MediaState.Closed) return
     // 'error' without a listener would throw: the state change alone is enough then.
     if (next === MediaState.Failed && this.listenerCount('error') > 0) {
-      this.emit('error', new NativeMediaError(this.controller.getLastError()))
+      this.emit('error', this.proxyLookupError ?? this.failureOf(this.controller.getLastError()))
     }
     this.current = next
     this.emit('stateChange', old, next)

@@ -80,23 +80,35 @@ export function resolveCallManagerOptions(options: unknown): ResolvedCallManager
     throw new CallOptionsError(`Invalid call manager options: ${issues.join('; ')}`)
   }
   return {
-    engine: resolveEngine(parsed.data.engine),
+    engine: resolveEngine(parsed.data.engine, parsed.data.proxy !== undefined),
     maxConcurrentCalls: parsed.data.maxConcurrentCalls ?? Number.POSITIVE_INFINITY,
     timeouts: parsed.data.timeouts ?? {},
-    network: { dataSaving: parsed.data.dataSaving, networkType: parsed.data.networkType, bitrate: parsed.data.bitrate },
+    network: {
+      dataSaving: parsed.data.dataSaving,
+      networkType: parsed.data.networkType,
+      bitrate: parsed.data.bitrate,
+      proxy: parsed.data.proxy,
+    },
   }
 }
 
-function resolveEngine(engine: CallEngine | CallEngine[] | null | undefined): CallEngine | undefined {
+function resolveEngine(engine: CallEngine | CallEngine[] | null | undefined, proxied: boolean): CallEngine | undefined {
   if (engine === null) return undefined
-  if (engine === undefined) return defaultEngine()
+  if (engine === undefined) return proxied ? defaultEngines().native : defaultEngines().all
   return Array.isArray(engine) ? new CallEngineSet(engine) : engine
 }
 
-let sharedEngine: CallEngineSet | undefined
+let sharedEngines: { all: CallEngineSet; native: NativeCallEngine } | undefined
 
-/** One engine set for every manager that did not choose one (the engines hold no per-call state). */
-function defaultEngine(): CallEngineSet {
-  sharedEngine ??= new CallEngineSet([new WebRtcCallEngine(), new NativeCallEngine()])
-  return sharedEngine
+/**
+ * One engine set for every manager that did not choose one (the engines hold no per-call
+ * state). Behind a proxy only the libtgvoip engine is offered: the tgcalls v2 engine has no
+ * SOCKS5 client, and a call must never leave the proxy.
+ */
+function defaultEngines(): { all: CallEngineSet; native: NativeCallEngine } {
+  if (!sharedEngines) {
+    const native = new NativeCallEngine()
+    sharedEngines = { all: new CallEngineSet([new WebRtcCallEngine(), native]), native }
+  }
+  return sharedEngines
 }
