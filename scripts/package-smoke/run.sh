@@ -2,7 +2,7 @@
 # The packages as a user gets them: pack them as they would be published, `npm install` the
 # tarballs into empty folders outside the workspace, on a machine with no compiler and no
 # libopus (hidden in a private mount namespace), with the lowest and the highest supported
-# @mtcute/core; then run a plain .mjs bot that makes an offline call with a tone and checks
+# @mtcute/core; then run a plain .mjs bot that makes offline 13.0.0 and 2.4.4 calls with a tone and checks
 # the recording, and type-check a strict TypeScript consumer against the installed types.
 # Last, a prebuilt addon that cannot load: the install says why, then builds from source, or
 # names what to install when it cannot.
@@ -73,7 +73,7 @@ EOF
   (cd "$app" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
   without_toolchain "cd '$app' && npm rebuild @tgvoip/calls-native --foreground-scripts && node bot.mjs"
   [ ! -e "$app/node_modules/@tgvoip/calls-native/build" ] || fail "the install built from source although the prebuild loads"
-  pass "mtcute $mtcute: a plain JS bot made a call with audio, on the prebuild, with no toolchain"
+  pass "mtcute $mtcute: a plain JS bot made 13.0.0 and 2.4.4 calls with audio, on the prebuild, with no toolchain"
   (cd "$app" && npx tsc -p tsconfig.json)
   pass "mtcute $mtcute: a strict TypeScript consumer type-checks against the installed types"
 done
@@ -83,7 +83,7 @@ for line in 22 26; do
   step "the same app on Node $line"
   npm install --prefix "$work/node-$line" --no-audit --no-fund --loglevel=error "node@$line" >/dev/null
   without_toolchain "cd '$app' && '$work/node-$line/node_modules/.bin/node' --version && '$work/node-$line/node_modules/.bin/node' bot.mjs"
-  pass "Node $line: the bot made a call with audio on the same prebuild"
+  pass "Node $line: the bot made 13.0.0 and 2.4.4 calls with audio on the same prebuild"
 done
 
 step "a prebuild that cannot load, with no toolchain: the install says why and what to install"
