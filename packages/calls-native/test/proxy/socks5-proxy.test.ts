@@ -27,7 +27,8 @@ import { RelayProcess } from './helpers/relay-process.js'
 const TCP_ID_MASK = 0x54435000n << 32n
 const RELAY_ID = 21n
 const PROXY_PORT = 1080
-const USER = 'tgvoip-socks-test'
+// One account per test process: a parallel run (another checkout) must not change its password or delete it.
+const USER = `tgvoip-socks-${process.pid}`
 const CALL: PairOptions = { callerTone: 440, calleeTone: 880, initTimeout: 8, recvTimeout: 6 }
 
 /** Both tones arrived at the other side in the last `frames` frames. */
