@@ -1,9 +1,9 @@
 /**
  * The scale row: the most concurrent calls this machine carries with every call end's
  * mouth-to-ear p95 within the bound and no audio lost, for a given engine thread count.
- * The count doubles from a start until a step fails, then bisects between the last pass
- * and the first failure; the number of steps is capped, so the search takes bounded time
- * (each step is one warm-up plus one measuring window).
+ * The count grows by half from a start until a step fails, then bisects between the last
+ * pass and the first failure to within 10%; the number of steps is capped, so the search
+ * takes bounded time (each step is one warm-up plus one measuring window).
  */
 import { readFileSync } from 'node:fs'
 import { EngineThreads } from '../src/index.js'
@@ -70,7 +70,7 @@ export async function searchMaxCalls(threads: number, relayPort: number, options
     if (step.passed) best = Math.max(best, next)
     else failure = Math.min(failure ?? Infinity, next)
     if (failure === undefined) {
-      next *= 2
+      next = Math.ceil(next * 1.5)
       continue
     }
     // Bisect to within 10% (or 2 calls) of the boundary.
