@@ -3,7 +3,9 @@
  * mouth-to-ear p95 within the bound and no audio lost, for a given engine thread count.
  * The count grows by half from a start until a step fails, then bisects between the last
  * pass and the first failure to within 10%; the number of steps is capped, so the search
- * takes bounded time (each step is one warm-up plus one measuring window).
+ * takes bounded time (each step is one warm-up plus one measuring window). A failing step
+ * is measured once more and counts as failed only if it fails again: on a machine shared
+ * with other jobs, a burst of their load must not set the figure.
  */
 import { readFileSync } from 'node:fs'
 import { EngineThreads } from '../src/index.js'
@@ -51,22 +53,12 @@ export async function searchMaxCalls(threads: number, relayPort: number, options
   let failure: number | undefined
   let next = options.startCalls
   while (steps.length < options.maxSteps) {
-    const measured = await measureCalls(next, relayPort, { ...options, verbose: false })
-    const step: ScaleStep = {
-      calls: next,
-      passed: passes(measured),
-      // An end that heard nothing counts as unbounded.
-      worstEndP95Ms: Math.max(...measured.endP95Ms.map((p95) => (Number.isNaN(p95) ? Infinity : p95))),
-      framesLost: measured.framesLost,
-      failedEnds: measured.failedEnds,
-      engineCpuPerEndMs: measured.row.engineCpuPerEndMs,
-      loadAverage: loadAverage(),
+    const step = await measureStep(threads, next, relayPort, options)
+    if (!step.passed) {
+      const again = await measureStep(threads, next, relayPort, options)
+      if (again.passed) Object.assign(step, again)
     }
     steps.push(step)
-    console.log(
-      `  ${threads} thread(s), ${next} calls: ${step.passed ? 'pass' : 'FAIL'} (worst end p95 ${step.worstEndP95Ms.toFixed(0)} ms, ` +
-        `lost ${step.framesLost} frames, ${step.failedEnds} ends not established, load ${step.loadAverage})`,
-    )
     if (step.passed) best = Math.max(best, next)
     else failure = Math.min(failure ?? Infinity, next)
     if (failure === undefined) {
@@ -79,4 +71,23 @@ export async function searchMaxCalls(threads: number, relayPort: number, options
     if (next <= best) break
   }
   return { threads, maxCalls: best, firstFailure: failure, steps }
+}
+
+async function measureStep(threads: number, calls: number, relayPort: number, options: MeasureOptions): Promise<ScaleStep> {
+  const measured = await measureCalls(calls, relayPort, { ...options, verbose: false })
+  const step: ScaleStep = {
+    calls,
+    passed: passes(measured),
+    // An end that heard nothing counts as unbounded.
+    worstEndP95Ms: Math.max(...measured.endP95Ms.map((p95) => (Number.isNaN(p95) ? Infinity : p95))),
+    framesLost: measured.framesLost,
+    failedEnds: measured.failedEnds,
+    engineCpuPerEndMs: measured.row.engineCpuPerEndMs,
+    loadAverage: loadAverage(),
+  }
+  console.log(
+    `  ${threads} thread(s), ${calls} calls: ${step.passed ? 'pass' : 'FAIL'} (worst end p95 ${step.worstEndP95Ms.toFixed(0)} ms, ` +
+      `lost ${step.framesLost} frames, ${step.failedEnds} ends not established, load ${step.loadAverage})`,
+  )
+  return step
 }
