@@ -28,6 +28,18 @@ async function expectThreadsGone(): Promise<void> {
   expect(engineThreadsAlive()).toBe(0)
 }
 
+/** Runs one of the helpers in its own Node process; resolves with how it ended and its stdout. */
+async function runChild(helper: string): Promise<{ code: number | null; signal: string | null; output: string }> {
+  const child = spawn(process.execPath, ['--conditions=@tgvoip/source', '--import', 'tsx', fileURLToPath(new URL(`./helpers/${helper}`, import.meta.url))], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])))
+  return { code, signal, output }
+}
+
 describe('engine threads', () => {
   const fixture = useRelay()
   const defaultCount = Math.min(availableParallelism(), 8)
@@ -108,16 +120,20 @@ describe('engine threads', () => {
   })
 
   it('halts the threads of calls still running when the process exits', async () => {
-    const child = spawn(process.execPath, ['--conditions=@tgvoip/source', '--import', 'tsx', fileURLToPath(new URL('./helpers/exit-with-calls.ts', import.meta.url))], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     const startedAt = Date.now()
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])))
+    const { code, signal, output } = await runChild('exit-with-calls.ts')
     expect({ code, signal }).toEqual({ code: 0, signal: null })
     expect(JSON.parse(output)).toEqual({ count: 2, running: 2, calls: [2, 2] })
     expect(Date.now() - startedAt).toBeLessThan(15_000)
+  }, 20_000)
+
+  it('a listener that throws raises uncaughtException and the events of the calls keep coming', async () => {
+    const { code, signal, output } = await runChild('throwing-listener.ts')
+    expect({ code, signal }).toEqual({ code: 0, signal: null })
+    const result = JSON.parse(output) as { caught: string[]; callerFrames: number; calleeFrames: number }
+    expect(result.caught).toContain('listener threw on ESTABLISHED')
+    // About 50 frames a second once established: audio events were not lost to the throw.
+    expect(result.callerFrames).toBeGreaterThan(30)
+    expect(result.calleeFrames).toBeGreaterThan(30)
   }, 20_000)
 })
