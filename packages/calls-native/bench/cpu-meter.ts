@@ -1,4 +1,4 @@
-/** CPU time of the whole process and of the engine thread alone (found by its name). */
+/** CPU time of the whole process and of the engine threads alone (found by their name). */
 import { readdirSync, readFileSync } from 'node:fs'
 
 const CLOCK_TICKS_PER_SECOND = 100
@@ -8,7 +8,9 @@ export interface CpuSample {
   engineSeconds: number
 }
 
+/** Summed over the engine threads alive now (the bench samples while its calls run). */
 function engineThreadSeconds(): number {
+  let seconds = 0
   for (const tid of readdirSync('/proc/self/task')) {
     let comm: string
     try {
@@ -20,9 +22,9 @@ function engineThreadSeconds(): number {
     const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
     // Fields after the parenthesised name: utime and stime are fields 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND
+    seconds += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND
   }
-  return Number.NaN
+  return seconds
 }
 
 export function sampleCpu(): CpuSample {

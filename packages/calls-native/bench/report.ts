@@ -1,6 +1,7 @@
 /** Prints the benchmark table and writes the JSON next to the package. */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import type { ScaleResult } from './scale-search.js'
 
 export interface BenchRow {
   calls: number
@@ -37,7 +38,18 @@ export function timingFigures(connectMs: readonly number[], latencyMs: readonly 
   }
 }
 
-export function printAndSave(rows: BenchRow[], floorDetail: Record<string, unknown>): void {
+/** One line: the largest passing count per thread count, and each against the first. */
+function scaleLine(scale: readonly ScaleResult[]): string {
+  const base = scale[0]
+  const cells = scale.map((result) => {
+    const bound = result.firstFailure === undefined ? '+ (step cap)' : ` (fails at ${result.firstFailure})`
+    const ratio = base && base !== result && base.maxCalls > 0 ? `, ${(result.maxCalls / base.maxCalls).toFixed(2)}× ${base.threads} thread(s)` : ''
+    return `${result.threads} thread(s): ${result.maxCalls}${bound}${ratio}`
+  })
+  return `scale, most calls with every end's p95 <= 150 ms and no loss: ${cells.join(' | ')}`
+}
+
+export function printAndSave(rows: BenchRow[], scale: readonly ScaleResult[], detail: Record<string, unknown>): void {
   const header = [
     'calls',
     'ends',
@@ -70,9 +82,10 @@ export function printAndSave(rows: BenchRow[], floorDetail: Record<string, unkno
   const format = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')
   const table = [format(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(format)].join('\n')
   console.log(table)
+  if (scale.length > 0) console.log(scaleLine(scale))
   const dir = fileURLToPath(new URL('../bench-results/', import.meta.url))
   mkdirSync(dir, { recursive: true })
   const file = `${dir}engine-bench.json`
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), rows, floor: floorDetail }, null, 2))
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ...detail, rows, scale }, null, 2))
   console.log(`\nwritten: ${file}`)
 }

@@ -1,26 +1,43 @@
 /**
  * Engine benchmark (`pnpm bench`): N concurrent calls on loopback, audio both ways,
  * through a LocalRelay running in a child process. Measures CPU per call end (whole
- * process and engine thread alone), RSS per call end, connect time after both sides are
+ * process and engine threads alone), RSS per call end, connect time after both sides are
  * up, and mouth-to-ear latency; and libopus alone on the same 60 ms frames as the floor.
- * A "call end" is one VoIPController: each call has two in this process.
+ * A "call end" is one VoIPController: each call has two in this process. Then the scale
+ * row: the most concurrent calls with every end's p95 within 150 ms and nothing lost,
+ * with one engine thread and with the default count, in the same run.
  *
  * BENCH_CALLS="1,10,20" and BENCH_SECONDS=8 choose the sizes and the measuring window;
+ * BENCH_SCALE_THREADS="1,2" the thread counts of the scale row ("" skips it),
+ * BENCH_SCALE_START=12 and BENCH_SCALE_STEPS=6 its first count and its step cap;
  * BENCH_DEBUG=1 prints every call end's latency samples and queue state.
  */
 import { fork } from 'node:child_process'
-import { performance } from 'node:perf_hooks'
+import { availableParallelism, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { VoIPController } from '../src/index.js'
+import { EngineThreads, VoIPController } from '../src/index.js'
 import { loadAddon } from '../src/native/native-addon.js'
-import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall } from './bench-call.js'
-import { sampleCpu } from './cpu-meter.js'
-import { feedCalls, latencies, ProbeSource } from './latency-probe.js'
-import { printAndSave, timingFigures, type BenchRow } from './report.js'
+import { ProbeSource } from './latency-probe.js'
+import { measureCalls } from './measure-calls.js'
+import { printAndSave, type BenchRow } from './report.js'
+import { loadAverage, searchMaxCalls, type ScaleResult } from './scale-search.js'
 
 const sizes = (process.env.BENCH_CALLS ?? '1,10,20').split(',').map(Number)
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 8)
 const WARM_UP_MS = 5000
+const defaultThreads = EngineThreads.count
+const scaleThreads = (process.env.BENCH_SCALE_THREADS ?? [...new Set([1, defaultThreads])].join(','))
+  .split(',')
+  .filter(Boolean)
+  .map(Number)
+const SCALE = {
+  startCalls: Number(process.env.BENCH_SCALE_START ?? 12),
+  maxSteps: Number(process.env.BENCH_SCALE_STEPS ?? 6),
+  // Shorter than the table's: the search takes several steps per thread count.
+  warmUpMs: 3000,
+  windowSeconds: 5,
+  verbose: false,
+}
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** 10 s of exactly what the calls send (the latency probe's signal), for the floor. */
@@ -42,70 +59,20 @@ async function startRelay(): Promise<{ port: number; stop(): void }> {
   return { port, stop: () => child.disconnect() }
 }
 
-async function runSize(calls: number, relayPort: number): Promise<Omit<BenchRow, 'floorPerEndMs' | 'cpuVsFloor' | 'engineVsFloor'>> {
-  global.gc?.()
-  await sleep(200)
-  const rssBefore = process.memoryUsage().rss
-  const benchCalls: BenchCall[] = []
-  for (let i = 0; i < calls; i++) benchCalls.push(createBenchCall(relayPort))
-  await Promise.all(benchCalls.map((call) => connectBenchCall(call)))
-  const { ends, stop: stopFeeding } = feedCalls(benchCalls, feedRealTime)
-  await sleep(WARM_UP_MS)
-  const cpuStart = sampleCpu()
-  const wallStart = performance.now()
-  await sleep(windowSeconds * 1000)
-  const cpuEnd = sampleCpu()
-  const wall = (performance.now() - wallStart) / 1000
-  const rssAfter = process.memoryUsage().rss
-  stopFeeding()
-
-  const connect = benchCalls.map((c) => Math.max(c.caller.establishedAt, c.callee.establishedAt) - c.bothUpAt)
-  // Each end hears its peer (ends are caller, callee, caller, ...); onsets from the measuring window only.
-  const endLatencies = ends.map((end, i) => {
-    const peer = ends[i % 2 === 0 ? i + 1 : i - 1]!
-    return latencies(peer.source.onsets.filter((t) => t >= wallStart), end.sink.onsets.filter((t) => t >= wallStart))
-  })
-  if (process.env.BENCH_DEBUG) {
-    endLatencies.forEach((l, i) => {
-      const st = ends[i]!.controller.getStats()
-      console.log(i, l.map((x) => x.toFixed(0)).join(','), 'jit', st.jitterBufferDelayMs.toFixed(0), 'q', st.sendQueueMs.toFixed(0))
-    })
-  }
-  const lat = endLatencies.flat()
-  const finalStats = ends.map((e) => e.controller.getStats())
-  const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length
-  console.log(
-    `  send queue ${mean(finalStats.map((s) => s.sendQueueMs)).toFixed(0)} ms, receive queue ${mean(finalStats.map((s) => s.receiveQueueMs)).toFixed(0)} ms, ` +
-      `lost ${mean(finalStats.map((s) => s.audioFramesLost)).toFixed(1)} frames/end, ` +
-      `underruns ${mean(finalStats.map((s) => s.sendUnderruns)).toFixed(1)}/end, stale blocks dropped ${mean(finalStats.map((s) => s.staleBlocksDropped)).toFixed(1)}/end, late ${mean(finalStats.map((s) => s.audioPacketsLate)).toFixed(1)}/end`,
-  )
-  const failed = ends.filter((e) => !e.establishedAt).length
-  for (const end of ends) end.controller.destroy()
-  if (failed) console.warn(`${failed} call ends never reached ESTABLISHED`)
-  const perEnd = (seconds: number): number => (seconds / wall / ends.length) * 1000
-  return {
-    calls,
-    callEnds: ends.length,
-    bitrate: Math.round(mean(finalStats.map((s) => s.bitrate))),
-    cpuPerEndMs: perEnd(cpuEnd.processSeconds - cpuStart.processSeconds),
-    engineCpuPerEndMs: perEnd(cpuEnd.engineSeconds - cpuStart.engineSeconds),
-    rssPerEndKiB: (rssAfter - rssBefore) / 1024 / ends.length,
-    ...timingFigures(connect, lat),
-    jitterDelayMs: mean(finalStats.map((s) => s.jitterBufferDelayMs)),
-  }
-}
-
 async function main(): Promise<void> {
   const addon = loadAddon()
-  // Warm the engine thread and the addon up before any memory baseline.
+  // Warm the addon up before any memory baseline.
   new VoIPController().destroy()
+  const machine = `${cpus().length} CPUs (${availableParallelism()} usable), ${cpus()[0]?.model ?? 'unknown'}`
+  console.log(`machine: ${machine}; load average ${loadAverage()}; engine threads for the table: ${defaultThreads}`)
   const relay = await startRelay()
   const rows: BenchRow[] = []
+  const scale: ScaleResult[] = []
   const floorDetail: Record<string, unknown> = {}
   try {
     for (const calls of sizes) {
       console.log(`running ${calls} call(s) for ${windowSeconds} s ...`)
-      const row = await runSize(calls, relay.port)
+      const { row } = await measureCalls(calls, relay.port, { warmUpMs: WARM_UP_MS, windowSeconds, verbose: true })
       // The floor at the bitrate the calls actually ran at: one encode + one decode per 60 ms per end.
       const floor = addon.measureOpusFloor(probeSignal(), 3, row.bitrate)
       const floorPerEndMs = (floor.cpuSeconds / floor.frames) * (1000 / 60) * 1000
@@ -118,10 +85,18 @@ async function main(): Promise<void> {
       })
       await sleep(500)
     }
+    for (const threads of scaleThreads) {
+      console.log(`scale: most calls with every end's p95 <= 150 ms and no loss, ${threads} engine thread(s) ...`)
+      // More threads carry at least about as many: start there, saving steps.
+      const startCalls = Math.max(SCALE.startCalls, scale.at(-1)?.maxCalls ?? 0)
+      scale.push(await searchMaxCalls(threads, relay.port, { ...SCALE, startCalls }))
+      await sleep(500)
+    }
   } finally {
+    EngineThreads.set(defaultThreads)
     relay.stop()
   }
-  printAndSave(rows, floorDetail)
+  printAndSave(rows, scale, { machine, loadAverageAtEnd: loadAverage(), floor: floorDetail })
 }
 
 await main()

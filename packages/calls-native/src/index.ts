@@ -8,6 +8,8 @@ export { P2P_INET_ENDPOINT_ID, P2P_IPV6_ENDPOINT_ID, P2P_LAN_ENDPOINT_ID } from 
 export type { RecvAudioFrameCallback, SendAudioFrameCallback } from './controller/pcm-io.js'
 export { FRAME_BYTES, FRAME_SAMPLES } from './controller/pcm-io.js'
 export { VoIPServerConfig } from './server-config.js'
+export { EngineThreads } from './engine-threads.js'
+export type { EngineThreadsInfo } from './engine-threads.js'
 export { loadNativeAddon } from './native/load-native-addon.js'
 export type { BitrateConfig } from './server-config.js'
 export { CallError, CallState, DataSaving, NetType } from './enums.js'

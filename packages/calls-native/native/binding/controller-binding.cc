@@ -6,7 +6,7 @@
 #include "controller/call-controller.h"
 #include "controller/opus-floor.h"
 #include "controller/server-config.h"
-#include "engine/event-loop.h"
+#include "engine/engine-threads.h"
 #include "engine/js-notifier.h"
 
 namespace tgvoip {
@@ -35,29 +35,34 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
                            InstanceMethod<&NativeCall::GetStats>("getStats"),
                            InstanceMethod<&NativeCall::GetDebugLog>("getDebugLog"),
                            InstanceMethod<&NativeCall::Destroy>("destroy"),
+                           InstanceMethod<&NativeCall::EngineThread>("engineThread"),
                        });
   }
 
-  explicit NativeCall(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeCall>(info) {
+  explicit NativeCall(const Napi::CallbackInfo& info)
+      : Napi::ObjectWrap<NativeCall>(info), lease_(EngineThreads::instance().acquire()) {
     uint32_t handle = info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : 0;
-    controller_ = std::make_shared<CallController>(handle);
+    controller_ = std::make_shared<CallController>(handle, *lease_.loop());
+    engineThread_ = lease_.index();
   }
 
   ~NativeCall() override { shutdown(); }
 
  private:
-  // Runs `fn` on the engine thread with the controller kept alive until it ran.
+  // Runs `fn` on the call's engine thread with the controller kept alive until it ran.
   template <typename Fn>
   void post(Fn fn) {
     if (!controller_) return;
     auto controller = controller_;
-    EngineLoop::instance().post([controller, fn]() mutable { fn(*controller); });
+    lease_.loop()->post([controller, fn]() mutable { fn(*controller); });
   }
 
   void shutdown() {
     if (!controller_) return;
     post([](CallController& c) { c.shutdown(); });
     controller_.reset();
+    // After the shutdown was posted: a thread left without calls runs it before it ends.
+    lease_.release();
   }
 
   Napi::Value Configure(const Napi::CallbackInfo& info) {
@@ -250,7 +255,11 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     return info.Env().Undefined();
   }
 
+  Napi::Value EngineThread(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), engineThread_); }
+
+  EngineLease lease_;
   std::shared_ptr<CallController> controller_;
+  int engineThread_ = 0;  // kept after destroy(), when the lease is gone
 };
 
 Napi::Value SetEventDispatcher(const Napi::CallbackInfo& info) {
@@ -282,6 +291,26 @@ Napi::Value EngineUnref(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value SetEngineThreads(const Napi::CallbackInfo& info) {
+  // The TypeScript side checked the range.
+  EngineThreads::instance().setCount(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value EngineThreadsInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& threads = EngineThreads::instance();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("count", threads.count());
+  out.Set("running", threads.running());
+  out.Set("max", EngineThreads::kMaxThreads);
+  std::vector<int> loads = threads.loads();
+  Napi::Array calls = Napi::Array::New(env, loads.size());
+  for (size_t i = 0; i < loads.size(); i++) calls.Set(static_cast<uint32_t>(i), loads[i]);
+  out.Set("calls", calls);
+  return out;
+}
+
 Napi::Value MeasureOpusFloor(const Napi::CallbackInfo& info) {
   auto pcm = info[0].As<Napi::Int16Array>();
   auto result = measureOpusFloor(pcm.Data(), pcm.ElementLength(), info[1].As<Napi::Number>().Int32Value(),
@@ -301,6 +330,8 @@ void InitControllerBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("setServerConfig", Napi::Function::New(env, SetServerConfig));
   exports.Set("engineRef", Napi::Function::New(env, EngineRef));
   exports.Set("engineUnref", Napi::Function::New(env, EngineUnref));
+  exports.Set("setEngineThreads", Napi::Function::New(env, SetEngineThreads));
+  exports.Set("engineThreads", Napi::Function::New(env, EngineThreadsInfo));
   exports.Set("measureOpusFloor", Napi::Function::New(env, MeasureOpusFloor));
 }
 

@@ -6,7 +6,8 @@
 
 namespace tgvoip {
 
-// Adds NativeCall, setEventDispatcher, setServerConfig, engineRef, engineUnref.
+// Adds NativeCall, setEventDispatcher, setServerConfig, engineRef, engineUnref,
+// setEngineThreads, engineThreads, measureOpusFloor.
 void InitControllerBinding(Napi::Env env, Napi::Object exports);
 
 }  // namespace tgvoip

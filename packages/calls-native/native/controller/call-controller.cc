@@ -18,8 +18,9 @@ constexpr size_t kMaxDatagram = 2048;
 constexpr int kReadBatch = 64;
 }  // namespace
 
-CallController::CallController(uint32_t handle)
+CallController::CallController(uint32_t handle, EngineLoop& loop)
     : handle_(handle),
+      loop_(loop),
       input_(std::make_shared<SpscRing>(kRingSamples)),
       output_(std::make_shared<SpscRing>(kRingSamples)) {}
 
@@ -63,8 +64,8 @@ void CallController::connect() {
     return;
   }
   running_ = true;
-  EngineLoop::instance().watch(socket_.fd(), this);
-  EngineLoop::instance().addTicker(this);
+  loop_.watch(socket_.fd(), this);
+  loop_.addTicker(this);
   JitterConfig jitter;
   auto& server = ServerConfig::instance();
   jitter.initialDelay = server.get("jitter_initial_delay_60", 2) * protocol::kAudioFrameSeconds;
@@ -91,12 +92,12 @@ void CallController::connect() {
 
 void CallController::shutdown() {
   if (running_) {
-    EngineLoop::instance().unwatch(socket_.fd());
+    loop_.unwatch(socket_.fd());
     for (auto& link : tcpLinks_) {
-      if (link) EngineLoop::instance().unwatch(link->fd());
+      if (link) loop_.unwatch(link->fd());
     }
     closeUdpProxy();
-    EngineLoop::instance().removeTicker(this);
+    loop_.removeTicker(this);
   }
   tcpLinks_.clear();
   running_ = false;
@@ -133,7 +134,7 @@ void CallController::onReadable(int fd) {
     }
   }
   // A packet may have made work due sooner (first audio to play, an ack to send).
-  if (running_) EngineLoop::instance().wakeBy(nextDeadline(now));
+  if (running_) loop_.wakeBy(nextDeadline(now));
 }
 
 void CallController::handleDatagram(const uint8_t* data, size_t size, const SocketAddress& source, double now) {
@@ -430,7 +431,7 @@ bool CallController::sendUdp(const Bytes& datagram, const SocketAddress& to) {
 void CallController::armInputSpace(size_t freeSamples) {
   inputSpaceWanted_.store(freeSamples);
   // Already met: the engine may be asleep until its next frame, so wake it to say so now.
-  if (input_->freeSpace() >= freeSamples) EngineLoop::instance().post([] {});
+  if (input_->freeSpace() >= freeSamples) loop_.post([] {});
 }
 
 }  // namespace tgvoip

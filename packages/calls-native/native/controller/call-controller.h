@@ -1,7 +1,7 @@
 // One call: the per-call state machine of spec §9 (WAIT_INIT -> WAIT_INIT_ACK ->
 // ESTABLISHED <-> RECONNECTING -> FAILED), packet handling (§4-§8), relay control
 // (§10.3) and relay selection (§11.4), audio in and out. Everything except the
-// thread-safe accessors runs on the engine thread; the binding posts work to it.
+// thread-safe accessors runs on the call's own engine thread; the binding posts work to it.
 #pragma once
 
 #include <array>
@@ -33,7 +33,8 @@ class CallController : public IoHandler, public Ticker {
  public:
   static constexpr size_t kRingSamples = 48000;  // 1 s each way
 
-  explicit CallController(uint32_t handle);
+  // `loop` runs this call for its whole life (the binding holds the thread for it).
+  CallController(uint32_t handle, EngineLoop& loop);
   ~CallController() override;
 
   // --- engine thread ---
@@ -149,6 +150,7 @@ class CallController : public IoHandler, public Ticker {
   CallEndpoint* findEndpoint(const SocketAddress& address);
 
   const uint32_t handle_;
+  EngineLoop& loop_;
   CallConfig config_;
   std::unique_ptr<protocol::DatagramCipher> cipher_;
   std::vector<CallEndpoint> endpoints_;  // the relays, fixed once connected

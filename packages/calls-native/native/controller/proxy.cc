@@ -20,7 +20,7 @@ void CallController::setProxy(const ProxyConfig& proxy) {
 
 void CallController::closeUdpProxy() {
   if (!udpProxy_) return;
-  if (running_) EngineLoop::instance().unwatch(udpProxy_->controlFd());
+  if (running_) loop_.unwatch(udpProxy_->controlFd());
   udpProxy_.reset();
 }
 
@@ -33,7 +33,7 @@ void CallController::serviceUdpProxy(double now) {
       udpProxyRetryAt_ = now + kReassociateInterval;
       return;
     }
-    EngineLoop::instance().watch(udpProxy_->controlFd(), this);
+    loop_.watch(udpProxy_->controlFd(), this);
   }
   bool wasReady = udpProxy_->ready();
   udpProxy_->service(now);

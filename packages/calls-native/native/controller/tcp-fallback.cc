@@ -63,7 +63,7 @@ void CallController::serviceTcp(double now) {
     auto& link = tcpLinks_[i];
     if (link && link->broken()) {
       ProxyFailure failure = link->proxyFailure();
-      EngineLoop::instance().unwatch(link->fd());
+      loop_.unwatch(link->fd());
       link.reset();
       tcpReconnectAt_[i] = now + kReconnectInterval;
       onProxyFailure(failure, now);
@@ -72,7 +72,7 @@ void CallController::serviceTcp(double now) {
     if (!link && now >= tcpReconnectAt_[i]) {
       link = TcpLink::open(tcpRelays_[i].address, proxy_ ? &*proxy_ : nullptr, now);
       if (link) {
-        EngineLoop::instance().watch(link->fd(), this);
+        loop_.watch(link->fd(), this);
       } else {
         tcpReconnectAt_[i] = now + kReconnectInterval;
       }

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 #include "engine/platform.h"
 
@@ -33,28 +33,20 @@ namespace {
 constexpr double kEarlyFireSlack = 0.0002;
 }  // namespace
 
-EngineLoop& EngineLoop::instance() {
-  static EngineLoop* loop = [] {
-    auto* created = new EngineLoop();
-    // Registered after OpenSSL's own atexit handler, so it runs first: on process exit
-    // the engine stops before the crypto library it encrypts with is torn down.
-    std::atexit([] { EngineLoop::instance().halt(); });
-    return created;
-  }();
-  return *loop;
-}
-
-void EngineLoop::halt() {
-  halting_.store(true);
-  uv_async_send(&backend_->wake);
-  if (onEngineThread()) return;
-  std::unique_lock<std::mutex> lock(haltMutex_);
-  haltedCv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return halted_; });
+std::shared_ptr<EngineLoop> EngineLoop::start(std::function<void(EngineLoop*)> onExit) {
+  std::shared_ptr<EngineLoop> loop(new EngineLoop());
+  std::thread thread([loop, onExit = std::move(onExit)] {
+    nameCurrentThread("tgvoip-engine");  // lets benchmarks find the engine's CPU time
+    loop->run();
+    onExit(loop.get());
+  });
+  thread.detach();  // it ends by itself: stopWhenDrained(), or requestHalt() at exit
+  return loop;
 }
 
 EngineLoop::EngineLoop() : backend_(std::make_unique<Backend>()) {
   // The handles are set up here, before the thread exists, and used only by it afterwards
-  // (uv_async_send() is the one call other threads make).
+  // (uv_async_send() is the one call other threads make, under tasksMutex_).
   if (uv_loop_init(&backend_->loop) != 0) throw std::runtime_error("engine loop: cannot create the libuv loop");
   backend_->loop.data = this;
   uv_async_init(&backend_->loop, &backend_->wake, [](uv_async_t* handle) {
@@ -62,12 +54,25 @@ EngineLoop::EngineLoop() : backend_(std::make_unique<Backend>()) {
   });
   uv_timer_init(&backend_->loop, &backend_->timer);
   gridOrigin_ = now();  // the timer stays disarmed until a ticker is added
-  std::thread thread([this] {
-    nameCurrentThread("tgvoip-engine");  // lets benchmarks find its CPU time
-    run();
-  });
-  threadId_ = thread.get_id();
-  thread.detach();
+}
+
+// Runs on the engine thread as it ends, or wherever the last holder lets go after a halt
+// at exit (then the loop is left open: the process is going away).
+EngineLoop::~EngineLoop() = default;
+
+void EngineLoop::stopWhenDrained() {
+  post([this] { uv_stop(&backend_->loop); });
+}
+
+void EngineLoop::requestHalt() {
+  halting_.store(true);
+  std::lock_guard<std::mutex> lock(tasksMutex_);
+  wakeLocked();
+}
+
+void EngineLoop::waitHalted(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(haltMutex_);
+  haltedCv_.wait_until(lock, deadline, [this] { return halted_; });
 }
 
 double EngineLoop::now() {
@@ -78,8 +83,12 @@ void EngineLoop::post(Task task) {
   {
     std::lock_guard<std::mutex> lock(tasksMutex_);
     tasks_.push_back(std::move(task));
+    wakeLocked();
   }
-  uv_async_send(&backend_->wake);
+}
+
+void EngineLoop::wakeLocked() {
+  if (!closed_) uv_async_send(&backend_->wake);
 }
 
 void EngineLoop::watch(int fd, IoHandler* handler) {
@@ -209,9 +218,30 @@ void EngineLoop::onTimer() {
 
 void EngineLoop::run() {
   uv_run(&backend_->loop, UV_RUN_DEFAULT);
+  markClosed();
+  if (!halting_.load()) closeHandles();
   std::lock_guard<std::mutex> lock(haltMutex_);
   halted_ = true;
   haltedCv_.notify_all();
+}
+
+void EngineLoop::markClosed() {
+  std::lock_guard<std::mutex> lock(tasksMutex_);
+  closed_ = true;
+}
+
+void EngineLoop::closeHandles() {
+  // Every call has left (each unwatched its sockets), so only the loop's own handles
+  // remain; a watch still here would be a bug, and is closed all the same.
+  for (auto& entry : watches_) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&entry.second->poll),
+             [](uv_handle_t* handle) { delete static_cast<Watch*>(handle->data); });
+  }
+  watches_.clear();
+  uv_close(reinterpret_cast<uv_handle_t*>(&backend_->wake), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&backend_->timer), nullptr);
+  uv_run(&backend_->loop, UV_RUN_DEFAULT);  // runs the close callbacks, then finds nothing left
+  uv_loop_close(&backend_->loop);
 }
 
 }  // namespace tgvoip

@@ -1,19 +1,19 @@
-// The one engine thread of the process. It runs every call's sockets and timers on its
-// own libuv loop (Node's libuv, so epoll on Linux and kqueue on macOS and the BSDs, with
-// nothing system-specific here) with one timer on a 5 ms grid, so hundreds of calls
-// cost hundreds of sockets rather than thousands of threads. Other threads talk to it
-// only through post().
+// One engine thread: it runs the sockets and timers of the calls given to it (for their
+// whole life) on its own libuv loop (Node's libuv, so epoll on Linux and kqueue on macOS
+// and the BSDs, with nothing system-specific here) with one timer on a 5 ms grid, so
+// hundreds of calls cost hundreds of sockets rather than thousands of threads. Other
+// threads talk to it only through post(). EngineThreads decides how many there are.
 // The timer is armed for the first grid point at or after the earliest deadline any
 // ticker reports, not for every grid point: an idle process does not wake at all, and
 // a few calls wake about as often as they have frames to send and play.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -38,13 +38,15 @@ class EngineLoop {
  public:
   using Task = std::function<void()>;
 
-  // Started on first use; intentionally never destroyed (the thread serves the whole
-  // process and must outlive every static destructor that might still post to it).
-  static EngineLoop& instance();
+  // Starts a loop on a thread of its own. The thread holds the loop until it ends, and
+  // calls `onExit` last (on that thread).
+  static std::shared_ptr<EngineLoop> start(std::function<void(EngineLoop*)> onExit);
+  ~EngineLoop();
+  EngineLoop(const EngineLoop&) = delete;
+  EngineLoop& operator=(const EngineLoop&) = delete;
 
   // Any thread: run `task` on the engine thread soon.
   void post(Task task);
-  bool onEngineThread() const { return std::this_thread::get_id() == threadId_; }
 
   // Engine thread only.
   void watch(int fd, IoHandler* handler);
@@ -55,9 +57,14 @@ class EngineLoop {
   // made a ticker's work due sooner than it said at the last tick).
   void wakeBy(double deadline);
 
-  // Stops the thread for good (process exit): returns once it no longer runs any call
-  // code, or after a short timeout.
-  void halt();
+  // Any thread, once no call uses the loop any more: the thread runs what was posted
+  // before, closes its libuv handles and the loop, and ends.
+  void stopWhenDrained();
+  // Process exit, in two steps so that many threads stop in parallel: the thread stops
+  // running call code at once (requestHalt), and waitHalted() returns once it has, or at
+  // `deadline`.
+  void requestHalt();
+  void waitHalted(std::chrono::steady_clock::time_point deadline);
 
   // Monotonic clock in seconds.
   static double now();
@@ -69,6 +76,11 @@ class EngineLoop {
  private:
   EngineLoop();
   void run();
+  // After the loop stopped for good: no wake-up reaches it from now on.
+  void markClosed();
+  void closeHandles();
+  // Callers hold tasksMutex_.
+  void wakeLocked();
   void drainTasks();
   void runTickers();
   // Re-arms the timer for the earliest deadline of all tickers (disarms with none).
@@ -86,9 +98,9 @@ class EngineLoop {
   static constexpr double kNotArmed = 1e18;
   double armedAt_ = kNotArmed;  // grid time the timer is armed for
   double lastTickGrid_ = -1e18;  // grid point of the last tick, never re-armed for again
-  std::thread::id threadId_;
   std::mutex tasksMutex_;
   std::vector<Task> tasks_;
+  bool closed_ = false;  // guarded by tasksMutex_: the async handle is gone
   std::unordered_map<int, Watch*> watches_;
   std::vector<Ticker*> tickers_;
   // Set while iterating tickers so removals during a tick are deferred safely.

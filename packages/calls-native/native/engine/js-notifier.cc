@@ -20,6 +20,9 @@ NotifierState& state() {
   return *s;
 }
 
+// Plain Node-API calls rather than node-addon-api's throwing ones: a batch can arrive while
+// Node is shutting down and can no longer run JS, and a C++ exception here (on the way out
+// of a thread-safe-function callback) would abort the process.
 void deliverBatch(Napi::Env env, Napi::Function dispatch) {
   std::vector<EngineEvent> batch;
   {
@@ -28,9 +31,24 @@ void deliverBatch(Napi::Env env, Napi::Function dispatch) {
     state().callPending = false;
   }
   if (env == nullptr || dispatch.IsEmpty()) return;
+  napi_value receiver;
+  if (napi_get_undefined(env, &receiver) != napi_ok) return;
   for (const auto& e : batch) {
-    dispatch.Call({Napi::Number::New(env, e.handle), Napi::Number::New(env, static_cast<int32_t>(e.kind)),
-                   Napi::Number::New(env, e.a), Napi::Number::New(env, e.b)});
+    napi_value args[4];
+    if (napi_create_uint32(env, e.handle, &args[0]) != napi_ok ||
+        napi_create_int32(env, static_cast<int32_t>(e.kind), &args[1]) != napi_ok ||
+        napi_create_int32(env, e.a, &args[2]) != napi_ok || napi_create_int32(env, e.b, &args[3]) != napi_ok) {
+      return;
+    }
+    napi_status status = napi_call_function(env, receiver, dispatch, 4, args, nullptr);
+    if (status == napi_pending_exception) {
+      // A listener threw: it becomes an 'uncaughtException', as it would from any other
+      // event emitter, and the other calls' events still arrive.
+      napi_value error;
+      if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+    } else if (status != napi_ok) {
+      return;  // Node is shutting down and runs no more JS: the events no longer matter
+    }
   }
 }
 

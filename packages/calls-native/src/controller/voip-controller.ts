@@ -1,6 +1,6 @@
 /**
  * One call's media engine, mirroring pytgvoip's `VoIPController` (camelCased). The
- * native half runs on the process-wide engine thread; this class validates arguments,
+ * native half runs on one of the process's engine threads; this class validates arguments,
  * turns engine events into `stateChange` / `signalBars` events (and the seed's handler
  * lists), and exposes audio as callbacks, a write-with-backpressure API, a Readable and
  * async iterators.
@@ -88,6 +88,11 @@ export class VoIPController extends EventEmitter<VoIPControllerEvents> implement
     this.native = new addon.NativeCall(handle)
     if (options.liveInput) this.native.setLiveInput(true)
     this.pcm = new PcmIo(this.native, Math.round((leadMs / 1000) * 48_000))
+  }
+
+  /** The engine thread (0-based, see EngineThreads) that carries this call for its whole life. */
+  get engineThread(): number {
+    return this.native.engineThread()
   }
 
   get state(): CallState {

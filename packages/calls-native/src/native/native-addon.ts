@@ -48,6 +48,15 @@ export interface NativeStats {
   needRate: boolean
 }
 
+export interface NativeEngineThreads {
+  count: number
+  max: number
+  /** Threads alive now, including ones finishing after their last call. */
+  running: number
+  /** Calls per thread: at least `count` entries. */
+  calls: number[]
+}
+
 export interface NativeEndpoint {
   id: bigint
   ip: string
@@ -77,6 +86,8 @@ export interface NativeCall {
   getStats(): Partial<NativeStats>
   getDebugLog(): string
   destroy(): void
+  /** The engine thread (0-based) that carries this call for its whole life. */
+  engineThread(): number
 }
 
 export enum NativeEventKind {
@@ -94,6 +105,9 @@ export interface NativeAddon {
   setServerConfig(values: Record<string, number | boolean>): void
   engineRef(): void
   engineUnref(): void
+  /** Calls created from now on are spread over `count` threads (1..max, checked in TS). */
+  setEngineThreads(count: number): void
+  engineThreads(): NativeEngineThreads
   /** Benchmark floor: libopus encode+decode of `pcm`'s 60 ms frames, `rounds` times; CPU seconds of the calling thread. */
   measureOpusFloor(pcm: Int16Array, rounds: number, bitrate: number): { cpuSeconds: number; frames: number; bytes: number }
 }

@@ -8,7 +8,7 @@ import type { LocalRelay } from '../../src/testing/index.js'
 describe('destroy()', () => {
   const fixture = useRelay()
 
-  // The engine thread's own descriptors (epoll, eventfd, timerfd) appear on first use.
+  // Loads the addon first. (An engine thread's own descriptors come and go with its calls.)
   beforeAll(() => {
     const warmUp = new VoIPController()
     warmUp.destroy()

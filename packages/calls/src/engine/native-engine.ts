@@ -14,6 +14,7 @@ import {
   ProxyUnreachableError,
   type ProxyError,
   DataSaving,
+  EngineThreads,
   NetType,
   VoIPController,
   VoIPServerConfig,
@@ -92,6 +93,12 @@ export interface NativeCallEngineOptions {
   logsDir?: string
   /** Adds the status dump and per-second packet statistics to the call logs. */
   debug?: boolean
+  /**
+   * How many engine threads calls are spread over (1..64; `EngineThreads.set` of
+   * `@tgvoip/calls-native`). Process-wide, for calls created from then on. Default: the
+   * number of CPUs, at most 8.
+   */
+  engineThreads?: number
 }
 
 /**
@@ -255,6 +262,7 @@ export class NativeCallEngine implements CallEngine {
   constructor(private readonly options: NativeCallEngineOptions = {}) {
     // Created once, here, so a directory that cannot exist is reported to whoever configured it.
     if (options.logsDir) mkdirSync(options.logsDir, { recursive: true })
+    if (options.engineThreads !== undefined) EngineThreads.set(options.engineThreads)
   }
 
   /** Loads the addon: throws the loader's error when there is no usable build. */

@@ -1,0 +1,91 @@
+/**
+ * One benchmark measurement: `calls` concurrent calls (two VoIPControllers each, in this
+ * process) through the relay child, real-time audio both ways, warmed up and then measured
+ * over a window. Used for the table rows and for every step of the scale search.
+ */
+import { performance } from 'node:perf_hooks'
+import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall } from './bench-call.js'
+import { sampleCpu } from './cpu-meter.js'
+import { feedCalls, latencies } from './latency-probe.js'
+import { percentile, timingFigures, type BenchRow } from './report.js'
+
+export type MeasuredRow = Omit<BenchRow, 'floorPerEndMs' | 'cpuVsFloor' | 'engineVsFloor'>
+
+export interface Measurement {
+  row: MeasuredRow
+  /** Mouth-to-ear p95 of each call end (NaN for an end that heard no onset). */
+  endP95Ms: number[]
+  /** Audio frames lost, summed over every end. */
+  framesLost: number
+  /** Ends that never reached ESTABLISHED. */
+  failedEnds: number
+}
+
+export interface MeasureOptions {
+  warmUpMs: number
+  windowSeconds: number
+  /** Prints the queue summary (and, with BENCH_DEBUG, every end's samples). */
+  verbose: boolean
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length
+
+export async function measureCalls(calls: number, relayPort: number, options: MeasureOptions): Promise<Measurement> {
+  global.gc?.()
+  await sleep(200)
+  const rssBefore = process.memoryUsage().rss
+  const benchCalls: BenchCall[] = []
+  for (let i = 0; i < calls; i++) benchCalls.push(createBenchCall(relayPort))
+  await Promise.all(benchCalls.map((call) => connectBenchCall(call)))
+  const { ends, stop: stopFeeding } = feedCalls(benchCalls, feedRealTime)
+  await sleep(options.warmUpMs)
+  const cpuStart = sampleCpu()
+  const wallStart = performance.now()
+  await sleep(options.windowSeconds * 1000)
+  const cpuEnd = sampleCpu()
+  const wall = (performance.now() - wallStart) / 1000
+  const rssAfter = process.memoryUsage().rss
+  stopFeeding()
+
+  const connect = benchCalls.map((c) => Math.max(c.caller.establishedAt, c.callee.establishedAt) - c.bothUpAt)
+  // Each end hears its peer (ends are caller, callee, caller, ...); onsets from the measuring window only.
+  const endLatencies = ends.map((end, i) => {
+    const peer = ends[i % 2 === 0 ? i + 1 : i - 1]!
+    return latencies(peer.source.onsets.filter((t) => t >= wallStart), end.sink.onsets.filter((t) => t >= wallStart))
+  })
+  const finalStats = ends.map((e) => e.controller.getStats())
+  if (options.verbose && process.env.BENCH_DEBUG) {
+    endLatencies.forEach((l, i) => {
+      const st = finalStats[i]!
+      console.log(i, l.map((x) => x.toFixed(0)).join(','), 'jit', st.jitterBufferDelayMs.toFixed(0), 'q', st.sendQueueMs.toFixed(0))
+    })
+  }
+  const lat = endLatencies.flat()
+  if (options.verbose) {
+    console.log(
+      `  send queue ${mean(finalStats.map((s) => s.sendQueueMs)).toFixed(0)} ms, receive queue ${mean(finalStats.map((s) => s.receiveQueueMs)).toFixed(0)} ms, ` +
+        `lost ${mean(finalStats.map((s) => s.audioFramesLost)).toFixed(1)} frames/end, ` +
+        `underruns ${mean(finalStats.map((s) => s.sendUnderruns)).toFixed(1)}/end, stale blocks dropped ${mean(finalStats.map((s) => s.staleBlocksDropped)).toFixed(1)}/end, late ${mean(finalStats.map((s) => s.audioPacketsLate)).toFixed(1)}/end`,
+    )
+  }
+  const failedEnds = ends.filter((e) => !e.establishedAt).length
+  for (const end of ends) end.controller.destroy()
+  if (failedEnds && options.verbose) console.warn(`${failedEnds} call ends never reached ESTABLISHED`)
+  const perEnd = (seconds: number): number => (seconds / wall / ends.length) * 1000
+  return {
+    row: {
+      calls,
+      callEnds: ends.length,
+      bitrate: Math.round(mean(finalStats.map((s) => s.bitrate))),
+      cpuPerEndMs: perEnd(cpuEnd.processSeconds - cpuStart.processSeconds),
+      engineCpuPerEndMs: perEnd(cpuEnd.engineSeconds - cpuStart.engineSeconds),
+      rssPerEndKiB: (rssAfter - rssBefore) / 1024 / ends.length,
+      ...timingFigures(connect, lat),
+      jitterDelayMs: mean(finalStats.map((s) => s.jitterBufferDelayMs)),
+    },
+    endP95Ms: endLatencies.map((l) => percentile(l, 95)),
+    framesLost: finalStats.reduce((sum, s) => sum + s.audioFramesLost, 0),
+    failedEnds,
+  }
+}

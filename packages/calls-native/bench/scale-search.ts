@@ -1,0 +1,93 @@
+/**
+ * The scale row: the most concurrent calls this machine carries with every call end's
+ * mouth-to-ear p95 within the bound and no audio lost, for a given engine thread count.
+ * The count grows by half from a start until a step fails, then bisects between the last
+ * pass and the first failure to within 10%; the number of steps is capped, so the search
+ * takes bounded time (each step is one warm-up plus one measuring window). A failing step
+ * is measured once more and counts as failed only if it fails again: on a machine shared
+ * with other jobs, a burst of their load must not set the figure.
+ */
+import { readFileSync } from 'node:fs'
+import { EngineThreads } from '../src/index.js'
+import { measureCalls, type Measurement, type MeasureOptions } from './measure-calls.js'
+
+export const SCALE_P95_BOUND_MS = 150
+
+export interface ScaleStep {
+  calls: number
+  passed: boolean
+  worstEndP95Ms: number
+  framesLost: number
+  failedEnds: number
+  engineCpuPerEndMs: number
+  loadAverage: string
+}
+
+export interface ScaleResult {
+  threads: number
+  /** The largest passing count (0 if even the first step failed). */
+  maxCalls: number
+  /** The smallest failing count, or undefined if the step cap was hit while passing. */
+  firstFailure: number | undefined
+  steps: ScaleStep[]
+}
+
+export interface ScaleOptions extends MeasureOptions {
+  startCalls: number
+  maxSteps: number
+}
+
+/** 1-minute load average (all processes on the machine), from /proc/loadavg. */
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+}
+
+function passes(m: Measurement): boolean {
+  return m.failedEnds === 0 && m.framesLost === 0 && m.endP95Ms.every((p95) => p95 <= SCALE_P95_BOUND_MS)
+}
+
+export async function searchMaxCalls(threads: number, relayPort: number, options: ScaleOptions): Promise<ScaleResult> {
+  EngineThreads.set(threads)
+  const steps: ScaleStep[] = []
+  let best = 0
+  let failure: number | undefined
+  let next = options.startCalls
+  while (steps.length < options.maxSteps) {
+    const step = await measureStep(threads, next, relayPort, options)
+    if (!step.passed) {
+      const again = await measureStep(threads, next, relayPort, options)
+      if (again.passed) Object.assign(step, again)
+    }
+    steps.push(step)
+    if (step.passed) best = Math.max(best, next)
+    else failure = Math.min(failure ?? Infinity, next)
+    if (failure === undefined) {
+      next = Math.ceil(next * 1.5)
+      continue
+    }
+    // Bisect to within 10% (or 2 calls) of the boundary.
+    if (failure - best <= Math.max(2, Math.ceil(best * 0.1))) break
+    next = Math.floor((best + failure) / 2)
+    if (next <= best) break
+  }
+  return { threads, maxCalls: best, firstFailure: failure, steps }
+}
+
+async function measureStep(threads: number, calls: number, relayPort: number, options: MeasureOptions): Promise<ScaleStep> {
+  const measured = await measureCalls(calls, relayPort, { ...options, verbose: false })
+  const step: ScaleStep = {
+    calls,
+    passed: passes(measured),
+    // An end that heard nothing counts as unbounded.
+    worstEndP95Ms: Math.max(...measured.endP95Ms.map((p95) => (Number.isNaN(p95) ? Infinity : p95))),
+    framesLost: measured.framesLost,
+    failedEnds: measured.failedEnds,
+    engineCpuPerEndMs: measured.row.engineCpuPerEndMs,
+    loadAverage: loadAverage(),
+  }
+  console.log(
+    `  ${threads} thread(s), ${calls} calls: ${step.passed ? 'pass' : 'FAIL'} (worst end p95 ${step.worstEndP95Ms.toFixed(0)} ms, ` +
+      `lost ${step.framesLost} frames, ${step.failedEnds} ends not established, load ${step.loadAverage})`,
+  )
+  return step
+}

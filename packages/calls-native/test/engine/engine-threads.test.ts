@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { CallState, EngineThreads, InvalidArgumentError } from '../../src/index.js'
+import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
+import { connectBoth, sleep, waitForBoth, type CallPair } from './helpers/call-pair.js'
+import { expectFdsBackTo, openFds } from './helpers/fds.js'
+import { useRelay } from './helpers/relay-fixture.js'
+
+/** Engine threads alive in this process, by the name the engine gives them. */
+function engineThreadsAlive(): number {
+  let count = 0
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      if (readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() === 'tgvoip-engine') count++
+    } catch {
+      // the thread ended while we listed
+    }
+  }
+  return count
+}
+
+async function expectThreadsGone(): Promise<void> {
+  for (let i = 0; i < 50 && (EngineThreads.info().running > 0 || engineThreadsAlive() > 0); i++) await sleep(20)
+  expect(EngineThreads.info().running).toBe(0)
+  expect(engineThreadsAlive()).toBe(0)
+}
+
+/** Runs one of the helpers in its own Node process; resolves with how it ended and its stdout. */
+async function runChild(helper: string): Promise<{ code: number | null; signal: string | null; output: string }> {
+  const child = spawn(process.execPath, ['--conditions=@tgvoip/source', '--import', 'tsx', fileURLToPath(new URL(`./helpers/${helper}`, import.meta.url))], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])))
+  return { code, signal, output }
+}
+
+describe('engine threads', () => {
+  const fixture = useRelay()
+  const defaultCount = Math.min(availableParallelism(), 8)
+  afterEach(() => EngineThreads.set(defaultCount))
+
+  it('defaults to the CPUs this process may use, at most 8, and starts none before a call', () => {
+    expect(EngineThreads.count).toBe(defaultCount)
+    expect(EngineThreads.info().running).toBe(0)
+    expect(engineThreadsAlive()).toBe(0)
+  })
+
+  it('spreads calls over the threads, carries audio both ways on each, and ends the threads with the last call', async () => {
+    const relay = await fixture.relay()
+    await sleep(50)
+    const baseline = openFds()
+    EngineThreads.set(2)
+    const tones = [300, 420, 540, 660].map((base) => ({ caller: base, callee: base + 900 }))
+    const pairs: CallPair[] = tones.map((tone) => fixture.pair(relay, { callerTone: tone.caller, calleeTone: tone.callee, recvTimeout: 10 }))
+    // Least loaded first: the ends alternate between the two threads.
+    expect(EngineThreads.info()).toEqual({ count: 2, running: 2, calls: [4, 4] })
+    expect(engineThreadsAlive()).toBe(2)
+    const ends = pairs.flatMap((pair) => [pair.caller, pair.callee])
+    expect(ends.map((end) => end.controller.engineThread)).toEqual([0, 1, 0, 1, 0, 1, 0, 1])
+    for (const pair of pairs) connectBoth(pair)
+    await Promise.all(pairs.map((pair) => waitForBoth(pair, CallState.ESTABLISHED, 5000)))
+    await sleep(2000)
+    pairs.forEach((pair, i) => {
+      for (const [end, tone] of [[pair.caller, tones[i]!.callee], [pair.callee, tones[i]!.caller]] as const) {
+        expect(audibleShare(end.received.slice(-25))).toBeGreaterThanOrEqual(0.9)
+        expect(Math.abs(dominantFrequency(concat(end.received.slice(-25)), 250, 2400) - tone)).toBeLessThanOrEqual(2)
+      }
+    })
+    pairs[0]!.close()
+    expect(EngineThreads.info().calls).toEqual([3, 3])
+    for (const pair of pairs.slice(1)) pair.close()
+    await expectThreadsGone()
+    await expectFdsBackTo(baseline)
+  }, 30_000)
+
+  it('a call created after the count was lowered goes to the first threads only', async () => {
+    const relay = await fixture.relay()
+    EngineThreads.set(3)
+    const first = fixture.pair(relay)
+    const second = fixture.pair(relay)
+    expect(EngineThreads.info().calls).toEqual([2, 1, 1])
+    EngineThreads.set(1)
+    const third = fixture.pair(relay)
+    expect([third.caller.controller.engineThread, third.callee.controller.engineThread]).toEqual([0, 0])
+    expect(EngineThreads.info()).toEqual({ count: 1, running: 3, calls: [4, 1, 1] })
+    for (const pair of [first, second, third]) pair.close()
+    await expectThreadsGone()
+  })
+
+  it('a thread that lost its last call is replaced by a fresh one for the next call', async () => {
+    const relay = await fixture.relay()
+    EngineThreads.set(2)
+    for (let round = 0; round < 20; round++) {
+      const pair = fixture.pair(relay)
+      connectBoth(pair)
+      if (round % 2 === 0) await sleep(10)
+      pair.close()
+    }
+    await expectThreadsGone()
+    const pair = fixture.pair(relay, { callerTone: 440, calleeTone: 880 })
+    connectBoth(pair)
+    await waitForBoth(pair, CallState.ESTABLISHED, 5000)
+    await sleep(1000)
+    expect(Math.abs(dominantFrequency(concat(pair.caller.received.slice(-25)), 250, 2400) - 880)).toBeLessThanOrEqual(2)
+    pair.close()
+    await expectThreadsGone()
+  })
+
+  it('rejects counts that are not integers within 1..max', () => {
+    for (const count of [0, -1, 1.5, Number.NaN, EngineThreads.max + 1]) {
+      expect(() => EngineThreads.set(count)).toThrow(InvalidArgumentError)
+    }
+    expect(EngineThreads.count).toBe(defaultCount)
+  })
+
+  it('halts the threads of calls still running when the process exits', async () => {
+    const startedAt = Date.now()
+    const { code, signal, output } = await runChild('exit-with-calls.ts')
+    expect({ code, signal }).toEqual({ code: 0, signal: null })
+    expect(JSON.parse(output)).toEqual({ count: 2, running: 2, calls: [2, 2] })
+    expect(Date.now() - startedAt).toBeLessThan(15_000)
+  }, 20_000)
+
+  it('a listener that throws raises uncaughtException and the events of the calls keep coming', async () => {
+    const { code, signal, output } = await runChild('throwing-listener.ts')
+    expect({ code, signal }).toEqual({ code: 0, signal: null })
+    const result = JSON.parse(output) as { caught: string[]; callerFrames: number; calleeFrames: number }
+    expect(result.caught).toContain('listener threw on ESTABLISHED')
+    // About 50 frames a second once established: audio events were not lost to the throw.
+    expect(result.callerFrames).toBeGreaterThan(30)
+    expect(result.calleeFrames).toBeGreaterThan(30)
+  }, 20_000)
+})
