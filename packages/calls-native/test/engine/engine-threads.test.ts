@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CallState, EngineThreads, InvalidArgumentError } from '../../src/index.js'
 import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
 import { connectBoth, sleep, waitForBoth, type CallPair } from './helpers/call-pair.js'
@@ -22,8 +22,15 @@ function engineThreadsAlive(): number {
   return count
 }
 
+/** Threads start, name themselves and end on their own time: poll (at most 2 s). */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i++) await sleep(20)
+}
+
+const noEngineThreads = (): boolean => EngineThreads.info().running === 0 && engineThreadsAlive() === 0
+
 async function expectThreadsGone(): Promise<void> {
-  for (let i = 0; i < 50 && (EngineThreads.info().running > 0 || engineThreadsAlive() > 0); i++) await sleep(20)
+  await waitUntil(noEngineThreads)
   expect(EngineThreads.info().running).toBe(0)
   expect(engineThreadsAlive()).toBe(0)
 }
@@ -44,6 +51,8 @@ describe('engine threads', () => {
   const fixture = useRelay()
   const defaultCount = Math.min(availableParallelism(), 8)
   afterEach(() => EngineThreads.set(defaultCount))
+  // The previous test's calls were closed after it; their threads end asynchronously.
+  beforeEach(() => waitUntil(noEngineThreads))
 
   it('defaults to the CPUs this process may use, at most 8, and starts none before a call', () => {
     expect(EngineThreads.count).toBe(defaultCount)
@@ -60,6 +69,7 @@ describe('engine threads', () => {
     const pairs: CallPair[] = tones.map((tone) => fixture.pair(relay, { callerTone: tone.caller, calleeTone: tone.callee, recvTimeout: 10 }))
     // Least loaded first: the ends alternate between the two threads.
     expect(EngineThreads.info()).toEqual({ count: 2, running: 2, calls: [4, 4] })
+    await waitUntil(() => engineThreadsAlive() === 2)
     expect(engineThreadsAlive()).toBe(2)
     const ends = pairs.flatMap((pair) => [pair.caller, pair.callee])
     expect(ends.map((end) => end.controller.engineThread)).toEqual([0, 1, 0, 1, 0, 1, 0, 1])
