@@ -3,21 +3,13 @@ import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { CallState, VoIPController } from '../src/index.js'
 import { LocalRelay } from '../src/testing/index.js'
-import { ProbeSink, ProbeSource } from './latency-probe.js'
+import { ProbeSink, ProbeSource, type ProbedCall, type ProbedEnd } from './latency-probe.js'
 
-export interface BenchEnd {
+export interface BenchEnd extends ProbedEnd {
   controller: VoIPController
-  source: ProbeSource
-  sink: ProbeSink
-  framesWritten: number
-  establishedAt: number
 }
 
-export interface BenchCall {
-  /** Independent calls do not start capturing in the same millisecond: 0..55 ms. */
-  phaseMs: number
-  caller: BenchEnd
-  callee: BenchEnd
+export interface BenchCall extends ProbedCall<BenchEnd> {
   /** The later of the two connect() calls (both sides up). */
   bothUpAt: number
 }

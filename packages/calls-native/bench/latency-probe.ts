@@ -95,12 +95,28 @@ export function latencies(mouth: readonly number[], ear: readonly number[]): num
   return out
 }
 
+/** What both engines' benches keep for one call end: its probes and when it came up. */
+export interface ProbedEnd {
+  source: ProbeSource
+  sink: ProbeSink
+  framesWritten: number
+  establishedAt: number
+}
+
+/** One benchmark call: its two ends and its capture phase. */
+export interface ProbedCall<End extends ProbedEnd> {
+  /** Independent calls do not start capturing in the same millisecond: 0..55 ms. */
+  phaseMs: number
+  caller: End
+  callee: End
+}
+
 /**
  * Starts writing every call end's probe in real time, caller and callee of a call 30 ms apart
  * and calls staggered by their phase; returns the ends (caller, callee, caller, ...) and a stop.
  */
-export function feedCalls<End>(
-  calls: readonly { phaseMs: number; caller: End; callee: End }[],
+export function feedCalls<End extends ProbedEnd>(
+  calls: readonly ProbedCall<End>[],
   feed: (end: End, startedAt: number, now: number) => void,
 ): { ends: End[]; stop(): void } {
   const ends = calls.flatMap((c) => [c.caller, c.callee])

@@ -6,23 +6,15 @@
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { MediaState, type MediaSession } from '@tgvoip/calls-native/engine'
-import { ProbeSink, ProbeSource } from '../../calls-native/bench/latency-probe.js'
+import { ProbeSink, ProbeSource, type ProbedCall, type ProbedEnd } from '../../calls-native/bench/latency-probe.js'
 import { WebRtcCallEngine } from '../src/index.js'
 import { sessionOptions } from '../test/engine/session-pair.js'
 
-export interface BenchEnd {
+export interface BenchEnd extends ProbedEnd {
   session: MediaSession
-  source: ProbeSource
-  sink: ProbeSink
-  framesWritten: number
-  establishedAt: number
 }
 
-export interface BenchCall {
-  /** Independent calls do not start capturing in the same millisecond: 0..55 ms. */
-  phaseMs: number
-  caller: BenchEnd
-  callee: BenchEnd
+export interface BenchCall extends ProbedCall<BenchEnd> {
   startedAt: number
 }
 
