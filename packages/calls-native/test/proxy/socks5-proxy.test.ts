@@ -4,7 +4,6 @@
  * Needs root; installs dante-server when `danted` is missing (dante.ts).
  */
 import { randomBytes } from 'node:crypto'
-import { connect } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   CallError,
@@ -21,7 +20,7 @@ import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
 import { connectBoth, createCallPair, sleep, waitForBoth, type CallPair, type PairOptions } from '../engine/helpers/call-pair.js'
 import { expectFdsBackTo, openFds } from '../engine/helpers/fds.js'
 import { Dante, ensureDante, ensureSocksUser } from './helpers/dante.js'
-import { canCreateNamespaces, createProxyTopology, type ProxyTopology } from './helpers/netns.js'
+import { canCreateNamespaces, createProxyTopology, directConnectError, type ProxyTopology } from './helpers/netns.js'
 import { RelayProcess } from './helpers/relay-process.js'
 
 const TCP_ID_MASK = 0x54435000n << 32n
@@ -100,14 +99,7 @@ describe.skipIf(!canCreateNamespaces())('SOCKS5 proxy (dante) as the only route 
   }
 
   it('has no route to the relay except through the proxy', async () => {
-    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
-      const socket = connect(relay!.port, relay!.host)
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve(undefined)
-      })
-      socket.once('error', resolve)
-    })
+    const error = await directConnectError(relay!.host, relay!.port)
     expect(error?.code).toMatch(/^(EHOSTUNREACH|ENETUNREACH)$/)
   })
 

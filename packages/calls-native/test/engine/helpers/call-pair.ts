@@ -59,7 +59,8 @@ export function relayEndpoint(relay: RelayAddress, tag: Uint8Array, id = 1n): En
   return { id, ip: v6 ? '' : relay.host, ipv6: v6 ? relay.host : '', port: relay.port, peerTag: tag }
 }
 
-function makeSide(
+/** One side of a call: a VoIPController set up (not started) with `endpoints`, playing `tone` and recording what it hears. */
+export function makeSide(
   key: Uint8Array,
   isOutgoing: boolean,
   endpoints: Endpoint[],

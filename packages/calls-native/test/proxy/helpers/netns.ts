@@ -8,6 +8,7 @@
  * Needs root and iproute2. Names carry the pid, so parallel runs do not collide.
  */
 import { execFileSync } from 'node:child_process'
+import { connect } from 'node:net'
 
 export interface ProxyTopology {
   proxyNs: string
@@ -94,4 +95,16 @@ export function createProxyTopology(): ProxyTopology {
     throw error
   }
   return topology
+}
+
+/** The error a direct TCP connection to host:port ends with (undefined if it connects). */
+export function directConnectError(host: string, port: number): Promise<NodeJS.ErrnoException | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(port, host)
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(undefined)
+    })
+    socket.once('error', resolve)
+  })
 }

@@ -1,0 +1,267 @@
+/**
+ * Calls between our engine and the REAL libtgvoip (grishka/libtgvoip 2.4.4, run by
+ * scripts/interop/libtgvoip-peer), through LocalRelay, and through a password-protected
+ * dante SOCKS5 proxy that is our only route to the relay.
+ *
+ * Opt-in: libtgvoip has to be fetched from GitHub and built, which CI cannot do. Run
+ * `bash scripts/interop/run-libtgvoip.sh <libtgvoip source dir>`, or set
+ * TGVOIP_LIBTGVOIP_PEER to a built peer binary (scripts/interop/README.md).
+ */
+import { randomBytes } from 'node:crypto'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { CallState, ProxyUdpUnsupportedError, VoIPController, type ProxyError, type ProxyOptions } from '../../src/index.js'
+import { LocalRelay } from '../../src/testing/index.js'
+import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
+import { makeSide, relayEndpoint, sleep, waitForState, type RelayAddress, type Side } from '../engine/helpers/call-pair.js'
+import { Dante, ensureDante, ensureSocksUser } from '../proxy/helpers/dante.js'
+import { canCreateNamespaces, createProxyTopology, directConnectError, type ProxyTopology } from '../proxy/helpers/netns.js'
+import { RelayProcess } from '../proxy/helpers/relay-process.js'
+import { LibtgvoipPeer, type PeerEnd } from './helpers/libtgvoip-peer.js'
+
+const PEER_BINARY = process.env.TGVOIP_LIBTGVOIP_PEER
+const SKIP_REASON = 'set TGVOIP_LIBTGVOIP_PEER to a libtgvoip-peer binary to run (scripts/interop/run-libtgvoip.sh builds one; CI cannot: no GitHub)'
+
+const RELAY_ID = 21n
+const TCP_ID_MASK = 0x54435000n << 32n
+const OUR_TONE = 440
+const LIBTGVOIP_TONE = 700
+/** How long libtgvoip keeps the call up, from its Connect(). */
+const CALL_SECONDS = 7
+/** One second of 20 ms frames: what the tone and loudness checks look at. */
+const CHECK_FRAMES = 50
+const FRAME_SAMPLES = 960
+
+interface InteropCall {
+  /** Our engine is the caller (libtgvoip answers), or the other way round. */
+  oursOutgoing: boolean
+  relay: RelayAddress
+  ourProxy?: ProxyOptions
+  /** Our engine uses TCP relays from the start. */
+  ourTcp?: boolean
+  /** Where libtgvoip reaches the relay (default: where we do). */
+  libtgvoipRelay?: RelayAddress
+  libtgvoipProxy?: ProxyOptions
+  libtgvoipTcp?: boolean
+  /** Network namespace libtgvoip runs in. */
+  libtgvoipNs?: string
+}
+
+/** What each side measured; printed per scenario, for the record. */
+interface InteropResult {
+  ourEstablishedMs: number
+  libtgvoipEstablishedMs: number
+  /** What our engine heard (libtgvoip's tone) and what libtgvoip heard (ours). */
+  weHeardHz: number
+  libtgvoipHeardHz: number
+  weHeardAudible: number
+  libtgvoipHeardAudible: number
+  ourEndpointId: bigint
+  ourProxyErrors: ProxyError[]
+  libtgvoip: PeerEnd
+  libtgvoipVersion: string | undefined
+}
+
+function toFrames(pcm: Int16Array): Int16Array[] {
+  const frames: Int16Array[] = []
+  for (let at = 0; at + FRAME_SAMPLES <= pcm.length; at += FRAME_SAMPLES) frames.push(pcm.subarray(at, at + FRAME_SAMPLES))
+  return frames
+}
+
+async function runInteropCall(binary: string, call: InteropCall): Promise<InteropResult> {
+  const key = new Uint8Array(randomBytes(256))
+  const { callerTag, calleeTag } = LocalRelay.createTagPair()
+  const [ourTag, libtgvoipTag] = call.oursOutgoing ? [callerTag, calleeTag] : [calleeTag, callerTag]
+  const libtgvoipRelay = call.libtgvoipRelay ?? call.relay
+  const peer = LibtgvoipPeer.start({
+    binary,
+    key,
+    outgoing: !call.oursOutgoing,
+    relays: [{ id: RELAY_ID, host: libtgvoipRelay.host, port: libtgvoipRelay.port, tag: libtgvoipTag, tcp: call.libtgvoipTcp }],
+    proxy: call.libtgvoipProxy,
+    tone: LIBTGVOIP_TONE,
+    seconds: CALL_SECONDS,
+    initTimeout: 8,
+    recvTimeout: 8,
+    ns: call.libtgvoipNs,
+  })
+  let ours: Side | undefined
+  try {
+    ours = makeSide(key, call.oursOutgoing, [relayEndpoint(call.relay, ourTag, RELAY_ID)], { initTimeout: 8, recvTimeout: 8, proxy: call.ourProxy, tcp: call.ourTcp }, OUR_TONE)
+    const ourProxyErrors: ProxyError[] = []
+    ours.controller.on('proxyError', (error) => ourProxyErrors.push(error))
+    const connectedAt = performance.now()
+    ours.controller.start()
+    ours.controller.connect()
+    await waitForState(ours.controller, CallState.ESTABLISHED, 8000)
+    const ourEstablishedMs = performance.now() - connectedAt
+    await peer.waitForState('ESTABLISHED', 8000)
+    // Both sides are talking: give the jitter buffers time to fill, then look at the last second.
+    await sleep(3000)
+    const weHeard = ours.received.slice(-CHECK_FRAMES)
+    const ourEndpointId = ours.controller.getStats().currentEndpointId
+    // libtgvoip hangs up by itself after CALL_SECONDS; we keep sending until then.
+    const libtgvoip = await peer.finished()
+    const libtgvoipHeard = toFrames(peer.recording()).slice(-CHECK_FRAMES)
+    return {
+      ourEstablishedMs,
+      libtgvoipEstablishedMs: libtgvoip.establishedAtMs,
+      weHeardHz: dominantFrequency(concat(weHeard)),
+      libtgvoipHeardHz: dominantFrequency(concat(libtgvoipHeard)),
+      weHeardAudible: audibleShare(weHeard),
+      libtgvoipHeardAudible: audibleShare(libtgvoipHeard),
+      ourEndpointId,
+      ourProxyErrors,
+      libtgvoip,
+      libtgvoipVersion: peer.version,
+    }
+  } finally {
+    ours?.controller.destroy()
+    await peer.stop()
+    peer.dispose()
+  }
+}
+
+function report(scenario: string, result: InteropResult): void {
+  const { libtgvoip, ourProxyErrors, ...numbers } = result
+  console.info(
+    `[libtgvoip interop] ${scenario}: ${JSON.stringify({
+      ...numbers,
+      ourEndpointId: numbers.ourEndpointId.toString(),
+      ourProxyErrors: ourProxyErrors.map((error) => error.name),
+      libtgvoipState: libtgvoip.state,
+      libtgvoipLastError: libtgvoip.lastError,
+      libtgvoipBytes: { sent: libtgvoip.bytesSent, received: libtgvoip.bytesReceived },
+      libtgvoipEndpoints: libtgvoip.debugString.split('\n').filter((line) => line.includes('_RELAY')),
+    })}`,
+  )
+}
+
+/** The call was up on both ends and each side heard the other's tone, nearly without gaps. */
+function expectAudioBothWays(result: InteropResult): void {
+  expect(result.libtgvoip.everEstablished).toBe(true)
+  expect(result.libtgvoip.lastError).toBe(0)
+  expect(result.libtgvoip.state).toBe('ESTABLISHED')
+  expect(Math.abs(result.weHeardHz - LIBTGVOIP_TONE)).toBeLessThanOrEqual(2)
+  expect(Math.abs(result.libtgvoipHeardHz - OUR_TONE)).toBeLessThanOrEqual(2)
+  expect(result.weHeardAudible).toBeGreaterThan(0.9)
+  expect(result.libtgvoipHeardAudible).toBeGreaterThan(0.9)
+}
+
+/** The relay endpoint libtgvoip had in use when the call ended, as GetDebugString() lists it. */
+function libtgvoipEndpointInUse(end: PeerEnd): string | undefined {
+  return end.debugString.split('\n').find((line) => line.includes('IN_USE'))
+}
+
+describe.skipIf(!PEER_BINARY)(`our engine and the real libtgvoip (${PEER_BINARY ? PEER_BINARY : SKIP_REASON})`, () => {
+  const binary = PEER_BINARY!
+
+  describe('through LocalRelay over UDP', () => {
+    let relay: LocalRelay
+
+    beforeAll(async () => {
+      relay = await LocalRelay.create()
+    })
+
+    afterAll(async () => {
+      await relay.close()
+    })
+
+    for (const oursOutgoing of [true, false]) {
+      it(`${oursOutgoing ? 'we call libtgvoip' : 'libtgvoip calls us'}: both ESTABLISHED, each hears the other's tone`, async () => {
+        const result = await runInteropCall(binary, { oursOutgoing, relay })
+        report(`UDP relay, ours ${oursOutgoing ? 'outgoing' : 'incoming'}`, result)
+        expectAudioBothWays(result)
+        expect(result.ourEndpointId).toBe(RELAY_ID)
+        expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(/UDP_RELAY/)
+      }, 30_000)
+    }
+  })
+
+  describe.skipIf(!canCreateNamespaces())('through a password-protected SOCKS5 proxy (dante), our only route to the relay', () => {
+    const user = `tgvoip-socks-${process.pid}`
+    const password = randomBytes(12).toString('base64url')
+    let net: ProxyTopology | undefined
+    let relay: RelayProcess | undefined
+    let removeUser: (() => void) | undefined
+    let dante: Dante | undefined
+
+    beforeAll(async () => {
+      ensureDante()
+      removeUser = ensureSocksUser(user, password)
+      net = createProxyTopology()
+      relay = await RelayProcess.start(net.relayNs, net.relayAddress)
+      new VoIPController().destroy() // the engine thread's own descriptors are not a leak
+    }, 120_000)
+
+    afterAll(async () => {
+      await relay?.stop()
+      net?.destroy()
+      removeUser?.()
+    })
+
+    afterEach(async () => {
+      await dante?.stop()
+      dante = undefined
+    })
+
+    const startDante = async (udp: boolean): Promise<void> => {
+      dante = await Dante.start({ ns: net!.proxyNs, listen: net!.proxyAddress, port: 1080, external: [net!.proxyExternal], method: 'username', udp })
+    }
+    const proxy = (): ProxyOptions => ({ host: net!.proxyAddress, port: 1080, username: user, password })
+    const relayAddress = (): RelayAddress => ({ host: relay!.host, port: relay!.port })
+
+    it('has no route to the relay except through the proxy', async () => {
+      const error = await directConnectError(relay!.host, relay!.port)
+      expect(error?.code).toMatch(/^(EHOSTUNREACH|ENETUNREACH)$/)
+    })
+
+    it('we call libtgvoip through UDP ASSOCIATE; libtgvoip sits next to the relay', async () => {
+      await startDante(true)
+      const result = await runInteropCall(binary, { oursOutgoing: true, relay: relayAddress(), ourProxy: proxy(), libtgvoipNs: net!.relayNs })
+      report('SOCKS5 UDP ASSOCIATE (ours only), ours outgoing', result)
+      expectAudioBothWays(result)
+      expect(result.ourEndpointId).toBe(RELAY_ID)
+      expect(result.ourProxyErrors).toEqual([])
+    }, 40_000)
+
+    it('libtgvoip calls us, both through UDP ASSOCIATE (libtgvoip with SetProxy too)', async () => {
+      await startDante(true)
+      const before = await relay!.stats()
+      const result = await runInteropCall(binary, { oursOutgoing: false, relay: relayAddress(), ourProxy: proxy(), libtgvoipProxy: proxy() })
+      report('SOCKS5 UDP ASSOCIATE (both), ours incoming', result)
+      expectAudioBothWays(result)
+      expect(result.ourEndpointId).toBe(RELAY_ID)
+      expect(result.ourProxyErrors).toEqual([])
+      expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(/UDP_RELAY/)
+      // Both ends can only have reached the relay through dante: the relay forwarded the call.
+      expect((await relay!.stats()).forwarded - before.forwarded).toBeGreaterThan(200)
+    }, 40_000)
+
+    it('over TCP relays through CONNECT when the proxy refuses UDP (both sides fall back)', async () => {
+      await startDante(false)
+      const result = await runInteropCall(binary, { oursOutgoing: true, relay: relayAddress(), ourProxy: proxy(), libtgvoipProxy: proxy() })
+      report('SOCKS5 CONNECT after UDP refused (both), ours outgoing', result)
+      expectAudioBothWays(result)
+      expect(result.ourEndpointId).toBe(RELAY_ID ^ TCP_ID_MASK)
+      expect(result.ourProxyErrors.length).toBeGreaterThan(0)
+      expect(result.ourProxyErrors.every((error) => error instanceof ProxyUdpUnsupportedError)).toBe(true)
+      expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(/TCP_RELAY/)
+    }, 40_000)
+
+    it('libtgvoip calls us; we use a TCP relay through CONNECT, libtgvoip a TCP relay next to it', async () => {
+      await startDante(true)
+      const result = await runInteropCall(binary, {
+        oursOutgoing: false,
+        relay: relayAddress(),
+        ourProxy: proxy(),
+        ourTcp: true,
+        libtgvoipTcp: true,
+        libtgvoipNs: net!.relayNs,
+      })
+      report('SOCKS5 CONNECT (ours), libtgvoip direct TCP relay, ours incoming', result)
+      expectAudioBothWays(result)
+      expect(result.ourEndpointId).toBe(RELAY_ID ^ TCP_ID_MASK)
+      expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(/TCP_RELAY/)
+    }, 40_000)
+  })
+})
