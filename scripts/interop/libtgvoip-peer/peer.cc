@@ -11,8 +11,8 @@
 // It plays a sine (48 kHz mono s16, amplitude 0.3) and writes what it hears to --record
 // as raw s16le 48 kHz mono. stdout carries one JSON object per line ("event": "version",
 // "state", "end"); libtgvoip's own log lines (which it prints to stdout) go to --log, or
-// to stderr. The call ends after --seconds from Connect(), on SIGTERM/SIGINT, or when it
-// fails. Exit status: 0 when the call reached ESTABLISHED, 1 when it never did, 2 on bad
+// to stderr. The call ends --seconds after it was first ESTABLISHED, on SIGTERM/SIGINT,
+// or when it fails. Exit status: 0 when the call reached ESTABLISHED, 1 when it never did, 2 on bad
 // arguments.
 
 #include <VoIPController.h>
@@ -338,8 +338,13 @@ int runCall(const Options& options) {
 
   controller->Start();
   controller->Connect();
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.seconds);
-  while (!gStop && gState != tgvoip::STATE_FAILED && std::chrono::steady_clock::now() < deadline) {
+  // The call lasts --seconds from the first ESTABLISHED, however long getting there took
+  // (a fallback to TCP relays takes seconds). Before that libtgvoip's own initTimeout
+  // ends it; the cap only guards against a library that never reports anything.
+  const double capMs = (options.initTimeout + options.seconds + 5) * 1000;
+  while (!gStop && gState != tgvoip::STATE_FAILED && gEvents->elapsedMs() < capMs) {
+    double establishedAtMs = gEstablishedAtMs;
+    if (establishedAtMs >= 0 && gEvents->elapsedMs() >= establishedAtMs + options.seconds * 1000) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 
