@@ -5,6 +5,7 @@
 //   libtgvoip-peer --key <512 hex> --outgoing|--incoming
 //                  --relay <id>,<ipv4>,<port>,<32 hex tag>[,tcp] (repeatable)
 //                  [--proxy <ipv4>:<port>[:<username>]]  password: $LIBTGVOIP_PEER_PROXY_PASSWORD
+//                  [--p2p] (allow P2P)
 //                  [--tone <Hz>] [--record <file.s16le>] [--seconds <s>]
 //                  [--init-timeout <s>] [--recv-timeout <s>] [--log <file>]
 //
@@ -60,6 +61,7 @@ struct Options {
   std::vector<RelayArg> relays;
   bool hasProxy = false;
   ProxyArg proxy;
+  bool allowP2p = false;
   double toneHz = 0;
   std::string recordPath;
   double seconds = 10;
@@ -154,7 +156,8 @@ Options parseOptions(int argc, char** argv) {
     else if (name == "--proxy") {
       options.proxy = parseProxy(value());
       options.hasProxy = true;
-    } else if (name == "--tone") options.toneHz = parseNumber(value(), "--tone");
+    } else if (name == "--p2p") options.allowP2p = true;
+    else if (name == "--tone") options.toneHz = parseNumber(value(), "--tone");
     else if (name == "--record") options.recordPath = value();
     else if (name == "--seconds") options.seconds = parseNumber(value(), "--seconds");
     else if (name == "--init-timeout") options.initTimeout = parseNumber(value(), "--init-timeout");
@@ -320,7 +323,7 @@ int runCall(const Options& options) {
     endpoints.emplace_back(relay.id, relay.port, tgvoip::IPv4Address(relay.ip), tgvoip::IPv6Address(""),
                            relay.tcp ? tgvoip::Endpoint::Type::TCP_RELAY : tgvoip::Endpoint::Type::UDP_RELAY, tag);
   }
-  controller->SetRemoteEndpoints(endpoints, false, tgvoip::VoIPController::GetConnectionMaxLayer());
+  controller->SetRemoteEndpoints(endpoints, options.allowP2p, tgvoip::VoIPController::GetConnectionMaxLayer());
   if (options.hasProxy) {
     controller->SetProxy(tgvoip::PROXY_SOCKS5, options.proxy.host, options.proxy.port, options.proxy.username, options.proxy.password);
   }

@@ -46,8 +46,20 @@ void AudioReceiver::followPacketDuration(int samples) {
   jitter_ = JitterBuffer(config);
 }
 
-void AudioReceiver::onFec(uint32_t pts, protocol::ByteView data) {
-  if (peerEnabled_) jitter_.putFec(pts, data);
+void AudioReceiver::onFecBlock(uint32_t pts, const std::vector<protocol::FecEntry>& copies) {
+  if (!peerEnabled_) return;
+  const auto opusFrame = [this](const protocol::FecEntry& copy) {
+    return opus::Decoder::packetSamples(copy.data) == frameSamples();
+  };
+  if (!peerFecIsGarbage_) peerFecIsGarbage_ = !std::all_of(copies.begin(), copies.end(), opusFrame);
+  for (const auto& copy : copies) {
+    if (copy.pts == pts) continue;  // the primary frame itself is in the same packet
+    if (peerFecIsGarbage_) {
+      counters_.fecRejected++;
+    } else {
+      jitter_.putFec(copy.pts, copy.data);
+    }
+  }
 }
 
 void AudioReceiver::setPeerEnabled(bool enabled) {
@@ -110,8 +122,7 @@ void AudioReceiver::decodeDue(const JitterBuffer::Frame& frame) {
       if (samples > 0) counters_.primary++;
       break;
     case JitterBuffer::Kind::ExtraFec:
-      // decode() plays only a well-formed 60 ms Opus packet and leaves the decoder alone
-      // otherwise: libtgvoip 2.5 has been seen to put other bytes in FEC entries.
+      // Checked again by decode(), which plays only a 60 ms Opus packet.
       samples = decoder_->decode(frame.data, pcm_.data(), static_cast<int>(pcm_.size()));
       if (samples > 0) {
         counters_.extraFec++;

@@ -12,6 +12,7 @@
 #include "controller/jitter-buffer.h"
 #include "engine/spsc-ring.h"
 #include "opus/opus-decoder.h"
+#include "protocol/stream-data.h"
 
 namespace tgvoip {
 
@@ -20,7 +21,9 @@ struct ReceiveCounters {
   uint64_t extraFec = 0;
   uint64_t inbandFec = 0;
   uint64_t concealed = 0;
-  uint64_t fecRejected = 0;  // extra-FEC copies that were not a valid 60 ms Opus packet
+  // Extra-FEC copies of other frames never stored or played: not a valid 60 ms Opus packet,
+  // or sent by a peer whose copies have been garbage (see onFecBlock).
+  uint64_t fecRejected = 0;
   uint64_t silence = 0;
   uint64_t overflow = 0;  // samples dropped because JS did not drain the output ring
   uint64_t invalid = 0;   // packets that are not Opus (any-duration mode)
@@ -36,7 +39,15 @@ class AudioReceiver {
   AudioReceiver(std::shared_ptr<SpscRing> output, const JitterConfig& config, bool anyPacketDuration = false);
 
   void onPacket(uint32_t pts, protocol::ByteView data, double now);
-  void onFec(uint32_t pts, protocol::ByteView data);
+  /**
+   * The extra-FEC block of the packet carrying frame `pts` (§7.3): copies of earlier
+   * frames, oldest first, the last one usually of `pts` itself. libtgvoip 2.4.4 never sends
+   * real copies (its HandleAudioInput() copies zero bytes of the secondary encoder's output
+   * into each entry, so entries hold whatever the heap held), and a few of those happen to
+   * read as 60 ms Opus, which would be played as noise. So the whole block is checked, and
+   * once one copy is not a 60 ms Opus packet the peer's copies are ignored for the call.
+   */
+  void onFecBlock(uint32_t pts, const std::vector<protocol::FecEntry>& copies);
   // Runs playout up to `now`. Returns true if PCM was written to the output ring.
   bool tick(double now, bool peerExtraEc);
   // When tick() next has work: silence, the next frame's playout, or a delay review.
@@ -62,6 +73,7 @@ class AudioReceiver {
   double nextSilenceAt_ = 0;
   double lastAdaptAt_ = 0;
   bool peerEnabled_ = true;
+  bool peerFecIsGarbage_ = false;
   bool anyPacketDuration_;
 };
 

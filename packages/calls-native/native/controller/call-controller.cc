@@ -354,9 +354,7 @@ void CallController::handleStreamData(const protocol::Packet& packet, double now
   for (const auto& record : records) {
     if (record.streamId != protocol::kStreamIdAudio) continue;
     receiver_->onPacket(record.pts, record.data, now);
-    for (const auto& fec : record.fec) {
-      if (fec.pts != record.pts) receiver_->onFec(fec.pts, fec.data);
-    }
+    if (!record.fec.empty()) receiver_->onFecBlock(record.pts, record.fec);
   }
   if (!records.empty() && !streamDataReceived_) {
     streamDataReceived_ = true;

@@ -17,7 +17,10 @@ export interface Stats {
   framesRecoveredByExtraFec: number
   framesRecoveredByInbandFec: number
   framesConcealed: number
-  /** Extra-FEC copies that were not valid 60 ms Opus (never played). */
+  /**
+   * Extra-FEC copies never played: not valid 60 ms Opus, or sent by a peer whose copies
+   * have been garbage once (libtgvoip 2.4.4's always are), after which all are ignored.
+   */
   fecCopiesRejected: number
   /** Incoming audio packets that arrived after their playout time. */
   audioPacketsLate: number

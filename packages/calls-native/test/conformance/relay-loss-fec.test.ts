@@ -6,7 +6,9 @@
  * Finding: in this recording the FEC entries are not Opus. Their bytes look like process
  * memory (most start with a little-endian x86-64 user-space pointer, `.. .. .. .. .. 7f 00
  * 00`, followed by small int32 counters), i.e. libtgvoip 2.5 HEAD serialises the wrong
- * buffer. The layout (count, lengths, pts mapping) is right, so the protocol part is
+ * buffer. A live libtgvoip (test/interop) showed why: the copy of the secondary encoder's
+ * output into each entry resolves to a Buffer::CopyFrom overload that copies zero bytes,
+ * so entries hold uninitialised heap memory. The layout (count, lengths, pts mapping) is right, so the protocol part is
  * checked against the recording, and the audio recovery is checked on the same loss
  * pattern with valid FEC payloads produced by our own encoder.
  */

@@ -12,6 +12,7 @@ import { CallState, VoIPController } from '../../src/index.js'
 import { loadProtocolInternal, PacketType } from '../../src/internal/protocol-internal.js'
 import { concat, dominantFrequency, rms } from '../helpers/audio.js'
 import { addRecords, decodeStream, emptyStream } from './audio-stream.js'
+import { SeededRandom } from '../../src/testing/seeded-random.js'
 import { encryptedRecords, isOutgoing, loadCapture, type Side } from './capture.js'
 
 const native = loadProtocolInternal()
@@ -38,9 +39,10 @@ afterEach(() => {
 
 /**
  * Our engine plays `role`; the recording of the other side is replayed at it: every
- * datagram the peer sent, or with `asForwarded` only those the relay passed on.
+ * datagram the peer sent, or with `asForwarded` only those the relay passed on, each
+ * through `rewrite` when given.
  */
-async function replay(name: CaptureName, role: Side, asForwarded = false): Promise<Replay> {
+async function replay(name: CaptureName, role: Side, asForwarded = false, rewrite = (datagram: Buffer): Buffer => datagram): Promise<Replay> {
   const capture = captures[name]
   const peer: Side = role === 'caller' ? 'callee' : 'caller'
   const peerDatagrams = encryptedRecords(capture).filter(
@@ -83,7 +85,7 @@ async function replay(name: CaptureName, role: Side, asForwarded = false): Promi
       const wait = (record.t - t0) * 1000 - (Date.now() - start)
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
       if (!active) return
-      relay.send(Buffer.from(record.hex, 'hex'), to.port, to.address)
+      relay.send(rewrite(Buffer.from(record.hex, 'hex')), to.port, to.address)
     }
   })
   active = result
@@ -146,6 +148,50 @@ describe('replaying recorded libtgvoip traffic into our engine', () => {
     expect(Math.abs(hz - 880)).toBeLessThanOrEqual(2)
   }, 20_000)
 })
+
+describe('extra-FEC copies from libtgvoip 2.4.4 (uninitialised memory, see relay-loss-fec)', () => {
+  it('plays none of them, not even those that parse as 60 ms Opus: one garbage copy discredits the peer', async () => {
+    const capture = captures['relay-loss']
+    const session = await replay('relay-loss', 'caller', true, (datagram) => withOpusLookingFec(capture, 'callee', datagram))
+    await session.done
+    const stats = session.controller.getStats()
+    const engine = audibleFraction(session.received)
+    const ideal = audibleFraction(offlineReceiver('relay-loss', 'callee'))
+    const firstAudible = session.received.findIndex((frame) => rms(frame) > 1000)
+    const hz = dominantFrequency(concat(session.received.slice(firstAudible + 50)))
+    console.info(`replay relay-loss with Opus-looking FEC garbage: ${stats.framesRecoveredByExtraFec} played, ${stats.fecCopiesRejected} rejected, ${(engine.fraction * 100).toFixed(1)}% audible, ${hz.toFixed(2)} Hz`)
+    expect(stats.framesRecoveredByExtraFec).toBe(0)
+    expect(stats.fecCopiesRejected).toBeGreaterThan(0)
+    expect(engine.fraction).toBeGreaterThanOrEqual(ideal.fraction - 0.05)
+    expect(Math.abs(hz - 880)).toBeLessThanOrEqual(2)
+  }, 20_000)
+})
+
+/**
+ * libtgvoip 2.4.4's FEC entries are whatever the heap held (its copy of the secondary
+ * encoder's output copies nothing). Most of that is not Opus, but a first byte that reads
+ * as a 60 ms TOC makes a "valid" packet of noise. This keeps each block's own-frame entry
+ * as recorded (real garbage) and turns the entries for earlier frames, the ones a lost
+ * frame would be rebuilt from, into such packets: TOC 0x18 (SILK narrowband, one 60 ms
+ * frame) and seeded random bytes.
+ */
+function withOpusLookingFec(capture: (typeof captures)['relay-loss'], sender: Side, datagram: Buffer): Buffer {
+  const outgoing = isOutgoing(capture, sender)
+  const opened = native.openDatagram(capture.key, outgoing, datagram, capture.peerTag)
+  const packet = opened.ok ? native.parsePacket(opened.packet) : undefined
+  const record = packet?.ok && packet.type === PacketType.StreamData ? packet.streamData?.[0] : undefined
+  if (!packet?.ok || !record || record.fec.length < 2) return datagram
+  const random = new SeededRandom(record.pts)
+  const fec = record.fec.map((entry) => {
+    if (entry.pts === record.pts) return entry.data
+    const noise = Uint8Array.from({ length: Math.max(2, entry.data.length) }, () => Math.floor(random.next() * 256))
+    noise[0] = 0x18
+    return noise
+  })
+  const body = native.encodeStreamData({ pts: record.pts, data: record.data, fec })
+  const header = { type: packet.type, seq: packet.seq, ackId: packet.ackId, recentMask: packet.recentMask, extras: packet.extras.map(({ type, payload }) => ({ type, payload })) }
+  return Buffer.from(native.sealPacket(capture.key, outgoing, native.encodePacket(header, body), capture.peerTag))
+}
 
 /** Share of 20 ms frames above rms 1000, from 1 s after the first audible one to the end. */
 function audibleFraction(frames: Int16Array[]): { fraction: number; frames: number } {

@@ -44,6 +44,8 @@ interface InteropCall {
   libtgvoipTcp?: boolean
   /** Network namespace libtgvoip runs in. */
   libtgvoipNs?: string
+  /** Both sides allow P2P. */
+  allowP2p?: boolean
 }
 
 /** What each side measured; printed per scenario, for the record. */
@@ -80,6 +82,7 @@ async function runInteropCall(binary: string, call: InteropCall): Promise<Intero
     outgoing: !call.oursOutgoing,
     relays: [{ id: RELAY_ID, host: libtgvoipRelay.host, port: libtgvoipRelay.port, tag: libtgvoipTag, tcp: call.libtgvoipTcp }],
     proxy: call.libtgvoipProxy,
+    allowP2p: call.allowP2p,
     tone: LIBTGVOIP_TONE,
     seconds: CALL_SECONDS,
     initTimeout: 8,
@@ -88,7 +91,7 @@ async function runInteropCall(binary: string, call: InteropCall): Promise<Intero
   })
   let ours: Side | undefined
   try {
-    ours = makeSide(key, call.oursOutgoing, [relayEndpoint(call.relay, ourTag, RELAY_ID)], { initTimeout: 8, recvTimeout: 8, proxy: call.ourProxy, tcp: call.ourTcp }, OUR_TONE)
+    ours = makeSide(key, call.oursOutgoing, [relayEndpoint(call.relay, ourTag, RELAY_ID)], { initTimeout: 8, recvTimeout: 8, proxy: call.ourProxy, tcp: call.ourTcp, allowP2p: call.allowP2p }, OUR_TONE)
     const ourProxyErrors: ProxyError[] = []
     ours.controller.on('proxyError', (error) => ourProxyErrors.push(error))
     const connectedAt = performance.now()
@@ -137,6 +140,9 @@ function report(scenario: string, result: InteropResult): void {
         late: ourStats.audioPacketsLate,
         concealed: ourStats.framesConcealed,
         jitterBufferMs: ourStats.jitterBufferDelayMs,
+        extraFec: ourStats.framesRecoveredByExtraFec,
+        inbandFec: ourStats.framesRecoveredByInbandFec,
+        fecRejected: ourStats.fecCopiesRejected,
       },
       libtgvoipState: libtgvoip.state,
       libtgvoipLastError: libtgvoip.lastError,
@@ -175,6 +181,37 @@ describe.skipIf(!PEER_BINARY)(`our engine and the real libtgvoip (${PEER_BINARY 
     afterAll(async () => {
       await relay.close()
     })
+
+    it('with P2P allowed on both sides: each learns the other\'s direct endpoint, audio both ways', async () => {
+      const result = await runInteropCall(binary, { oursOutgoing: true, relay, allowP2p: true })
+      report('UDP relay with P2P allowed, ours outgoing', result)
+      expectAudioBothWays(result)
+      // libtgvoip got our public endpoint from the relay's PEER_INFO and can reach us directly.
+      expect(result.libtgvoip.debugString).toContain(`127.0.0.1:${result.ourStats.localPort} `)
+      expect(result.libtgvoip.debugString).toMatch(/UDP_P2P_INET/)
+    }, 30_000)
+
+    // libtgvoip turns on extra FEC ("ShittyInternetMode") on a lossy link, but its copies
+    // are uninitialised memory (AudioReceiver::onFecBlock): we must play none of them and
+    // still carry the tone on in-band FEC and concealment, while libtgvoip recovers
+    // frames from our (real) copies.
+    it('on a lossy relay (15 % loss, 30 ms jitter): libtgvoip\'s garbage FEC is never played, the tones get through', async () => {
+      relay.setFaults({ lossRate: 0.15, jitterMs: 30, seed: 3 })
+      try {
+        const result = await runInteropCall(binary, { oursOutgoing: false, relay })
+        report('lossy UDP relay, ours incoming', result)
+        expect(result.libtgvoip.debugString).toMatch(/ShittyInternetMode: level [1-9]/)
+        expect(result.ourStats.extraEcLevel).toBeGreaterThan(0)
+        expect(result.ourStats.fecCopiesRejected).toBeGreaterThan(0)
+        expect(result.ourStats.framesRecoveredByExtraFec).toBe(0)
+        expect(Math.abs(result.weHeardHz - LIBTGVOIP_TONE)).toBeLessThanOrEqual(2)
+        expect(Math.abs(result.libtgvoipHeardHz - OUR_TONE)).toBeLessThanOrEqual(2)
+        expect(result.libtgvoipHeardAudible).toBeGreaterThan(0.9)
+        expect(result.weHeardAudible).toBeGreaterThan(0.7)
+      } finally {
+        relay.setFaults({})
+      }
+    }, 30_000)
 
     for (const oursOutgoing of [true, false]) {
       it(`${oursOutgoing ? 'we call libtgvoip' : 'libtgvoip calls us'}: both ESTABLISHED, each hears the other's tone`, async () => {

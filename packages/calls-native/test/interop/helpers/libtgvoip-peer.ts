@@ -29,6 +29,8 @@ export interface PeerOptions {
   relays: PeerRelay[]
   /** SetProxy(PROXY_SOCKS5, ...) on libtgvoip. */
   proxy?: ProxyOptions
+  /** SetRemoteEndpoints(..., allowP2p). */
+  allowP2p?: boolean
   tone: number
   /** How long the call lasts from Connect(). */
   seconds: number
@@ -89,6 +91,7 @@ export class LibtgvoipPeer {
       '--key', hex(options.key),
       options.outgoing ? '--outgoing' : '--incoming',
       ...options.relays.flatMap((relay) => ['--relay', [relay.id, relay.host, relay.port, hex(relay.tag), ...(relay.tcp ? ['tcp'] : [])].join(',')]),
+      ...(options.allowP2p ? ['--p2p'] : []),
       '--tone', String(options.tone),
       '--record', join(dir, 'heard.s16le'),
       '--log', join(dir, 'libtgvoip.log'),
