@@ -2,12 +2,7 @@
 // built with --enable-audio-callback), so that tests can call our engine from it. It
 // only uses libtgvoip's public API (tgvoip::VoIPController).
 //
-//   libtgvoip-peer --key <512 hex> --outgoing|--incoming
-//                  --relay <id>,<ipv4>,<port>,<32 hex tag>[,tcp] (repeatable)
-//                  [--proxy <ipv4>:<port>[:<username>]]  password: $LIBTGVOIP_PEER_PROXY_PASSWORD
-//                  [--p2p] (allow P2P)
-//                  [--tone <Hz>] [--record <file.s16le>] [--seconds <s>]
-//                  [--init-timeout <s>] [--recv-timeout <s>] [--log <file>]
+// Arguments: see kUsage below.
 //
 // It plays a sine (48 kHz mono s16, amplitude 0.3) and writes what it hears to --record
 // as raw s16le 48 kHz mono. stdout carries one JSON object per line ("event": "version",
@@ -36,6 +31,12 @@
 
 namespace {
 
+constexpr const char* kUsage =
+    "usage: libtgvoip-peer --key <512 hex> --outgoing|--incoming\n"
+    "         --relay <id>,<ipv4>,<port>,<32 hex tag>[,tcp] (repeatable)\n"
+    "         [--proxy <ipv4>:<port>[:<username>]] (password: $LIBTGVOIP_PEER_PROXY_PASSWORD) [--p2p]\n"
+    "         [--tone <Hz>] [--record <file.s16le>] [--seconds <s>]\n"
+    "         [--init-timeout <s>] [--recv-timeout <s>] [--log <file>]\n";
 constexpr int kSampleRate = 48000;
 constexpr double kToneAmplitude = 0.3;
 
@@ -387,7 +388,7 @@ int main(int argc, char** argv) {
   try {
     options = parseOptions(argc, argv);
   } catch (const UsageError& error) {
-    std::fprintf(stderr, "libtgvoip-peer: %s\n", error.what());
+    std::fprintf(stderr, "libtgvoip-peer: %s\n%s", error.what(), kUsage);
     return 2;
   }
   try {
