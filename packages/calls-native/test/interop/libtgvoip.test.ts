@@ -38,8 +38,6 @@ interface InteropCall {
   ourProxy?: ProxyOptions
   /** Our engine uses TCP relays from the start. */
   ourTcp?: boolean
-  /** Where libtgvoip reaches the relay (default: where we do). */
-  libtgvoipRelay?: RelayAddress
   libtgvoipProxy?: ProxyOptions
   libtgvoipTcp?: boolean
   /** Network namespace libtgvoip runs in. */
@@ -57,7 +55,6 @@ interface InteropResult {
   libtgvoipHeardHz: number
   weHeardAudible: number
   libtgvoipHeardAudible: number
-  ourEndpointId: bigint
   /** Our engine's counters when the received audio was sampled. */
   ourStats: Stats
   ourProxyErrors: ProxyError[]
@@ -75,12 +72,11 @@ async function runInteropCall(binary: string, call: InteropCall): Promise<Intero
   const key = new Uint8Array(randomBytes(256))
   const { callerTag, calleeTag } = LocalRelay.createTagPair()
   const [ourTag, libtgvoipTag] = call.oursOutgoing ? [callerTag, calleeTag] : [calleeTag, callerTag]
-  const libtgvoipRelay = call.libtgvoipRelay ?? call.relay
   const peer = LibtgvoipPeer.start({
     binary,
     key,
     outgoing: !call.oursOutgoing,
-    relays: [{ id: RELAY_ID, host: libtgvoipRelay.host, port: libtgvoipRelay.port, tag: libtgvoipTag, tcp: call.libtgvoipTcp }],
+    relays: [{ id: RELAY_ID, host: call.relay.host, port: call.relay.port, tag: libtgvoipTag, tcp: call.libtgvoipTcp }],
     proxy: call.libtgvoipProxy,
     allowP2p: call.allowP2p,
     tone: LIBTGVOIP_TONE,
@@ -114,7 +110,6 @@ async function runInteropCall(binary: string, call: InteropCall): Promise<Intero
       libtgvoipHeardHz: dominantFrequency(concat(libtgvoipHeard)),
       weHeardAudible: audibleShare(weHeard),
       libtgvoipHeardAudible: audibleShare(libtgvoipHeard),
-      ourEndpointId: ourStats.currentEndpointId,
       ourStats,
       ourProxyErrors,
       libtgvoip,
@@ -132,7 +127,7 @@ function report(scenario: string, result: InteropResult): void {
   console.info(
     `[libtgvoip interop] ${scenario}: ${JSON.stringify({
       ...numbers,
-      ourEndpointId: numbers.ourEndpointId.toString(),
+      ourEndpointId: ourStats.currentEndpointId.toString(),
       ourProxyErrors: ourProxyErrors.map((error) => error.name),
       ourReceive: {
         packets: ourStats.packetsReceived,
@@ -187,7 +182,7 @@ describe.skipIf(!PEER_BINARY)(`our engine and the real libtgvoip (${PEER_BINARY 
         const result = await runInteropCall(binary, { oursOutgoing, relay })
         report(`UDP relay, ours ${oursOutgoing ? 'outgoing' : 'incoming'}`, result)
         expectAudioBothWays(result)
-        expect(result.ourEndpointId).toBe(RELAY_ID)
+        expect(result.ourStats.currentEndpointId).toBe(RELAY_ID)
         expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(/UDP_RELAY/)
       }, 30_000)
     }
@@ -266,7 +261,7 @@ describe.skipIf(!PEER_BINARY)(`our engine and the real libtgvoip (${PEER_BINARY 
       const result = await runInteropCall(binary, { oursOutgoing: true, relay: relayAddress(), ourProxy: proxy(), libtgvoipNs: net!.relayNs })
       report('SOCKS5 UDP ASSOCIATE (ours only), ours outgoing', result)
       expectAudioBothWays(result)
-      expect(result.ourEndpointId).toBe(RELAY_ID)
+      expect(result.ourStats.currentEndpointId).toBe(RELAY_ID)
       expect(result.ourProxyErrors).toEqual([])
     }, 40_000)
 
@@ -281,7 +276,7 @@ describe.skipIf(!PEER_BINARY)(`our engine and the real libtgvoip (${PEER_BINARY 
       const result = await runInteropCall(binary, { oursOutgoing: false, relay: relayAddress(), ourProxy: proxy(), libtgvoipProxy: proxy() })
       report('SOCKS5 both sides: ours UDP ASSOCIATE, libtgvoip SetProxy, ours incoming', result)
       expectAudioBothWays(result)
-      expect(result.ourEndpointId).toBe(RELAY_ID)
+      expect(result.ourStats.currentEndpointId).toBe(RELAY_ID)
       expect(result.ourProxyErrors).toEqual([])
       expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(/TCP_RELAY/)
       // Both ends can only have reached the relay through dante: the relay forwarded the call.
@@ -293,7 +288,7 @@ describe.skipIf(!PEER_BINARY)(`our engine and the real libtgvoip (${PEER_BINARY 
       const result = await runInteropCall(binary, { oursOutgoing: true, relay: relayAddress(), ourProxy: proxy(), libtgvoipProxy: proxy() })
       report('SOCKS5 CONNECT after UDP refused (both), ours outgoing', result)
       expectAudioBothWays(result)
-      expect(result.ourEndpointId).toBe(RELAY_ID ^ TCP_ID_MASK)
+      expect(result.ourStats.currentEndpointId).toBe(RELAY_ID ^ TCP_ID_MASK)
       expect(result.ourProxyErrors.length).toBeGreaterThan(0)
       expect(result.ourProxyErrors.every((error) => error instanceof ProxyUdpUnsupportedError)).toBe(true)
       expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(/TCP_RELAY/)
@@ -311,7 +306,7 @@ describe.skipIf(!PEER_BINARY)(`our engine and the real libtgvoip (${PEER_BINARY 
       })
       report('SOCKS5 CONNECT (ours), libtgvoip direct TCP relay, ours incoming', result)
       expectAudioBothWays(result)
-      expect(result.ourEndpointId).toBe(RELAY_ID ^ TCP_ID_MASK)
+      expect(result.ourStats.currentEndpointId).toBe(RELAY_ID ^ TCP_ID_MASK)
       expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(/TCP_RELAY/)
     }, 40_000)
   })
