@@ -8,6 +8,9 @@
 #include <opus.h>
 
 #include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 #include "binding/protocol-binding-convert.h"
 #include "controller/audio-receiver.h"
@@ -113,11 +116,55 @@ class OpusDecoderWrap : public Napi::ObjectWrap<OpusDecoderWrap> {
   std::unique_ptr<opus::Decoder> decoder_;
 };
 
+// One encoder shared by its wrapper and the encodes in flight on libuv's thread pool: close()
+// drops the wrapper's reference, so a job that is still running keeps the libopus state
+// alive until it finishes. The mutex orders pool jobs against settings changed meanwhile.
+struct SharedEncoder {
+  std::mutex mutex;
+  std::unique_ptr<opus::Encoder> encoder;
+};
+
+// encodeAsync(): the encode runs on libuv's thread pool, so an engine that drives many calls
+// from the JS thread (tgcalls v2) keeps that thread for networking and playout. The PCM is
+// copied in, so the caller may reuse its frame at once.
+class EncodeJob : public Napi::AsyncWorker {
+ public:
+  EncodeJob(Napi::Env env, std::shared_ptr<SharedEncoder> target, const int16_t* pcm, size_t samples)
+      : Napi::AsyncWorker(env, "tgvoip.opusEncode"),
+        target_(std::move(target)),
+        pcm_(pcm, pcm + samples),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    std::lock_guard<std::mutex> lock(target_->mutex);
+    result_ = target_->encoder->encode(pcm_.data(), static_cast<int>(pcm_.size()), packet_);
+  }
+  void OnOK() override {
+    if (result_ < 0) {
+      deferred_.Reject(opusError(Env(), result_).Value());
+    } else {
+      deferred_.Resolve(toJs(Env(), packet_));
+    }
+  }
+  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+
+ private:
+  std::shared_ptr<SharedEncoder> target_;
+  std::vector<int16_t> pcm_;
+  protocol::Bytes packet_;
+  int result_ = 0;
+  Napi::Promise::Deferred deferred_;
+};
+
 class OpusEncoderWrap : public Napi::ObjectWrap<OpusEncoderWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "OpusEncoder",
                        {InstanceMethod("encode", &OpusEncoderWrap::Encode),
+                        InstanceMethod("encodeAsync", &OpusEncoderWrap::EncodeAsync),
                         InstanceMethod("setBitrate", &OpusEncoderWrap::SetBitrate),
                         InstanceMethod("setPacketLossPercent", &OpusEncoderWrap::SetPacketLoss),
                         InstanceMethod("setInbandFec", &OpusEncoderWrap::SetInbandFec),
@@ -136,42 +183,67 @@ class OpusEncoderWrap : public Napi::ObjectWrap<OpusEncoderWrap> {
       if (object.Get("inbandFec").IsBoolean()) settings.inbandFec = object.Get("inbandFec").ToBoolean();
     }
     int error = 0;
-    encoder_ = opus::Encoder::create(settings, &error);
-    if (!encoder_) throw opusError(info.Env(), error);
+    shared_ = std::make_shared<SharedEncoder>();
+    shared_->encoder = opus::Encoder::create(settings, &error);
+    if (!shared_->encoder) throw opusError(info.Env(), error);
   }
 
  private:
-  opus::Encoder& encoder(Napi::Env env) {
-    if (!encoder_) throw closedError(env);
-    return *encoder_;
-  }
-  Napi::Value Encode(const Napi::CallbackInfo& info) {
+  // Locks out pool jobs for the duration of one synchronous call.
+  class Locked {
+   public:
+    Locked(Napi::Env env, const std::shared_ptr<SharedEncoder>& shared) {
+      if (!shared) throw closedError(env);
+      lock_ = std::unique_lock<std::mutex>(shared->mutex);
+      encoder_ = shared->encoder.get();
+    }
+    opus::Encoder* operator->() const { return encoder_; }
+
+   private:
+    std::unique_lock<std::mutex> lock_;
+    opus::Encoder* encoder_ = nullptr;
+  };
+
+  static Napi::Int16Array pcmArg(const Napi::CallbackInfo& info) {
     if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int16_array) {
       throw Napi::TypeError::New(info.Env(), "pcm must be an Int16Array");
     }
-    const Napi::Int16Array pcm = info[0].As<Napi::Int16Array>();
+    return info[0].As<Napi::Int16Array>();
+  }
+  Napi::Value Encode(const Napi::CallbackInfo& info) {
+    const Napi::Int16Array pcm = pcmArg(info);
     protocol::Bytes packet;
-    const int result = encoder(info.Env()).encode(pcm.Data(), static_cast<int>(pcm.ElementLength()), packet);
+    const int result = Locked(info.Env(), shared_)->encode(pcm.Data(), static_cast<int>(pcm.ElementLength()), packet);
     if (result < 0) throw opusError(info.Env(), result);
     return toJs(info.Env(), packet);
   }
+  // encodeAsync(pcm) -> Promise<Buffer>; jobs of one encoder may run in any order on the
+  // pool, so the caller keeps at most one in flight to keep its packets in order.
+  Napi::Value EncodeAsync(const Napi::CallbackInfo& info) {
+    const Napi::Int16Array pcm = pcmArg(info);
+    if (!shared_) throw closedError(info.Env());
+    auto* job = new EncodeJob(info.Env(), shared_, pcm.Data(), pcm.ElementLength());
+    const Napi::Promise promise = job->promise();
+    job->Queue();  // the job deletes itself after OnOK/OnError
+    return promise;
+  }
   Napi::Value SetBitrate(const Napi::CallbackInfo& info) {
     const int bitrate = static_cast<int>(numberArg(info, 0, "bitrate"));
-    return Napi::Boolean::New(info.Env(), encoder(info.Env()).setBitrate(bitrate));
+    return Napi::Boolean::New(info.Env(), Locked(info.Env(), shared_)->setBitrate(bitrate));
   }
   Napi::Value SetPacketLoss(const Napi::CallbackInfo& info) {
     const int percent = static_cast<int>(numberArg(info, 0, "percent"));
-    return Napi::Boolean::New(info.Env(), encoder(info.Env()).setPacketLossPercent(percent));
+    return Napi::Boolean::New(info.Env(), Locked(info.Env(), shared_)->setPacketLossPercent(percent));
   }
   Napi::Value SetInbandFec(const Napi::CallbackInfo& info) {
-    return Napi::Boolean::New(info.Env(), encoder(info.Env()).setInbandFec(info[0].ToBoolean()));
+    return Napi::Boolean::New(info.Env(), Locked(info.Env(), shared_)->setInbandFec(info[0].ToBoolean()));
   }
   Napi::Value Close(const Napi::CallbackInfo& info) {
-    encoder_.reset();
+    shared_.reset();
     return info.Env().Undefined();
   }
 
-  std::unique_ptr<opus::Encoder> encoder_;
+  std::shared_ptr<SharedEncoder> shared_;
 };
 
 // The libtgvoip engine's receive path (jitter buffer, Opus decode, in-band FEC, PLC) fed

@@ -4,7 +4,7 @@
  * DTX off (libopus' default, never changed), one 20 ms frame per packet.
  */
 import { loadCodec, type NativeOpusEncoder } from '../native/native-codec.js'
-import { callCodec, checkInteger, checkPcmFrame } from './codec-errors.js'
+import { callCodec, callCodecAsync, checkInteger, checkPcmFrame } from './codec-errors.js'
 import { NativeHolder } from './native-holder.js'
 
 export const OPUS_SAMPLE_RATE = 48_000
@@ -39,6 +39,22 @@ export class OpusEncoder extends NativeHolder<NativeOpusEncoder> {
     checkPcmFrame(pcm, OPUS_FRAME_SAMPLES)
     const native = this.open('encode')
     return callCodec('encode', () => native.encode(pcm))
+  }
+
+  /**
+   * encode() on libuv's thread pool, off the JS thread: for engines that run many calls on
+   * one event loop. The frame is copied at once. Keep one encode in flight at a time: jobs
+   * may finish in any order, and each one advances the encoder's state. An encode still
+   * running when close() is called completes (the native state lives until it ends).
+   */
+  encodeAsync(pcm: Int16Array): Promise<Uint8Array> {
+    try {
+      checkPcmFrame(pcm, OPUS_FRAME_SAMPLES)
+      const native = this.open('encodeAsync')
+      return callCodecAsync('encode', () => native.encodeAsync(pcm))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   setBitrate(bitsPerSecond: number): void {

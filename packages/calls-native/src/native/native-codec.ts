@@ -15,6 +15,8 @@ export interface NativeOpusEncoderSettings {
 
 export interface NativeOpusEncoder {
   encode(pcm: Int16Array): Uint8Array
+  /** The same encode on libuv's thread pool; the PCM is copied before this returns. */
+  encodeAsync(pcm: Int16Array): Promise<Uint8Array>
   setBitrate(bitsPerSecond: number): boolean
   setPacketLossPercent(percent: number): boolean
   setInbandFec(enabled: boolean): boolean

@@ -71,6 +71,33 @@ describe('OpusEncoder / OpusDecoder', () => {
     expect(decoder.decode(packet!).length).toBe(960)
   })
 
+  it('encodeAsync() yields exactly what encode() does, in order, off the JS thread', async () => {
+    using sync = new OpusEncoder()
+    using pooled = new OpusEncoder()
+    const tone = new SineGenerator(440)
+    const frames = Array.from({ length: 50 }, () => Int16Array.from(tone.next(OPUS_FRAME_SAMPLES)))
+    const expected = frames.map((frame) => sync.encode(frame))
+    const packets: Uint8Array[] = []
+    for (const frame of frames) {
+      const pending = pooled.encodeAsync(frame)
+      frame.fill(0) // the frame was copied: the caller may reuse it at once
+      packets.push(await pending)
+    }
+    expect(packets.map((p) => Buffer.from(p).toString('hex'))).toEqual(expected.map((p) => Buffer.from(p).toString('hex')))
+    using decoder = new OpusDecoder()
+    const pcm = concat(packets.map((p) => decoder.decode(p)))
+    expect(Math.abs(dominantFrequency(pcm.subarray(960 * 10)) - 440)).toBeLessThanOrEqual(2)
+  })
+
+  it('encodeAsync() rejects bad input and use after close with typed errors; a job in flight at close() completes', async () => {
+    const encoder = new OpusEncoder()
+    await expect(encoder.encodeAsync(new Int16Array(100))).rejects.toThrow(InvalidArgumentError)
+    const inFlight = encoder.encodeAsync(new SineGenerator(440).next(OPUS_FRAME_SAMPLES))
+    encoder.close()
+    expect((await inFlight).length).toBeGreaterThan(0)
+    await expect(encoder.encodeAsync(new Int16Array(960))).rejects.toThrow(CodecClosedError)
+  })
+
   it('close() frees the native state; use after close is a typed error', () => {
     const encoder = new OpusEncoder()
     const decoder = new OpusDecoder()

@@ -1,8 +1,8 @@
 /**
  * Our outgoing audio: 960-sample frames queue up (writeFrame() resolves while there is
  * room, so a producer is paced by this clock), and each 20 ms slot encodes one with the
- * libtgvoip engine's Opus encoder into one RTP packet with our SSRC and the payload type
- * the peer accepted. Until the peer accepted our channel and the transport is up, frames
+ * libtgvoip engine's Opus encoder (on libuv's thread pool, `OrderedEncoder`) into one RTP
+ * packet with our SSRC and the payload type the peer accepted. Until the peer accepted our channel and the transport is up, frames
  * wait (a greeting is not played into the void); muted slots consume frames and send
  * nothing, as tgcalls does (§4.5); an empty queue sends silence so the peer's playout
  * clock keeps running.
@@ -12,12 +12,19 @@ import { OPUS_FRAME_SAMPLES, type OpusEncoder } from '@tgvoip/calls-native/codec
 import { RtpHeader } from 'werift'
 import type { AudioChannel } from './audio-negotiation.js'
 import { InvalidMediaParameterError, MediaTransportClosedError } from './media-errors.js'
+import { OrderedEncoder, type EncodedFrame } from './ordered-encoder.js'
 
 /** Frames queued ahead of the clock: 60 ms of lead keeps latency low and absorbs event-loop hiccups. */
 const QUEUE_FRAMES = 3
 const SILENCE = new Int16Array(OPUS_FRAME_SAMPLES)
 
 export type RtpTransmit = (header: RtpHeader, payload: Buffer) => void
+
+/** What a slot decided about its packet before the encode: RTP timestamp and marker. */
+interface SlotTag {
+  timestamp: number
+  marker: boolean
+}
 
 export class AudioSender {
   readonly ssrc = randomInt(1, 0x1_0000_0000)
@@ -29,6 +36,7 @@ export class AudioSender {
   private sequenceNumber = randomInt(0, 0x1_0000)
   private timestamp = randomInt(0, 0x1_0000_0000)
   private readonly queue: Int16Array[] = []
+  private readonly encoding: OrderedEncoder<SlotTag>
   private readonly waiting: (() => void)[] = []
   private channel: AudioChannel | undefined
   private ready = false
@@ -37,10 +45,12 @@ export class AudioSender {
   private closed = false
 
   constructor(
-    private readonly encoder: OpusEncoder,
+    encoder: OpusEncoder,
     private readonly transmit: RtpTransmit,
     private readonly dropPacket: () => boolean = () => false,
-  ) {}
+  ) {
+    this.encoding = new OrderedEncoder(encoder, (encoded) => this.send(encoded))
+  }
 
   /** The RTP timestamp of the next slot (for sender reports). */
   get rtpTimestamp(): number {
@@ -83,16 +93,21 @@ export class AudioSender {
     const timestamp = this.timestamp
     this.timestamp = (this.timestamp + OPUS_FRAME_SAMPLES) >>> 0
     if (this.muted) return
-    const payload = Buffer.from(this.encoder.encode(frame))
+    this.encoding.push(frame, { timestamp, marker: this.talkspurtStart })
+    this.talkspurtStart = false
+  }
+
+  /** A slot's packet, encoded: sequence numbers are given in sending order. */
+  private send({ tag, payload }: EncodedFrame<SlotTag>): void {
+    if (!this.flowing) return
     const header = new RtpHeader({
       payloadType: this.channel!.payloadType,
       sequenceNumber: this.sequenceNumber,
-      timestamp,
+      timestamp: tag.timestamp,
       ssrc: this.ssrc,
-      marker: this.talkspurtStart,
+      marker: tag.marker,
     })
     this.sequenceNumber = (this.sequenceNumber + 1) & 0xffff
-    this.talkspurtStart = false
     this.packetsSent++
     this.payloadBytesSent += payload.length
     if (this.dropPacket()) {
@@ -115,6 +130,7 @@ export class AudioSender {
   /** Releases every waiting writer; later writes reject. */
   close(): void {
     this.closed = true
+    this.encoding.close()
     this.queue.length = 0
     for (const resolve of this.waiting.splice(0)) resolve()
   }
