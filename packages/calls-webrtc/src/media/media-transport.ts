@@ -73,7 +73,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     }
     const loss = options.simulatedLoss
     const dropPacket = loss ? seededLoss(loss.rate, loss.seed) : undefined
-    return new WebRtcMediaTransport(options, ice, dropPacket, await createCallCertificate())
+    return new WebRtcMediaTransport(options, ice, dropPacket, createCallCertificate())
   }
 
   private current = MediaTransportState.New
