@@ -133,7 +133,11 @@ class EncodeJob : public Napi::AsyncWorker {
       : Napi::AsyncWorker(env, "tgvoip.opusEncode"),
         target_(std::move(target)),
         pcm_(pcm, pcm + samples),
-        deferred_(Napi::Promise::Deferred::New(env)) {}
+        deferred_(Napi::Promise::Deferred::New(env)) {
+    // Allocated here, on the JS thread: a pool thread that mallocs gets its own glibc arena
+    // (megabytes of RSS for a few hundred bytes of packet).
+    packet_.reserve(opus::kMaxPacketSize);
+  }
 
   Napi::Promise promise() const { return deferred_.Promise(); }
 

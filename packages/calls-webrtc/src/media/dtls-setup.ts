@@ -4,6 +4,7 @@
  * connection of the process, which links calls to each other: the certificate crosses the
  * network in the clear in DTLS 1.2) and the role rule.
  */
+import { X509Certificate } from 'node:crypto'
 import { HashAlgorithm, RTCCertificate, SignatureAlgorithm } from 'werift'
 import type { DtlsFingerprint } from '../signaling/messages/types.js'
 import { createSelfSignedCertificate } from './self-signed-certificate.js'
@@ -13,11 +14,13 @@ export function createCallCertificate(): RTCCertificate {
   return new RTCCertificate(privateKeyPem, certificatePem, { signature: SignatureAlgorithm.ecdsa_3, hash: HashAlgorithm.sha256_4 })
 }
 
-/** The InitialSetup fingerprint entry: sha-256, upper-case hex (§4.2). */
+/**
+ * The InitialSetup fingerprint entry: sha-256 of the certificate's DER, upper-case hex
+ * (§4.2). Node's native parser gives it; werift's getFingerprints() parses the whole
+ * certificate again in JS for it.
+ */
 export function certificateFingerprint(certificate: RTCCertificate, setup: string): DtlsFingerprint {
-  const sha256 = certificate.getFingerprints().find((f) => f.algorithm.toLowerCase() === 'sha-256')
-  if (!sha256) throw new Error('werift produced no sha-256 fingerprint')
-  return { hash: 'sha-256', setup, fingerprint: sha256.value.toUpperCase() }
+  return { hash: 'sha-256', setup, fingerprint: new X509Certificate(certificate.certPem).fingerprint256 }
 }
 
 /** §4.2 receiver rule: the peer's `setup` decides, else the caller is the DTLS client. */

@@ -38,7 +38,7 @@ import { FrameStream } from './frame-stream.js'
 import { iceSetup, LOOPBACK_ADDRESS, type IceSetup } from './ice-options.js'
 import { InvalidMediaParameterError, MediaConnectionError, MediaTransportClosedError } from './media-errors.js'
 import type { IceCandidate, MediaContent, TransportSetup } from '../signaling/messages/types.js'
-import { NodeSrtpSession } from './node-srtp.js'
+import { useNodeSrtp } from './node-srtp.js'
 import { RtcpSession } from './rtcp-session.js'
 import { seededLoss } from './simulated-loss.js'
 import type { MediaTransportEvents, MediaTransportOptions } from './transport-options.js'
@@ -332,7 +332,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   private onSecure(): void {
     if (this.isFinished()) return
     // Same keys and rollover state, per-packet crypto without werift's per-packet key import.
-    this.dtls.srtp = new NodeSrtpSession(this.dtls.srtp)
+    useNodeSrtp(this.dtls.srtp)
     this.connectMs = performance.now() - this.startedAt
     this.sender.setReady(true)
     // The first bitrate is known one tick after the path is up, not two.

@@ -63,27 +63,36 @@ function packetIv(salt: Buffer, ssrc: number, roc: number, sequenceNumber: numbe
   return iv
 }
 
-export class NodeSrtpSession extends SrtpSession {
+/**
+ * Takes over the per-packet work of werift's session (its `encrypt` and `decrypt`), with
+ * the keys and rollover state werift derived for it; SRTCP stays werift's.
+ */
+export function useNodeSrtp(session: SrtpSession): void {
+  const fast = new NodeSrtp(session)
+  session.encrypt = (payload, header) => fast.encrypt(payload, header)
+  session.decrypt = (packet) => fast.decrypt(packet)
+}
+
+export class NodeSrtp {
   private readonly gcm: boolean
   private readonly local: Direction
   private readonly remote: Direction
+  private readonly localContext: SrtpSession['localContext']
+  private readonly remoteContext: SrtpSession['remoteContext']
 
   constructor(session: SrtpSession) {
-    super(session.config)
     const profile = session.config.profile
     if (profile !== ProtectionProfileAeadAes128Gcm && profile !== ProtectionProfileAes128CmHmacSha1_80) {
       throw new Error(`unsupported SRTP profile ${profile}`)
     }
     this.gcm = profile === ProtectionProfileAeadAes128Gcm
-    // The rollover state goes on from werift's session: packets may have passed already.
-    this.localContext.srtpSSRCStates = session.localContext.srtpSSRCStates
-    this.remoteContext.srtpSSRCStates = session.remoteContext.srtpSSRCStates
+    this.localContext = session.localContext
+    this.remoteContext = session.remoteContext
     this.local = direction(this.localContext)
     this.remote = direction(this.remoteContext)
-    this.decrypt = (packet) => this.unprotect(packet)
   }
 
-  override encrypt(payload: Buffer, header: RtpHeader): Buffer {
+  encrypt(payload: Buffer, header: RtpHeader): Buffer {
     const state = this.localContext.getSrtpSsrcState(header.ssrc)
     this.localContext.updateRolloverCount(header.sequenceNumber, state)
     const head = header.serialize(header.serializeSize)
@@ -100,7 +109,7 @@ export class NodeSrtpSession extends SrtpSession {
   }
 
   /** A received SRTP packet as plain RTP; SrtpAuthenticationError (werift drops those) if it does not authenticate. */
-  private unprotect(packet: Buffer): Buffer {
+  decrypt(packet: Buffer): Buffer {
     const tagLength = this.gcm ? GCM_TAG : HMAC_TAG
     const headLength = headerLength(packet, tagLength)
     if (headLength < 0) throw new SrtpAuthenticationError('SRTP packet too short')
