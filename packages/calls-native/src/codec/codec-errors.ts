@@ -36,15 +36,6 @@ export function callCodec<T>(what: string, call: () => T, packetInput = false): 
   }
 }
 
-/** callCodec() for a native call that settles later (work done on libuv's thread pool). */
-export async function callCodecAsync<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call()
-  } catch (err) {
-    throw typedCodecError(what, err, false)
-  }
-}
-
 function typedCodecError(what: string, err: unknown, packetInput: boolean): unknown {
   const code = (err as { opusCode?: unknown }).opusCode
   if (typeof code !== 'number') return err

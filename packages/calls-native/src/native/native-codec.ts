@@ -15,8 +15,6 @@ export interface NativeOpusEncoderSettings {
 
 export interface NativeOpusEncoder {
   encode(pcm: Int16Array): Uint8Array
-  /** The same encode on libuv's thread pool; the PCM is copied before this returns. */
-  encodeAsync(pcm: Int16Array): Promise<Uint8Array>
   setBitrate(bitsPerSecond: number): boolean
   setPacketLossPercent(percent: number): boolean
   setInbandFec(enabled: boolean): boolean
@@ -40,7 +38,11 @@ export interface NativeAudioJitterBuffer {
 }
 
 export interface NativeCodec {
-  OpusEncoder: new (settings?: NativeOpusEncoderSettings) => NativeOpusEncoder
+  OpusEncoder: {
+    new (settings?: NativeOpusEncoderSettings): NativeOpusEncoder
+    /** One frame per encoder, encoded in one job on libuv's thread pool (frames copied before this returns); null where the encoder was closed or libopus refused. */
+    encodeBatch(encoders: NativeOpusEncoder[], frames: Int16Array[]): Promise<(Uint8Array | null)[]>
+  }
   OpusDecoder: {
     new (options?: { frameSamples?: number }): NativeOpusDecoder
     /** Samples per channel at 48 kHz the packet decodes to, or a negative libopus error. */

@@ -1,8 +1,9 @@
 /**
  * Our outgoing audio: 960-sample frames queue up (writeFrame() resolves while there is
  * room, so a producer is paced by this clock), and each 20 ms slot encodes one with the
- * libtgvoip engine's Opus encoder (on libuv's thread pool, `OrderedEncoder`) into one RTP
- * packet with our SSRC and the payload type the peer accepted. Until the peer accepted our channel and the transport is up, frames
+ * libtgvoip engine's Opus encoder (on libuv's thread pool, batched with the other calls'
+ * frames: `EncodeBatcher`) into one RTP packet with our SSRC and the payload type the peer
+ * accepted. Until the peer accepted our channel and the transport is up, frames
  * wait (a greeting is not played into the void); muted slots consume frames and send
  * nothing, as tgcalls does (§4.5); an empty queue sends silence so the peer's playout
  * clock keeps running.
@@ -12,10 +13,16 @@ import { OPUS_FRAME_SAMPLES, type OpusEncoder } from '@tgvoip/calls-native/codec
 import { RtpHeader } from 'werift'
 import type { AudioChannel } from './audio-negotiation.js'
 import { InvalidMediaParameterError, MediaTransportClosedError } from './media-errors.js'
-import { OrderedEncoder, type EncodedFrame } from './ordered-encoder.js'
+import { sharedEncodeBatcher, type EncodeBatcher } from './encode-batcher.js'
 
 /** Frames queued ahead of the clock: 60 ms of lead keeps latency low and absorbs event-loop hiccups. */
 const QUEUE_FRAMES = 3
+/**
+ * Frames of ours being encoded at once. Normally one (an encode takes well under a
+ * millisecond); if the thread pool falls this far behind, a slot's audio is dropped, like
+ * a slot the event loop missed, rather than sent late.
+ */
+const MAX_ENCODING = 4
 const SILENCE = new Int16Array(OPUS_FRAME_SAMPLES)
 
 export type RtpTransmit = (header: RtpHeader, payload: Buffer) => void
@@ -35,8 +42,10 @@ export class AudioSender {
   packetsDropped = 0
   private sequenceNumber = randomInt(0, 0x1_0000)
   private timestamp = randomInt(0, 0x1_0000_0000)
+  /** Slots whose audio was dropped because the encoder fell behind, or that libopus refused. */
+  framesDropped = 0
   private readonly queue: Int16Array[] = []
-  private readonly encoding: OrderedEncoder<SlotTag>
+  private encoding = 0
   private readonly waiting: (() => void)[] = []
   private channel: AudioChannel | undefined
   private ready = false
@@ -45,12 +54,11 @@ export class AudioSender {
   private closed = false
 
   constructor(
-    encoder: OpusEncoder,
+    private readonly encoder: OpusEncoder,
     private readonly transmit: RtpTransmit,
     private readonly dropPacket: () => boolean = () => false,
-  ) {
-    this.encoding = new OrderedEncoder(encoder, (encoded) => this.send(encoded))
-  }
+    private readonly batcher: EncodeBatcher = sharedEncodeBatcher,
+  ) {}
 
   /** The RTP timestamp of the next slot (for sender reports). */
   get rtpTimestamp(): number {
@@ -93,12 +101,22 @@ export class AudioSender {
     const timestamp = this.timestamp
     this.timestamp = (this.timestamp + OPUS_FRAME_SAMPLES) >>> 0
     if (this.muted) return
-    this.encoding.push(frame, { timestamp, marker: this.talkspurtStart })
+    if (this.encoding >= MAX_ENCODING) {
+      this.framesDropped++
+      return
+    }
+    const tag = { timestamp, marker: this.talkspurtStart }
     this.talkspurtStart = false
+    this.encoding++
+    this.batcher.encode(this.encoder, frame, (payload) => {
+      this.encoding--
+      if (payload) this.send(tag, payload)
+      else this.framesDropped++
+    })
   }
 
   /** A slot's packet, encoded: sequence numbers are given in sending order. */
-  private send({ tag, payload }: EncodedFrame<SlotTag>): void {
+  private send(tag: SlotTag, payload: Buffer): void {
     if (!this.flowing) return
     const header = new RtpHeader({
       payloadType: this.channel!.payloadType,
@@ -130,7 +148,6 @@ export class AudioSender {
   /** Releases every waiting writer; later writes reject. */
   close(): void {
     this.closed = true
-    this.encoding.close()
     this.queue.length = 0
     for (const resolve of this.waiting.splice(0)) resolve()
   }
