@@ -12,8 +12,8 @@ import { randomInt } from 'node:crypto'
 import { OPUS_FRAME_SAMPLES, type OpusEncoder } from '@tgvoip/calls-native/codec'
 import { RtpHeader } from 'werift'
 import type { AudioChannel } from './audio-negotiation.js'
+import { sharedEncodeBatcher } from './encode-batcher.js'
 import { InvalidMediaParameterError, MediaTransportClosedError } from './media-errors.js'
-import { sharedEncodeBatcher, type EncodeBatcher } from './encode-batcher.js'
 
 /** Frames queued ahead of the clock: 60 ms of lead keeps latency low and absorbs event-loop hiccups. */
 const QUEUE_FRAMES = 3
@@ -42,9 +42,8 @@ export class AudioSender {
   packetsDropped = 0
   private sequenceNumber = randomInt(0, 0x1_0000)
   private timestamp = randomInt(0, 0x1_0000_0000)
-  /** Slots whose audio was dropped because the encoder fell behind, or that libopus refused. */
-  framesDropped = 0
   private readonly queue: Int16Array[] = []
+  /** Our frames handed to the encoder pool and not back yet. */
   private encoding = 0
   private readonly waiting: (() => void)[] = []
   private channel: AudioChannel | undefined
@@ -57,7 +56,6 @@ export class AudioSender {
     private readonly encoder: OpusEncoder,
     private readonly transmit: RtpTransmit,
     private readonly dropPacket: () => boolean = () => false,
-    private readonly batcher: EncodeBatcher = sharedEncodeBatcher,
   ) {}
 
   /** The RTP timestamp of the next slot (for sender reports). */
@@ -101,17 +99,14 @@ export class AudioSender {
     const timestamp = this.timestamp
     this.timestamp = (this.timestamp + OPUS_FRAME_SAMPLES) >>> 0
     if (this.muted) return
-    if (this.encoding >= MAX_ENCODING) {
-      this.framesDropped++
-      return
-    }
+    if (this.encoding >= MAX_ENCODING) return
     const tag = { timestamp, marker: this.talkspurtStart }
     this.talkspurtStart = false
     this.encoding++
-    this.batcher.encode(this.encoder, frame, (payload) => {
+    sharedEncodeBatcher.encode(this.encoder, frame, (payload) => {
       this.encoding--
+      // No payload: our encoder was closed meanwhile (or libopus refused the frame, a lost packet to the peer).
       if (payload) this.send(tag, payload)
-      else this.framesDropped++
     })
   }
 

@@ -12,7 +12,7 @@ import {
   ProtectionProfileAeadAes128Gcm,
   ProtectionProfileAes128CmHmacSha1_80,
   SrtpAuthenticationError,
-  SrtpSession,
+  type SrtpSession,
   type RtpHeader,
 } from 'werift'
 
