@@ -32,13 +32,15 @@ export function callCodec<T>(what: string, call: () => T, packetInput = false): 
   try {
     return call()
   } catch (err) {
-    const code = (err as { opusCode?: unknown }).opusCode
-    if (typeof code === 'number') {
-      const message = `${what}: ${(err as Error).message}`
-      throw packetInput && code === OPUS_INVALID_PACKET ? new CorruptPacketError(message, code) : new CodecError(message, code)
-    }
-    throw err
+    throw typedCodecError(what, err, packetInput)
   }
+}
+
+function typedCodecError(what: string, err: unknown, packetInput: boolean): unknown {
+  const code = (err as { opusCode?: unknown }).opusCode
+  if (typeof code !== 'number') return err
+  const message = `${what}: ${(err as Error).message}`
+  return packetInput && code === OPUS_INVALID_PACKET ? new CorruptPacketError(message, code) : new CodecError(message, code)
 }
 
 export function checkPcmFrame(pcm: unknown, samples: number): asserts pcm is Int16Array {

@@ -3,6 +3,7 @@
  * (tgcalls v2 over RTP): 48 kHz mono, VOIP application, voice signal, in-band FEC on,
  * DTX off (libopus' default, never changed), one 20 ms frame per packet.
  */
+import { InvalidArgumentError } from '../errors.js'
 import { loadCodec, type NativeOpusEncoder } from '../native/native-codec.js'
 import { callCodec, checkInteger, checkPcmFrame } from './codec-errors.js'
 import { NativeHolder } from './native-holder.js'
@@ -39,6 +40,33 @@ export class OpusEncoder extends NativeHolder<NativeOpusEncoder> {
     checkPcmFrame(pcm, OPUS_FRAME_SAMPLES)
     const native = this.open('encode')
     return callCodec('encode', () => native.encode(pcm))
+  }
+
+  /**
+   * One frame for each encoder, encoded one after another in a single job on libuv's thread
+   * pool, off the JS thread: for engines that run many calls on one event loop, which hand
+   * over every frame due at once. Frames are copied at once. An encoder listed twice encodes
+   * its frames in list order; one closed before or during the job gives `undefined` (as does
+   * a frame libopus refuses). Jobs may finish in any order, and each encode advances its
+   * encoder's state: wait for a batch before batching the same encoder again.
+   */
+  static async encodeBatch(items: readonly { encoder: OpusEncoder; pcm: Int16Array }[]): Promise<(Uint8Array | undefined)[]> {
+    const natives: NativeOpusEncoder[] = []
+    const frames: Int16Array[] = []
+    const open: number[] = []
+    items.forEach(({ encoder, pcm }, index) => {
+      if (!(encoder instanceof OpusEncoder)) throw new InvalidArgumentError('encodeBatch() takes OpusEncoder objects')
+      checkPcmFrame(pcm, OPUS_FRAME_SAMPLES)
+      if (encoder.closed) return
+      natives.push(encoder.open('encodeBatch'))
+      frames.push(pcm)
+      open.push(index)
+    })
+    const results: (Uint8Array | undefined)[] = items.map(() => undefined)
+    if (natives.length === 0) return results
+    const packets = await loadCodec().OpusEncoder.encodeBatch(natives, frames)
+    open.forEach((index, i) => (results[index] = packets[i] ?? undefined))
+    return results
   }
 
   setBitrate(bitsPerSecond: number): void {

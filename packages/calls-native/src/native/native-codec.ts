@@ -38,7 +38,11 @@ export interface NativeAudioJitterBuffer {
 }
 
 export interface NativeCodec {
-  OpusEncoder: new (settings?: NativeOpusEncoderSettings) => NativeOpusEncoder
+  OpusEncoder: {
+    new (settings?: NativeOpusEncoderSettings): NativeOpusEncoder
+    /** One frame per encoder, encoded in one job on libuv's thread pool (frames copied before this returns); null where the encoder was closed or libopus refused. */
+    encodeBatch(encoders: NativeOpusEncoder[], frames: Int16Array[]): Promise<(Uint8Array | null)[]>
+  }
   OpusDecoder: {
     new (options?: { frameSamples?: number }): NativeOpusDecoder
     /** Samples per channel at 48 kHz the packet decodes to, or a negative libopus error. */

@@ -71,6 +71,48 @@ describe('OpusEncoder / OpusDecoder', () => {
     expect(decoder.decode(packet!).length).toBe(960)
   })
 
+  it('encodeBatch() yields exactly what encode() does, per encoder and in order, off the JS thread', async () => {
+    const tones = [new SineGenerator(440), new SineGenerator(660)]
+    const sync = [new OpusEncoder(), new OpusEncoder({ bitrate: 16000 })]
+    const pooled = [new OpusEncoder(), new OpusEncoder({ bitrate: 16000 })]
+    const packets: Uint8Array[][] = [[], []]
+    const expected: Uint8Array[][] = [[], []]
+    for (let round = 0; round < 25; round++) {
+      // Two frames of each encoder per batch: an encoder listed twice encodes in list order.
+      const frames = [0, 1, 0, 1].map((k) => ({ k, pcm: Int16Array.from(tones[k]!.next(OPUS_FRAME_SAMPLES)) }))
+      for (const { k, pcm } of frames) expected[k]!.push(sync[k]!.encode(pcm))
+      const pending = OpusEncoder.encodeBatch(frames.map(({ k, pcm }) => ({ encoder: pooled[k]!, pcm })))
+      for (const { pcm } of frames) pcm.fill(0) // copied: the caller may reuse its frames at once
+      const results = await pending
+      results.forEach((packet, i) => packets[frames[i]!.k]!.push(packet!))
+    }
+    const hex = (list: Uint8Array[]): string[] => list.map((p) => Buffer.from(p).toString('hex'))
+    expect(hex(packets[0]!)).toEqual(hex(expected[0]!))
+    expect(hex(packets[1]!)).toEqual(hex(expected[1]!))
+    using decoder = new OpusDecoder()
+    const pcm = concat(packets[1]!.map((p) => decoder.decode(p)))
+    expect(Math.abs(dominantFrequency(pcm.subarray(960 * 10)) - 660)).toBeLessThanOrEqual(2)
+    for (const encoder of [...sync, ...pooled]) encoder.close()
+  })
+
+  it('encodeBatch() rejects bad input with typed errors; a closed encoder gives undefined, one closed mid-job completes', async () => {
+    const encoder = new OpusEncoder()
+    const closed = new OpusEncoder()
+    closed.close()
+    const frame = new SineGenerator(440).next(OPUS_FRAME_SAMPLES)
+    await expect(OpusEncoder.encodeBatch([{ encoder, pcm: new Int16Array(100) }])).rejects.toThrow(InvalidArgumentError)
+    await expect(OpusEncoder.encodeBatch([{ encoder: {} as OpusEncoder, pcm: frame }])).rejects.toThrow(InvalidArgumentError)
+    const inFlight = OpusEncoder.encodeBatch([
+      { encoder: closed, pcm: frame },
+      { encoder, pcm: frame },
+    ])
+    encoder.close()
+    const [fromClosed, fromClosing] = await inFlight
+    expect(fromClosed).toBeUndefined()
+    expect(fromClosing!.length).toBeGreaterThan(0)
+    expect(await OpusEncoder.encodeBatch([{ encoder, pcm: frame }])).toEqual([undefined])
+  })
+
   it('close() frees the native state; use after close is a typed error', () => {
     const encoder = new OpusEncoder()
     const decoder = new OpusDecoder()

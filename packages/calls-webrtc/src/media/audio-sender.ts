@@ -1,8 +1,9 @@
 /**
  * Our outgoing audio: 960-sample frames queue up (writeFrame() resolves while there is
  * room, so a producer is paced by this clock), and each 20 ms slot encodes one with the
- * libtgvoip engine's Opus encoder into one RTP packet with our SSRC and the payload type
- * the peer accepted. Until the peer accepted our channel and the transport is up, frames
+ * libtgvoip engine's Opus encoder (on libuv's thread pool, batched with the other calls'
+ * frames: `EncodeBatcher`) into one RTP packet with our SSRC and the payload type the peer
+ * accepted. Until the peer accepted our channel and the transport is up, frames
  * wait (a greeting is not played into the void); muted slots consume frames and send
  * nothing, as tgcalls does (§4.5); an empty queue sends silence so the peer's playout
  * clock keeps running.
@@ -11,13 +12,26 @@ import { randomInt } from 'node:crypto'
 import { OPUS_FRAME_SAMPLES, type OpusEncoder } from '@tgvoip/calls-native/codec'
 import { RtpHeader } from 'werift'
 import type { AudioChannel } from './audio-negotiation.js'
+import { sharedEncodeBatcher } from './encode-batcher.js'
 import { InvalidMediaParameterError, MediaTransportClosedError } from './media-errors.js'
 
 /** Frames queued ahead of the clock: 60 ms of lead keeps latency low and absorbs event-loop hiccups. */
 const QUEUE_FRAMES = 3
+/**
+ * Frames of ours being encoded at once. Normally one (an encode takes well under a
+ * millisecond); if the thread pool falls this far behind, a slot's audio is dropped, like
+ * a slot the event loop missed, rather than sent late.
+ */
+const MAX_ENCODING = 4
 const SILENCE = new Int16Array(OPUS_FRAME_SAMPLES)
 
 export type RtpTransmit = (header: RtpHeader, payload: Buffer) => void
+
+/** What a slot decided about its packet before the encode: RTP timestamp and marker. */
+interface SlotTag {
+  timestamp: number
+  marker: boolean
+}
 
 export class AudioSender {
   readonly ssrc = randomInt(1, 0x1_0000_0000)
@@ -29,6 +43,8 @@ export class AudioSender {
   private sequenceNumber = randomInt(0, 0x1_0000)
   private timestamp = randomInt(0, 0x1_0000_0000)
   private readonly queue: Int16Array[] = []
+  /** Our frames handed to the encoder pool and not back yet. */
+  private encoding = 0
   private readonly waiting: (() => void)[] = []
   private channel: AudioChannel | undefined
   private ready = false
@@ -83,16 +99,28 @@ export class AudioSender {
     const timestamp = this.timestamp
     this.timestamp = (this.timestamp + OPUS_FRAME_SAMPLES) >>> 0
     if (this.muted) return
-    const payload = Buffer.from(this.encoder.encode(frame))
+    if (this.encoding >= MAX_ENCODING) return
+    const tag = { timestamp, marker: this.talkspurtStart }
+    this.talkspurtStart = false
+    this.encoding++
+    sharedEncodeBatcher.encode(this.encoder, frame, (payload) => {
+      this.encoding--
+      // No payload: our encoder was closed meanwhile (or libopus refused the frame, a lost packet to the peer).
+      if (payload) this.send(tag, payload)
+    })
+  }
+
+  /** A slot's packet, encoded: sequence numbers are given in sending order. */
+  private send(tag: SlotTag, payload: Buffer): void {
+    if (!this.flowing) return
     const header = new RtpHeader({
       payloadType: this.channel!.payloadType,
       sequenceNumber: this.sequenceNumber,
-      timestamp,
+      timestamp: tag.timestamp,
       ssrc: this.ssrc,
-      marker: this.talkspurtStart,
+      marker: tag.marker,
     })
     this.sequenceNumber = (this.sequenceNumber + 1) & 0xffff
-    this.talkspurtStart = false
     this.packetsSent++
     this.payloadBytesSent += payload.length
     if (this.dropPacket()) {

@@ -37,7 +37,8 @@ import { FrameClock } from './frame-clock.js'
 import { FrameStream } from './frame-stream.js'
 import { iceSetup, LOOPBACK_ADDRESS, type IceSetup } from './ice-options.js'
 import { InvalidMediaParameterError, MediaConnectionError, MediaTransportClosedError } from './media-errors.js'
-import type { IceCandidate, MediaContent, TransportSetup } from '../signaling/messages/types.js'
+import type { DtlsFingerprint, IceCandidate, MediaContent, TransportSetup } from '../signaling/messages/types.js'
+import { useNodeSrtp } from './node-srtp.js'
 import { RtcpSession } from './rtcp-session.js'
 import { seededLoss } from './simulated-loss.js'
 import type { MediaTransportEvents, MediaTransportOptions } from './transport-options.js'
@@ -72,7 +73,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     }
     const loss = options.simulatedLoss
     const dropPacket = loss ? seededLoss(loss.rate, loss.seed) : undefined
-    return new WebRtcMediaTransport(options, ice, dropPacket, await createCallCertificate())
+    return new WebRtcMediaTransport(options, ice, dropPacket, createCallCertificate())
   }
 
   private current = MediaTransportState.New
@@ -92,7 +93,8 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   private readonly clock: FrameClock
   private readonly watch: ConnectionWatch
   private readonly frameStream = new FrameStream()
-  private readonly certificate: RTCCertificate
+  /** Our certificate's InitialSetup entry (its fingerprint is worked out once). */
+  private readonly fingerprint: DtlsFingerprint
   private readonly pendingCandidates: Candidate[] = []
   private remoteCandidateCount = 0
   private remoteSetup: TransportSetup | undefined
@@ -123,7 +125,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
       down: () => this.moveTo(MediaTransportState.Disconnected),
       timeout: () => this.fail(new MediaConnectionError(`no media connection for ${connectTimeoutMs} ms`)),
     })
-    this.certificate = certificate
+    this.fingerprint = certificateFingerprint(certificate, this.isOutgoing ? 'actpass' : 'passive')
     this.encoder = new OpusEncoder(options.encoder)
     this.jitter = new AudioJitterBuffer(options.jitterBuffer)
     this.sender = new AudioSender(this.encoder, (header, payload) => void this.dtls.sendRtp(payload, header), dropPacket)
@@ -164,8 +166,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   /** Our `InitialSetup` body: caller `actpass`, callee `passive` (§4.2). No renomination (§5.2). */
   get localSetup(): TransportSetup {
     const { usernameFragment, password } = this.gatherer.localParameters
-    const setup = this.isOutgoing ? 'actpass' : 'passive'
-    return { ufrag: usernameFragment, pwd: password, renomination: false, fingerprints: [certificateFingerprint(this.certificate, setup)] }
+    return { ufrag: usernameFragment, pwd: password, renomination: false, fingerprints: [this.fingerprint] }
   }
 
   /** Our outgoing audio channel, for our `NegotiateChannels` offer. */
@@ -330,6 +331,8 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
 
   private onSecure(): void {
     if (this.isFinished()) return
+    // Same keys and rollover state, per-packet crypto without werift's per-packet key import.
+    useNodeSrtp(this.dtls.srtp)
     this.connectMs = performance.now() - this.startedAt
     this.sender.setReady(true)
     // The first bitrate is known one tick after the path is up, not two.

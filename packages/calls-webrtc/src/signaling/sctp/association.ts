@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
+import { createHmac, createSecretKey, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
 
 import { readU32, writeU32 } from '../bytes.js'
 import type { SignalingError } from '../errors.js'
@@ -74,7 +74,7 @@ function randomUint32(nonZero: boolean): number {
  */
 export class SctpAssociation {
   private stateValue = SctpState.Closed
-  private readonly cookieSecret = randomBytes(32)
+  private readonly cookieSecret = createSecretKey(randomBytes(32))
   private localTag = randomUint32(true)
   private localInitialTsn = randomUint32(false)
   private peer: PeerParams | undefined
