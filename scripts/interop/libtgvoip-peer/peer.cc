@@ -12,6 +12,7 @@
 // arguments.
 
 #include <VoIPController.h>
+#include <arpa/inet.h>
 
 #include <atomic>
 #include <cerrno>
@@ -33,7 +34,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: libtgvoip-peer --key <512 hex> --outgoing|--incoming\n"
-    "         --relay <id>,<ipv4>,<port>,<32 hex tag>[,tcp] (repeatable)\n"
+    "         --relay <id>,<ipv4>,<ipv6>,<port>,<32 hex tag>[,tcp] (repeatable; one address may be empty)\n"
     "         [--proxy <ipv4>:<port>[:<username>]] (password: $LIBTGVOIP_PEER_PROXY_PASSWORD) [--p2p]\n"
     "         [--tone <Hz>] [--record <file.s16le>] [--seconds <s>]\n"
     "         [--init-timeout <s>] [--recv-timeout <s>] [--log <file>]\n";
@@ -43,6 +44,7 @@ constexpr double kToneAmplitude = 0.3;
 struct RelayArg {
   int64_t id = 0;
   std::string ip;
+  std::string ipv6;
   uint16_t port = 0;
   unsigned char tag[16] = {};
   bool tcp = false;
@@ -115,15 +117,20 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 RelayArg parseRelay(const std::string& text) {
   std::vector<std::string> parts = split(text, ',');
-  if (parts.size() != 4 && parts.size() != 5) throw UsageError("--relay is <id>,<ipv4>,<port>,<tag hex>[,tcp]");
+  if (parts.size() != 5 && parts.size() != 6) throw UsageError("--relay is <id>,<ipv4>,<ipv6>,<port>,<tag hex>[,tcp]");
   RelayArg relay;
   relay.id = std::strtoll(parts[0].c_str(), nullptr, 10);
   relay.ip = parts[1];
-  relay.port = parsePort(parts[2]);
-  std::vector<unsigned char> tag = parseHex(parts[3], 16, "a relay's peer tag");
+  relay.ipv6 = parts[2];
+  unsigned char probe[16];
+  if (relay.ip.empty() && relay.ipv6.empty()) throw UsageError("a relay needs an IPv4 or an IPv6 address");
+  if (!relay.ip.empty() && inet_pton(AF_INET, relay.ip.c_str(), probe) != 1) throw UsageError("not an IPv4 address: " + relay.ip);
+  if (!relay.ipv6.empty() && inet_pton(AF_INET6, relay.ipv6.c_str(), probe) != 1) throw UsageError("not an IPv6 address: " + relay.ipv6);
+  relay.port = parsePort(parts[3]);
+  std::vector<unsigned char> tag = parseHex(parts[4], 16, "a relay's peer tag");
   std::memcpy(relay.tag, tag.data(), 16);
-  if (parts.size() == 5) {
-    if (parts[4] != "tcp") throw UsageError("a relay's fifth field can only be 'tcp'");
+  if (parts.size() == 6) {
+    if (parts[5] != "tcp") throw UsageError("a relay's sixth field can only be 'tcp'");
     relay.tcp = true;
   }
   return relay;
@@ -301,6 +308,24 @@ class Recorder {
   std::atomic<uint64_t> frames_{0};
 };
 
+// The Endpoint constructor that takes IPv4Address/IPv6Address strings cannot carry IPv6 in
+// 2.4.4: NetworkAddress::IPv6(std::string) leaves isIPv6 false, so "::1" reads as the IPv4
+// address 0.0.0.0 (empty) and a global address as a bogus IPv4 one. The peer uses the
+// constructor that takes NetworkAddress values, built from already validated text.
+tgvoip::NetworkAddress relayIPv4(const std::string& text) {
+  if (text.empty()) return tgvoip::NetworkAddress::Empty();
+  in_addr address{};
+  inet_pton(AF_INET, text.c_str(), &address);
+  return tgvoip::NetworkAddress::IPv4(address.s_addr);
+}
+
+tgvoip::NetworkAddress relayIPv6(const std::string& text) {
+  if (text.empty()) return tgvoip::NetworkAddress::Empty();
+  in6_addr address{};
+  inet_pton(AF_INET6, text.c_str(), &address);
+  return tgvoip::NetworkAddress::IPv6(address.s6_addr);
+}
+
 int runCall(const Options& options) {
   ToneSource tone(options.toneHz);
   Recorder recorder(options.recordPath);
@@ -321,7 +346,7 @@ int runCall(const Options& options) {
   for (const RelayArg& relay : options.relays) {
     unsigned char tag[16];
     std::memcpy(tag, relay.tag, 16);
-    endpoints.emplace_back(relay.id, relay.port, tgvoip::IPv4Address(relay.ip), tgvoip::IPv6Address(""),
+    endpoints.emplace_back(relay.id, relay.port, relayIPv4(relay.ip), relayIPv6(relay.ipv6),
                            relay.tcp ? tgvoip::Endpoint::Type::TCP_RELAY : tgvoip::Endpoint::Type::UDP_RELAY, tag);
   }
   controller->SetRemoteEndpoints(endpoints, options.allowP2p, tgvoip::VoIPController::GetConnectionMaxLayer());

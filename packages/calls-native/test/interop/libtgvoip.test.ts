@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { CallState, ProxyUdpUnsupportedError, type ProxyError, type ProxyOptions, type Stats } from '../../src/index.js'
+import { CallState, ProxyUdpUnsupportedError, type Endpoint, type ProxyError, type ProxyOptions, type Stats } from '../../src/index.js'
 import { LocalRelay } from '../../src/testing/index.js'
 import { audibleShare, concat, dominantFrequency } from '../helpers/audio.js'
 import { makeSide, relayEndpoint, sleep, waitForState, type RelayAddress, type Side } from '../engine/helpers/call-pair.js'
@@ -35,6 +35,8 @@ interface InteropCall {
   /** Our engine is the caller (libtgvoip answers), or the other way round. */
   oursOutgoing: boolean
   relay: RelayAddress
+  /** Both sides' addresses for the relay (default: the relay's host, in `ip` or `ipv6`). */
+  addresses?: Pick<Endpoint, 'ip' | 'ipv6'>
   ourProxy?: ProxyOptions
   /** Our engine uses TCP relays from the start. */
   ourTcp?: boolean
@@ -57,6 +59,8 @@ interface InteropResult {
   libtgvoipHeardAudible: number
   /** Our engine's counters when the received audio was sampled. */
   ourStats: Stats
+  /** The relay address our engine was using (its debug log), e.g. "[::1]:5000". */
+  ourRelayAddress: string | undefined
   ourProxyErrors: ProxyError[]
   libtgvoip: PeerEnd
   libtgvoipVersion: string | undefined
@@ -68,15 +72,22 @@ function toFrames(pcm: Int16Array): Int16Array[] {
   return frames
 }
 
+/** The address of the endpoint `id` in our debug log, which shows the family a dual-stack relay settled on. */
+function relayAddressInUse(debugLog: string, id: bigint): string | undefined {
+  const { relays } = JSON.parse(debugLog) as { relays?: { id: string; addr: string }[] }
+  return relays?.find((relay) => relay.id === id.toString())?.addr
+}
+
 async function runInteropCall(binary: string, call: InteropCall): Promise<InteropResult> {
   const key = new Uint8Array(randomBytes(256))
   const { callerTag, calleeTag } = LocalRelay.createTagPair()
   const [ourTag, libtgvoipTag] = call.oursOutgoing ? [callerTag, calleeTag] : [calleeTag, callerTag]
+  const ourEndpoint = { ...relayEndpoint(call.relay, ourTag, RELAY_ID), ...call.addresses }
   const peer = LibtgvoipPeer.start({
     binary,
     key,
     outgoing: !call.oursOutgoing,
-    relays: [{ id: RELAY_ID, host: call.relay.host, port: call.relay.port, tag: libtgvoipTag, tcp: call.libtgvoipTcp }],
+    relays: [{ id: RELAY_ID, ip: ourEndpoint.ip, ipv6: ourEndpoint.ipv6, port: call.relay.port, tag: libtgvoipTag, tcp: call.libtgvoipTcp }],
     proxy: call.libtgvoipProxy,
     allowP2p: call.allowP2p,
     tone: LIBTGVOIP_TONE,
@@ -87,7 +98,7 @@ async function runInteropCall(binary: string, call: InteropCall): Promise<Intero
   })
   let ours: Side | undefined
   try {
-    ours = makeSide(key, call.oursOutgoing, [relayEndpoint(call.relay, ourTag, RELAY_ID)], { initTimeout: 8, recvTimeout: 8, proxy: call.ourProxy, tcp: call.ourTcp, allowP2p: call.allowP2p }, OUR_TONE)
+    ours = makeSide(key, call.oursOutgoing, [ourEndpoint], { initTimeout: 8, recvTimeout: 8, proxy: call.ourProxy, tcp: call.ourTcp, allowP2p: call.allowP2p }, OUR_TONE)
     const ourProxyErrors: ProxyError[] = []
     ours.controller.on('proxyError', (error) => ourProxyErrors.push(error))
     const connectedAt = performance.now()
@@ -100,6 +111,7 @@ async function runInteropCall(binary: string, call: InteropCall): Promise<Intero
     await sleep(3000)
     const weHeard = ours.received.slice(-CHECK_FRAMES)
     const ourStats = ours.controller.getStats()
+    const ourRelayAddress = relayAddressInUse(ours.controller.getDebugLog(), ourStats.currentEndpointId)
     // libtgvoip hangs up by itself CALL_SECONDS after ESTABLISHED; we keep sending until then.
     const libtgvoip = await peer.finished()
     const libtgvoipHeard = toFrames(peer.recording()).slice(-CHECK_FRAMES)
@@ -111,6 +123,7 @@ async function runInteropCall(binary: string, call: InteropCall): Promise<Intero
       weHeardAudible: audibleShare(weHeard),
       libtgvoipHeardAudible: audibleShare(libtgvoipHeard),
       ourStats,
+      ourRelayAddress,
       ourProxyErrors,
       libtgvoip,
       libtgvoipVersion: peer.version,
@@ -216,6 +229,48 @@ describe.skipIf(!PEER_BINARY)(`our engine and the real libtgvoip (${PEER_BINARY 
       } finally {
         relay.setFaults({})
       }
+    }, 30_000)
+  })
+
+  describe('over IPv6', () => {
+    const relays: LocalRelay[] = []
+
+    afterEach(async () => {
+      for (const relay of relays.splice(0)) await relay.close()
+    })
+
+    const relayOn = async (host: string): Promise<LocalRelay> => {
+      const relay = await LocalRelay.create({ host })
+      relays.push(relay)
+      return relay
+    }
+
+    for (const oursOutgoing of [true, false]) {
+      it(`through a relay with only an IPv6 address (::1), ${oursOutgoing ? 'we call' : 'libtgvoip calls'}: both ESTABLISHED, tones both ways`, async () => {
+        const relay = await relayOn('::1')
+        const result = await runInteropCall(binary, { oursOutgoing, relay })
+        report(`IPv6-only relay, ours ${oursOutgoing ? 'outgoing' : 'incoming'}`, result)
+        expectAudioBothWays(result)
+        expect(result.ourStats.currentEndpointId).toBe(RELAY_ID)
+        expect(result.ourRelayAddress).toBe(`[::1]:${relay.port}`)
+        expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(new RegExp(`^\\[::1\\]:${relay.port} .*UDP_RELAY`))
+        expect(relay.stats.forwarded).toBeGreaterThan(100)
+      }, 30_000)
+    }
+
+    // One relay answering on both families (a dual-stack socket on ::). Our engine pings
+    // both addresses and keeps the family that answers first. libtgvoip 2.4.4 only adds
+    // an IPv6 copy of a dual-stack relay when SetNetworkType() found a global IPv6 address
+    // on an interface (it skips loopback and all of f000::/4: fd00:: and fe80:: here), so it stays on IPv4:
+    // the relay joins the two families.
+    it('through a dual-stack relay (ip and ipv6 given): both ESTABLISHED, tones both ways, each on the family it chose', async () => {
+      const relay = await relayOn('::')
+      const result = await runInteropCall(binary, { oursOutgoing: true, relay, addresses: { ip: '127.0.0.1', ipv6: '::1' } })
+      report('dual-stack relay, ours outgoing', result)
+      expectAudioBothWays(result)
+      expect(result.ourStats.currentEndpointId).toBe(RELAY_ID)
+      expect([`127.0.0.1:${relay.port}`, `[::1]:${relay.port}`]).toContain(result.ourRelayAddress)
+      expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(new RegExp(`^127\\.0\\.0\\.1:${relay.port} .*UDP_RELAY`))
     }, 30_000)
   })
 

@@ -13,9 +13,11 @@ import type { ProxyOptions } from '../../../src/index.js'
 /** libtgvoip's own state numbers (VoIPController.h), which the peer reports by name. */
 export type PeerState = 'WAIT_INIT' | 'WAIT_INIT_ACK' | 'ESTABLISHED' | 'FAILED' | 'RECONNECTING'
 
+/** A relay as libtgvoip gets it: like our Endpoint, `ip` or `ipv6` may be empty. */
 export interface PeerRelay {
   id: bigint
-  host: string
+  ip: string
+  ipv6: string
   port: number
   tag: Uint8Array
   /** Give libtgvoip a TCP_RELAY endpoint instead of a UDP one. */
@@ -90,7 +92,7 @@ export class LibtgvoipPeer {
     const args = [
       '--key', hex(options.key),
       options.outgoing ? '--outgoing' : '--incoming',
-      ...options.relays.flatMap((relay) => ['--relay', [relay.id, relay.host, relay.port, hex(relay.tag), ...(relay.tcp ? ['tcp'] : [])].join(',')]),
+      ...options.relays.flatMap((relay) => ['--relay', [relay.id, relay.ip, relay.ipv6, relay.port, hex(relay.tag), ...(relay.tcp ? ['tcp'] : [])].join(',')]),
       ...(options.allowP2p ? ['--p2p'] : []),
       '--tone', String(options.tone),
       '--record', join(dir, 'heard.s16le'),
