@@ -308,9 +308,10 @@ class Recorder {
   std::atomic<uint64_t> frames_{0};
 };
 
-// The Endpoint constructor that takes IPv4Address/IPv6Address strings cannot carry IPv6 in
-// 2.4.4: NetworkAddress::IPv6(std::string) leaves isIPv6 false, so "::1" reads as the IPv4
-// address 0.0.0.0 (empty) and a global address as a bogus IPv4 one. The peer uses the
+// The Endpoint constructor that takes IPv4Address/IPv6Address strings cannot make an
+// IPv6-only relay in 2.4.4: NetworkAddress::IPv6(std::string) leaves isIPv6 false, so "::1"
+// reads as an empty IPv4 address, and an empty IPv4Address("") is an uninitialised
+// in_addr (it printed 255.127.0.0), which libtgvoip then sends to. The peer uses the
 // constructor that takes NetworkAddress values, built from already validated text.
 tgvoip::NetworkAddress relayIPv4(const std::string& text) {
   if (text.empty()) return tgvoip::NetworkAddress::Empty();
