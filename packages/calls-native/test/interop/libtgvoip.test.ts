@@ -259,10 +259,11 @@ describe.skipIf(!PEER_BINARY)(`our engine and the real libtgvoip (${PEER_BINARY 
     }
 
     // One relay answering on both families (a dual-stack socket on ::). Our engine pings
-    // both addresses and keeps the family that answers first. libtgvoip 2.4.4 only adds
-    // an IPv6 copy of a dual-stack relay when SetNetworkType() found a global IPv6 address
-    // on an interface (it skips loopback and all of f000::/4: fd00:: and fe80:: here), so it stays on IPv4:
-    // the relay joins the two families.
+    // both addresses and keeps the family that answers first (IPv4 on loopback, so far).
+    // libtgvoip 2.4.4 only adds an IPv6 copy of a dual-stack relay once SetNetworkType()
+    // found an IPv6 address on an interface, and it skips loopback and all of f000::/4
+    // (this machine's fd00:: and fe80::), so it stays on IPv4. The relay joins the two
+    // families, so the call works whichever family our engine keeps.
     it('through a dual-stack relay (ip and ipv6 given): both ESTABLISHED, tones both ways, each on the family it chose', async () => {
       const relay = await relayOn('::')
       const result = await runInteropCall(binary, { oursOutgoing: true, relay, addresses: { ip: '127.0.0.1', ipv6: '::1' } })
