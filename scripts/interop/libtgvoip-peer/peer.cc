@@ -35,7 +35,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: libtgvoip-peer --key <512 hex> --outgoing|--incoming\n"
     "         --relay <id>,<ipv4>,<ipv6>,<port>,<32 hex tag>[,tcp] (repeatable; one address may be empty)\n"
-    "         [--proxy <ipv4>:<port>[:<username>]] (password: $LIBTGVOIP_PEER_PROXY_PASSWORD) [--p2p]\n"
+    "         [--proxy <ipv4>:<port>[:<username>]] (password: $LIBTGVOIP_PEER_PROXY_PASSWORD) [--p2p] [--ethernet]\n"
     "         [--tone <Hz>] [--record <file.s16le>] [--seconds <s>]\n"
     "         [--init-timeout <s>] [--recv-timeout <s>] [--log <file>]\n";
 constexpr int kSampleRate = 48000;
@@ -65,6 +65,7 @@ struct Options {
   bool hasProxy = false;
   ProxyArg proxy;
   bool allowP2p = false;
+  bool ethernet = false;
   double toneHz = 0;
   std::string recordPath;
   double seconds = 10;
@@ -165,6 +166,7 @@ Options parseOptions(int argc, char** argv) {
       options.proxy = parseProxy(value());
       options.hasProxy = true;
     } else if (name == "--p2p") options.allowP2p = true;
+    else if (name == "--ethernet") options.ethernet = true;
     else if (name == "--tone") options.toneHz = parseNumber(value(), "--tone");
     else if (name == "--record") options.recordPath = value();
     else if (name == "--seconds") options.seconds = parseNumber(value(), "--seconds");
@@ -342,6 +344,10 @@ int runCall(const Options& options) {
   auto* controller = new tgvoip::VoIPController();
   tgvoip::VoIPController::Config config(options.initTimeout, options.recvTimeout, tgvoip::DATA_SAVING_NEVER, false, false, false);
   controller->SetConfig(config);
+  // As an app reports its network. It is also where libtgvoip looks for this machine's
+  // IPv6 address, without which it never tries a relay's IPv6 address; it has to come
+  // before SetRemoteEndpoints(), which adds the IPv6 copies of dual-stack relays.
+  if (options.ethernet) controller->SetNetworkType(tgvoip::NET_TYPE_ETHERNET);
 
   std::vector<tgvoip::Endpoint> endpoints;
   for (const RelayArg& relay : options.relays) {

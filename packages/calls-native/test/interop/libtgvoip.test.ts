@@ -16,6 +16,7 @@ import { makeSide, relayEndpoint, sleep, waitForState, type RelayAddress, type S
 import { Dante, ensureDante, ensureSocksUser } from '../proxy/helpers/dante.js'
 import { canCreateNamespaces, createProxyTopology, directConnectError, type ProxyTopology } from '../proxy/helpers/netns.js'
 import { RelayProcess } from '../proxy/helpers/relay-process.js'
+import { createDualStackNamespace, type DualStackNamespace } from './helpers/dual-stack-ns.js'
 import { LibtgvoipPeer, type PeerEnd } from './helpers/libtgvoip-peer.js'
 
 const PEER_BINARY = process.env.TGVOIP_LIBTGVOIP_PEER
@@ -44,6 +45,8 @@ interface InteropCall {
   libtgvoipTcp?: boolean
   /** Network namespace libtgvoip runs in. */
   libtgvoipNs?: string
+  /** libtgvoip is told it is on ethernet (and so looks for an IPv6 address of its own). */
+  libtgvoipEthernet?: boolean
   /** Both sides allow P2P. */
   allowP2p?: boolean
 }
@@ -90,6 +93,7 @@ async function runInteropCall(binary: string, call: InteropCall): Promise<Intero
     relays: [{ id: RELAY_ID, ip: ourEndpoint.ip, ipv6: ourEndpoint.ipv6, port: call.relay.port, tag: libtgvoipTag, tcp: call.libtgvoipTcp }],
     proxy: call.libtgvoipProxy,
     allowP2p: call.allowP2p,
+    ethernet: call.libtgvoipEthernet,
     tone: LIBTGVOIP_TONE,
     seconds: CALL_SECONDS,
     initTimeout: 8,
@@ -273,6 +277,36 @@ describe.skipIf(!PEER_BINARY)(`our engine and the real libtgvoip (${PEER_BINARY 
       expect([`127.0.0.1:${relay.port}`, `[::1]:${relay.port}`]).toContain(result.ourRelayAddress)
       expect(libtgvoipEndpointInUse(result.libtgvoip)).toMatch(new RegExp(`^127\\.0\\.0\\.1:${relay.port} .*UDP_RELAY`))
     }, 30_000)
+
+    describe.skipIf(!canCreateNamespaces())('with libtgvoip in a namespace that has a global IPv6 address', () => {
+      let link: DualStackNamespace | undefined
+
+      beforeAll(() => {
+        link = createDualStackNamespace()
+      })
+
+      afterAll(() => {
+        link?.destroy()
+      })
+
+      it('through a dual-stack relay: libtgvoip pings both families, both ESTABLISHED, tones both ways', async () => {
+        const relay = await relayOn('::')
+        const result = await runInteropCall(binary, {
+          oursOutgoing: false,
+          relay,
+          addresses: { ip: link!.hostAddress, ipv6: link!.hostAddress6 },
+          libtgvoipNs: link!.ns,
+          libtgvoipEthernet: true,
+        })
+        report('dual-stack relay, libtgvoip with a global IPv6 address, ours incoming', result)
+        expectAudioBothWays(result)
+        expect([`${link!.hostAddress}:${relay.port}`, `[${link!.hostAddress6}]:${relay.port}`]).toContain(result.ourRelayAddress)
+        // libtgvoip added an IPv6 copy of the relay and got pongs from both (the 4th field).
+        const line = (address: string): string | undefined => result.libtgvoip.debugString.split('\n').find((entry) => entry.startsWith(address))
+        expect(line(`${link!.hostAddress}:${relay.port} `)).toMatch(/^\S+ \d+ms [1-9]\d* 0x15 \[UDP_RELAY/)
+        expect(line(`[${link!.hostAddress6}]:${relay.port} `)).toMatch(/^\S+ \d+ms [1-9]\d* 0x4950763600000015 \[UDP_RELAY/)
+      }, 30_000)
+    })
   })
 
   describe.skipIf(!canCreateNamespaces())('through a password-protected SOCKS5 proxy (dante), our only route to the relay', () => {

@@ -33,6 +33,8 @@ export interface PeerOptions {
   proxy?: ProxyOptions
   /** SetRemoteEndpoints(..., allowP2p). */
   allowP2p?: boolean
+  /** SetNetworkType(NET_TYPE_ETHERNET): libtgvoip then looks for an IPv6 address of its own. */
+  ethernet?: boolean
   tone: number
   /** How long the call lasts from Connect(). */
   seconds: number
@@ -94,6 +96,7 @@ export class LibtgvoipPeer {
       options.outgoing ? '--outgoing' : '--incoming',
       ...options.relays.flatMap((relay) => ['--relay', [relay.id, relay.ip, relay.ipv6, relay.port, hex(relay.tag), ...(relay.tcp ? ['tcp'] : [])].join(',')]),
       ...(options.allowP2p ? ['--p2p'] : []),
+      ...(options.ethernet ? ['--ethernet'] : []),
       '--tone', String(options.tone),
       '--record', join(dir, 'heard.s16le'),
       '--log', join(dir, 'libtgvoip.log'),
