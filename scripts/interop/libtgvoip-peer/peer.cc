@@ -12,6 +12,7 @@
 // arguments.
 
 #include <VoIPController.h>
+#include <arpa/inet.h>
 
 #include <atomic>
 #include <cerrno>
@@ -33,8 +34,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: libtgvoip-peer --key <512 hex> --outgoing|--incoming\n"
-    "         --relay <id>,<ipv4>,<port>,<32 hex tag>[,tcp] (repeatable)\n"
-    "         [--proxy <ipv4>:<port>[:<username>]] (password: $LIBTGVOIP_PEER_PROXY_PASSWORD) [--p2p]\n"
+    "         --relay <id>,<ipv4>,<ipv6>,<port>,<32 hex tag>[,tcp] (repeatable; one address may be empty)\n"
+    "         [--proxy <ipv4>:<port>[:<username>]] (password: $LIBTGVOIP_PEER_PROXY_PASSWORD) [--p2p] [--ethernet]\n"
     "         [--tone <Hz>] [--record <file.s16le>] [--seconds <s>]\n"
     "         [--init-timeout <s>] [--recv-timeout <s>] [--log <file>]\n";
 constexpr int kSampleRate = 48000;
@@ -43,6 +44,7 @@ constexpr double kToneAmplitude = 0.3;
 struct RelayArg {
   int64_t id = 0;
   std::string ip;
+  std::string ipv6;
   uint16_t port = 0;
   unsigned char tag[16] = {};
   bool tcp = false;
@@ -63,6 +65,7 @@ struct Options {
   bool hasProxy = false;
   ProxyArg proxy;
   bool allowP2p = false;
+  bool ethernet = false;
   double toneHz = 0;
   std::string recordPath;
   double seconds = 10;
@@ -115,15 +118,20 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 RelayArg parseRelay(const std::string& text) {
   std::vector<std::string> parts = split(text, ',');
-  if (parts.size() != 4 && parts.size() != 5) throw UsageError("--relay is <id>,<ipv4>,<port>,<tag hex>[,tcp]");
+  if (parts.size() != 5 && parts.size() != 6) throw UsageError("--relay is <id>,<ipv4>,<ipv6>,<port>,<tag hex>[,tcp]");
   RelayArg relay;
   relay.id = std::strtoll(parts[0].c_str(), nullptr, 10);
   relay.ip = parts[1];
-  relay.port = parsePort(parts[2]);
-  std::vector<unsigned char> tag = parseHex(parts[3], 16, "a relay's peer tag");
+  relay.ipv6 = parts[2];
+  unsigned char probe[16];
+  if (relay.ip.empty() && relay.ipv6.empty()) throw UsageError("a relay needs an IPv4 or an IPv6 address");
+  if (!relay.ip.empty() && inet_pton(AF_INET, relay.ip.c_str(), probe) != 1) throw UsageError("not an IPv4 address: " + relay.ip);
+  if (!relay.ipv6.empty() && inet_pton(AF_INET6, relay.ipv6.c_str(), probe) != 1) throw UsageError("not an IPv6 address: " + relay.ipv6);
+  relay.port = parsePort(parts[3]);
+  std::vector<unsigned char> tag = parseHex(parts[4], 16, "a relay's peer tag");
   std::memcpy(relay.tag, tag.data(), 16);
-  if (parts.size() == 5) {
-    if (parts[4] != "tcp") throw UsageError("a relay's fifth field can only be 'tcp'");
+  if (parts.size() == 6) {
+    if (parts[5] != "tcp") throw UsageError("a relay's sixth field can only be 'tcp'");
     relay.tcp = true;
   }
   return relay;
@@ -158,6 +166,7 @@ Options parseOptions(int argc, char** argv) {
       options.proxy = parseProxy(value());
       options.hasProxy = true;
     } else if (name == "--p2p") options.allowP2p = true;
+    else if (name == "--ethernet") options.ethernet = true;
     else if (name == "--tone") options.toneHz = parseNumber(value(), "--tone");
     else if (name == "--record") options.recordPath = value();
     else if (name == "--seconds") options.seconds = parseNumber(value(), "--seconds");
@@ -301,6 +310,25 @@ class Recorder {
   std::atomic<uint64_t> frames_{0};
 };
 
+// The Endpoint constructor that takes IPv4Address/IPv6Address strings cannot make an
+// IPv6-only relay in 2.4.4: NetworkAddress::IPv6(std::string) leaves isIPv6 false, so "::1"
+// reads as an empty IPv4 address, and an empty IPv4Address("") is an uninitialised
+// in_addr (it printed 255.127.0.0), which libtgvoip then sends to. The peer uses the
+// constructor that takes NetworkAddress values, built from already validated text.
+tgvoip::NetworkAddress relayIPv4(const std::string& text) {
+  if (text.empty()) return tgvoip::NetworkAddress::Empty();
+  in_addr address{};
+  inet_pton(AF_INET, text.c_str(), &address);
+  return tgvoip::NetworkAddress::IPv4(address.s_addr);
+}
+
+tgvoip::NetworkAddress relayIPv6(const std::string& text) {
+  if (text.empty()) return tgvoip::NetworkAddress::Empty();
+  in6_addr address{};
+  inet_pton(AF_INET6, text.c_str(), &address);
+  return tgvoip::NetworkAddress::IPv6(address.s6_addr);
+}
+
 int runCall(const Options& options) {
   ToneSource tone(options.toneHz);
   Recorder recorder(options.recordPath);
@@ -316,12 +344,16 @@ int runCall(const Options& options) {
   auto* controller = new tgvoip::VoIPController();
   tgvoip::VoIPController::Config config(options.initTimeout, options.recvTimeout, tgvoip::DATA_SAVING_NEVER, false, false, false);
   controller->SetConfig(config);
+  // As an app reports its network. It is also where libtgvoip looks for this machine's
+  // IPv6 address, without which it never tries a relay's IPv6 address; it has to come
+  // before SetRemoteEndpoints(), which adds the IPv6 copies of dual-stack relays.
+  if (options.ethernet) controller->SetNetworkType(tgvoip::NET_TYPE_ETHERNET);
 
   std::vector<tgvoip::Endpoint> endpoints;
   for (const RelayArg& relay : options.relays) {
     unsigned char tag[16];
     std::memcpy(tag, relay.tag, 16);
-    endpoints.emplace_back(relay.id, relay.port, tgvoip::IPv4Address(relay.ip), tgvoip::IPv6Address(""),
+    endpoints.emplace_back(relay.id, relay.port, relayIPv4(relay.ip), relayIPv6(relay.ipv6),
                            relay.tcp ? tgvoip::Endpoint::Type::TCP_RELAY : tgvoip::Endpoint::Type::UDP_RELAY, tag);
   }
   controller->SetRemoteEndpoints(endpoints, options.allowP2p, tgvoip::VoIPController::GetConnectionMaxLayer());

@@ -1,5 +1,7 @@
 #include "controller/call-controller.h"
 
+#include <utility>
+
 #include "controller/server-config.h"
 #include "engine/js-notifier.h"
 #include "protocol/handshake.h"
@@ -107,7 +109,10 @@ void CallController::shutdown() {
 CallEndpoint* CallController::findEndpoint(const SocketAddress& address) {
   // Runs for every datagram: the allEndpoints() order, without building its list.
   for (CallEndpoint& relay : relays()) {
-    if (relay.address == address || (relay.ipv6Candidate && *relay.ipv6Candidate == address)) return &relay;
+    if (relay.address == address || (relay.ipv6Candidate && *relay.ipv6Candidate == address) ||
+        (relay.otherFamily && *relay.otherFamily == address)) {
+      return &relay;
+    }
   }
   if (p2pInet_ && p2pInet_->address == address) return &*p2pInet_;
   if (p2pLan_ && p2pLan_->address == address) return &*p2pLan_;
@@ -164,7 +169,8 @@ void CallController::handleDatagram(const uint8_t* data, size_t size, const Sock
 void CallController::chooseFamily(bool ipv6) {
   for (CallEndpoint& relay : endpoints_) {
     if (!relay.ipv6Candidate) continue;
-    if (ipv6) relay.address = *relay.ipv6Candidate;
+    if (ipv6) std::swap(relay.address, *relay.ipv6Candidate);
+    relay.otherFamily = relay.ipv6Candidate;
     relay.ipv6Candidate.reset();
   }
 }

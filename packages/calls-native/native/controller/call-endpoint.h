@@ -28,6 +28,10 @@ struct CallEndpoint {
   // A relay with both addresses, while the call has not chosen a family: it is tried on
   // both, and the family whose answer comes first is kept (chooseFamily()).
   std::optional<SocketAddress> ipv6Candidate;
+  // The address of the family that was not kept. Nothing is sent there, but what comes
+  // from it is taken: the relay forwards to the address it last saw us at, which may be
+  // our copy on that family, until our next datagram on the kept one.
+  std::optional<SocketAddress> otherFamily;
 
   // PING/PONG through this endpoint
   uint32_t lastPingSeq = 0;

@@ -88,6 +88,23 @@ describe('IPv6 relays', () => {
     })
   }
 
+  // A real relay has one socket for both families and forwards to the address it last
+  // saw each side at. Until a family is chosen our engine sends on both (IPv4 first), so
+  // the relay may still hold our IPv6 address after we kept IPv4 and forward the peer's
+  // INIT / INIT_ACK there. Those used to be dropped until our next INIT round (0.5 s).
+  it('with both addresses on one dual-stack relay, takes what the relay forwards to the family it did not keep', async () => {
+    const both = await relay('::')
+    const call = createCallPair([{ relay: both, id: RELAY_ID }], {
+      ...CALL,
+      endpoints: (endpoints) => endpoints.map((e) => ({ ...e, ip: '127.0.0.1', ipv6: '::1' })),
+    })
+    await start(call)
+    await sleep(1000)
+    expectTonesBothWays(call)
+    for (const side of [call.caller, call.callee]) expect(side.controller.getStats().packetsDropped).toBe(0)
+    expect(both.stats.forwarded).toBeGreaterThan(30)
+  })
+
   it('moves the call onto a direct IPv6 path announced by the IPV6_ENDPOINT extra', async () => {
     const v6 = await relay('::1', undefined, { delayMs: 40 })
     const call = createCallPair([{ relay: v6, id: RELAY_ID }], { ...CALL, allowP2p: true })

@@ -13,9 +13,11 @@ import type { ProxyOptions } from '../../../src/index.js'
 /** libtgvoip's own state numbers (VoIPController.h), which the peer reports by name. */
 export type PeerState = 'WAIT_INIT' | 'WAIT_INIT_ACK' | 'ESTABLISHED' | 'FAILED' | 'RECONNECTING'
 
+/** A relay as libtgvoip gets it: like our Endpoint, `ip` or `ipv6` may be empty. */
 export interface PeerRelay {
   id: bigint
-  host: string
+  ip: string
+  ipv6: string
   port: number
   tag: Uint8Array
   /** Give libtgvoip a TCP_RELAY endpoint instead of a UDP one. */
@@ -31,6 +33,8 @@ export interface PeerOptions {
   proxy?: ProxyOptions
   /** SetRemoteEndpoints(..., allowP2p). */
   allowP2p?: boolean
+  /** SetNetworkType(NET_TYPE_ETHERNET): libtgvoip then looks for an IPv6 address of its own. */
+  ethernet?: boolean
   tone: number
   /** How long the call lasts from Connect(). */
   seconds: number
@@ -90,8 +94,9 @@ export class LibtgvoipPeer {
     const args = [
       '--key', hex(options.key),
       options.outgoing ? '--outgoing' : '--incoming',
-      ...options.relays.flatMap((relay) => ['--relay', [relay.id, relay.host, relay.port, hex(relay.tag), ...(relay.tcp ? ['tcp'] : [])].join(',')]),
+      ...options.relays.flatMap((relay) => ['--relay', [relay.id, relay.ip, relay.ipv6, relay.port, hex(relay.tag), ...(relay.tcp ? ['tcp'] : [])].join(',')]),
       ...(options.allowP2p ? ['--p2p'] : []),
+      ...(options.ethernet ? ['--ethernet'] : []),
       '--tone', String(options.tone),
       '--record', join(dir, 'heard.s16le'),
       '--log', join(dir, 'libtgvoip.log'),

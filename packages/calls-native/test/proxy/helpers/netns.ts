@@ -24,11 +24,11 @@ export interface ProxyTopology {
   destroy(): void
 }
 
-const ip = (...args: string[]): void => {
+export const ip = (...args: string[]): void => {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] })
 }
 
-const quietly = (fn: () => void): void => {
+export const quietly = (fn: () => void): void => {
   try {
     fn()
   } catch {
