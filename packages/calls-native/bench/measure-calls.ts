@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall } from './bench-call.js'
-import { sampleCpu } from './cpu-meter.js'
+import { cpuSplit, sampleCpu, type CpuSplit } from './cpu-meter.js'
 import { feedCalls, latencies } from './latency-probe.js'
 import { percentile, timingFigures, type BenchRow } from './report.js'
 
@@ -19,6 +19,14 @@ export interface Measurement {
   framesLost: number
   /** Ends that never reached ESTABLISHED. */
   failedEnds: number
+  /** Where the machine's CPUs went during the window. */
+  cpu: CpuSplit
+}
+
+/** The relay child the calls go through: its UDP port, and its pid for its CPU time. */
+export interface BenchRelay {
+  port: number
+  pid: number
 }
 
 export interface MeasureOptions {
@@ -31,19 +39,19 @@ export interface MeasureOptions {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length
 
-export async function measureCalls(calls: number, relayPort: number, options: MeasureOptions): Promise<Measurement> {
+export async function measureCalls(calls: number, relay: BenchRelay, options: MeasureOptions): Promise<Measurement> {
   global.gc?.()
   await sleep(200)
   const rssBefore = process.memoryUsage().rss
   const benchCalls: BenchCall[] = []
-  for (let i = 0; i < calls; i++) benchCalls.push(createBenchCall(relayPort))
+  for (let i = 0; i < calls; i++) benchCalls.push(createBenchCall(relay.port))
   await Promise.all(benchCalls.map((call) => connectBenchCall(call)))
   const { ends, stop: stopFeeding } = feedCalls(benchCalls, feedRealTime)
   await sleep(options.warmUpMs)
-  const cpuStart = sampleCpu()
+  const cpuStart = sampleCpu(relay.pid)
   const wallStart = performance.now()
   await sleep(options.windowSeconds * 1000)
-  const cpuEnd = sampleCpu()
+  const cpuEnd = sampleCpu(relay.pid)
   const wall = (performance.now() - wallStart) / 1000
   const rssAfter = process.memoryUsage().rss
   stopFeeding()
@@ -69,6 +77,8 @@ export async function measureCalls(calls: number, relayPort: number, options: Me
         `underruns ${mean(finalStats.map((s) => s.sendUnderruns)).toFixed(1)}/end, stale blocks dropped ${mean(finalStats.map((s) => s.staleBlocksDropped)).toFixed(1)}/end, late ${mean(finalStats.map((s) => s.audioPacketsLate)).toFixed(1)}/end`,
     )
   }
+  const cpu = cpuSplit(cpuStart, cpuEnd, wall)
+  if (options.verbose) console.log(`  CPUs used: ${describeCpuSplit(cpu)}`)
   const failedEnds = ends.filter((e) => !e.establishedAt).length
   for (const end of ends) end.controller.destroy()
   if (failedEnds && options.verbose) console.warn(`${failedEnds} call ends never reached ESTABLISHED`)
@@ -87,5 +97,10 @@ export async function measureCalls(calls: number, relayPort: number, options: Me
     endP95Ms: endLatencies.map((l) => percentile(l, 95)),
     framesLost: finalStats.reduce((sum, s) => sum + s.audioFramesLost, 0),
     failedEnds,
+    cpu,
   }
+}
+
+export function describeCpuSplit(cpu: CpuSplit): string {
+  return `engine threads ${cpu.engineThreads.toFixed(2)}, rest of this process ${cpu.restOfProcess.toFixed(2)}, relay ${cpu.relay.toFixed(2)}, other processes ${cpu.foreign.toFixed(2)}`
 }
