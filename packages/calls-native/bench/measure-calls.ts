@@ -4,7 +4,7 @@
  * over a window. Used for the table rows and for every step of the scale search.
  */
 import { performance } from 'node:perf_hooks'
-import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall } from './bench-call.js'
+import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall, type BenchEnd } from './bench-call.js'
 import { cpuSplit, sampleCpu, type CpuSplit } from './cpu-meter.js'
 import { feedCalls, latencies } from './latency-probe.js'
 import { percentile, timingFigures, type BenchRow } from './report.js'
@@ -21,6 +21,8 @@ export interface Measurement {
   failedEnds: number
   /** Where the machine's CPUs went during the window. */
   cpu: CpuSplit
+  /** How long the warm-up was extended for the jitter buffers to stop shrinking. */
+  settleMs: number
 }
 
 /** The relay child the calls go through: its UDP port, and its pid for its CPU time. */
@@ -48,6 +50,7 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
   await Promise.all(benchCalls.map((call) => connectBenchCall(call)))
   const { ends, stop: stopFeeding } = feedCalls(benchCalls, feedRealTime)
   await sleep(options.warmUpMs)
+  const settleMs = await settle(ends)
   const cpuStart = sampleCpu(relay.pid)
   const wallStart = performance.now()
   await sleep(options.windowSeconds * 1000)
@@ -78,7 +81,7 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
     )
   }
   const cpu = cpuSplit(cpuStart, cpuEnd, wall)
-  if (options.verbose) console.log(`  CPUs used: ${describeCpuSplit(cpu)}`)
+  if (options.verbose) console.log(`  CPUs used: ${describeCpuSplit(cpu)}; jitter buffers settled ${(settleMs / 1000).toFixed(0)} s after the warm-up`)
   const failedEnds = ends.filter((e) => !e.establishedAt).length
   for (const end of ends) end.controller.destroy()
   if (failedEnds && options.verbose) console.warn(`${failedEnds} call ends never reached ESTABLISHED`)
@@ -98,7 +101,32 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
     framesLost: finalStats.reduce((sum, s) => sum + s.audioFramesLost, 0),
     failedEnds,
     cpu,
+    settleMs,
   }
+}
+
+const SETTLE_MAX_MS = 6000
+/** Mean jitter-buffer delay (ms) falling by less than this in a second counts as settled. */
+const SETTLED_SHRINK_MS = 5
+
+/**
+ * All calls start in the same instant, a burst no real service sees, and the more calls
+ * the longer their jitter buffers take to shrink back from it (one 20 ms step per 250 ms
+ * once 2 s passed without a late packet). The window measures the calls carried, not
+ * that burst: after the fixed warm-up it waits, a bounded time, until the ends' mean
+ * jitter-buffer delay stops falling. Returns the time waited.
+ */
+async function settle(ends: readonly BenchEnd[]): Promise<number> {
+  const meanDelay = (): number => mean(ends.map((end) => end.controller.getStats().jitterBufferDelayMs))
+  const started = performance.now()
+  let previous = meanDelay()
+  while (performance.now() - started < SETTLE_MAX_MS) {
+    await sleep(1000)
+    const current = meanDelay()
+    if (previous - current < SETTLED_SHRINK_MS) break
+    previous = current
+  }
+  return performance.now() - started
 }
 
 export function describeCpuSplit(cpu: CpuSplit): string {

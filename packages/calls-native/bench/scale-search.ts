@@ -31,6 +31,8 @@ export interface ScaleStep {
   loadAverage: string
   /** Where the CPUs went in the attempt that decided the step. */
   cpu: CpuSplit
+  /** The warm-up's extension until the jitter buffers settled. */
+  settleMs: number
   /** Windows measured for this step (1 to 3). */
   attempts: number
   /** Failed while other processes took more than QUIET_FOREIGN_CPUS. */
@@ -116,12 +118,13 @@ async function measureStep(threads: number, calls: number, relay: BenchRelay, op
     engineCpuPerEndMs: measured.row.engineCpuPerEndMs,
     loadAverage: loadAverage(),
     cpu: measured.cpu,
+    settleMs: measured.settleMs,
     attempts: 1,
     disturbed: !passed && measured.cpu.foreign > QUIET_FOREIGN_CPUS,
   }
   console.log(
     `  ${threads} thread(s), ${calls} calls: ${step.passed ? 'pass' : 'FAIL'} (worst end p95 ${step.worstEndP95Ms.toFixed(0)} ms, ` +
-      `lost ${step.framesLost} frames, ${step.failedEnds} ends not established, load ${step.loadAverage}; ` +
+      `lost ${step.framesLost} frames, ${step.failedEnds} ends not established, settled after ${(step.settleMs / 1000).toFixed(0)} s more, load ${step.loadAverage}; ` +
       `CPUs: ${describeCpuSplit(step.cpu)})`,
   )
   return step
