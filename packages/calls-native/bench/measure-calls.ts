@@ -21,6 +21,8 @@ export interface Measurement {
   failedEnds: number
   /** Where the machine's CPUs went during the window. */
   cpu: CpuSplit
+  /** Other processes' CPUs from the warm-up's start on: load then lingers in the calls' jitter buffers. */
+  foreignWhileRunning: number
   /** How long the warm-up was extended for the jitter buffers to stop shrinking. */
   settleMs: number
 }
@@ -49,6 +51,8 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
   for (let i = 0; i < calls; i++) benchCalls.push(createBenchCall(relay.port))
   await Promise.all(benchCalls.map((call) => connectBenchCall(call)))
   const { ends, stop: stopFeeding } = feedCalls(benchCalls, feedRealTime)
+  const warmUpCpu = sampleCpu(relay.pid)
+  const warmUpStart = performance.now()
   await sleep(options.warmUpMs)
   const settleMs = await settle(ends)
   const cpuStart = sampleCpu(relay.pid)
@@ -81,6 +85,7 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
     )
   }
   const cpu = cpuSplit(cpuStart, cpuEnd, wall)
+  const foreignWhileRunning = cpuSplit(warmUpCpu, cpuEnd, (performance.now() - warmUpStart) / 1000).foreign
   if (options.verbose) console.log(`  CPUs used: ${describeCpuSplit(cpu)}; jitter buffers settled ${(settleMs / 1000).toFixed(0)} s after the warm-up`)
   const failedEnds = ends.filter((e) => !e.establishedAt).length
   for (const end of ends) end.controller.destroy()
@@ -101,6 +106,7 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
     framesLost: finalStats.reduce((sum, s) => sum + s.audioFramesLost, 0),
     failedEnds,
     cpu,
+    foreignWhileRunning,
     settleMs,
   }
 }

@@ -46,7 +46,7 @@ function scaleLine(scale: readonly ScaleResult[]): string {
   const base = scale[0]
   const cells = scale.map((result) => {
     const failed = result.steps.find((step) => !step.passed && step.calls === result.firstFailure)
-    const disturbed = failed?.disturbed ? `, beside ${failed.cpu.foreign.toFixed(2)} CPUs of other load` : ''
+    const disturbed = failed?.disturbed ? `, beside ${failed.otherLoadCpus.toFixed(2)} CPUs of other load` : ''
     const bound = result.firstFailure === undefined ? '+ (step cap)' : ` (fails at ${result.firstFailure}${disturbed})`
     const ratio = base && base !== result && base.maxCalls > 0 ? `, ${(result.maxCalls / base.maxCalls).toFixed(2)}× ${base.threads} thread(s)` : ''
     return `${result.threads} thread(s): ${result.maxCalls}${bound}${ratio}`

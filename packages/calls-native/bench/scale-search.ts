@@ -6,8 +6,9 @@
  * takes bounded time (each step is one warm-up plus one measuring window). A failing step
  * is measured once more and counts as failed only if it fails again: on a machine shared
  * with other jobs, a burst of their load must not set the figure. Every window also
- * measures the CPU other processes took (nice does not hold them back across sessions,
- * whose scheduling groups get equal shares); if both failures ran beside more than
+ * measures the CPU other processes took, in the window and since the warm-up began (nice
+ * does not hold them back across sessions, whose scheduling groups get equal shares, and
+ * load during the warm-up lingers in the jitter buffers); if both failures ran beside more than
  * QUIET_FOREIGN_CPUS of such load, the step gets one last attempt, and a failure that
  * stands beside such load is marked as disturbed. An attempt after a disturbed failure
  * first waits (a bounded time) for the other load to calm down.
@@ -35,6 +36,8 @@ export interface ScaleStep {
   settleMs: number
   /** Windows measured for this step (1 to 3). */
   attempts: number
+  /** Other processes' CPUs: the more of the window's and of the whole time since the warm-up began. */
+  otherLoadCpus: number
   /** Failed while other processes took more than QUIET_FOREIGN_CPUS. */
   disturbed: boolean
 }
@@ -108,6 +111,7 @@ async function waitForQuiet(relay: BenchRelay): Promise<void> {
 async function measureStep(threads: number, calls: number, relay: BenchRelay, options: MeasureOptions): Promise<ScaleStep> {
   const measured = await measureCalls(calls, relay, { ...options, verbose: false })
   const passed = passes(measured)
+  const otherLoadCpus = Math.max(measured.cpu.foreign, measured.foreignWhileRunning)
   const step: ScaleStep = {
     calls,
     passed,
@@ -120,12 +124,13 @@ async function measureStep(threads: number, calls: number, relay: BenchRelay, op
     cpu: measured.cpu,
     settleMs: measured.settleMs,
     attempts: 1,
-    disturbed: !passed && measured.cpu.foreign > QUIET_FOREIGN_CPUS,
+    otherLoadCpus,
+    disturbed: !passed && otherLoadCpus > QUIET_FOREIGN_CPUS,
   }
   console.log(
     `  ${threads} thread(s), ${calls} calls: ${step.passed ? 'pass' : 'FAIL'} (worst end p95 ${step.worstEndP95Ms.toFixed(0)} ms, ` +
       `lost ${step.framesLost} frames, ${step.failedEnds} ends not established, settled after ${(step.settleMs / 1000).toFixed(0)} s more, load ${step.loadAverage}; ` +
-      `CPUs: ${describeCpuSplit(step.cpu)})`,
+      `CPUs: ${describeCpuSplit(step.cpu)}; other processes since the warm-up began ${measured.foreignWhileRunning.toFixed(2)})`,
   )
   return step
 }
