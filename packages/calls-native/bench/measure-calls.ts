@@ -4,8 +4,8 @@
  * over a window. Used for the table rows and for every step of the scale search.
  */
 import { performance } from 'node:perf_hooks'
-import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall } from './bench-call.js'
-import { sampleCpu } from './cpu-meter.js'
+import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall, type BenchEnd } from './bench-call.js'
+import { cpuSplit, sampleCpu, type CpuSplit } from './cpu-meter.js'
 import { feedCalls, latencies } from './latency-probe.js'
 import { percentile, timingFigures, type BenchRow } from './report.js'
 
@@ -19,6 +19,18 @@ export interface Measurement {
   framesLost: number
   /** Ends that never reached ESTABLISHED. */
   failedEnds: number
+  /** Where the machine's CPUs went during the window. */
+  cpu: CpuSplit
+  /** Other processes' CPUs from the warm-up's start on: load then lingers in the calls' jitter buffers. */
+  foreignWhileRunning: number
+  /** How long the warm-up was extended for the jitter buffers to stop shrinking. */
+  settleMs: number
+}
+
+/** The relay child the calls go through: its UDP port, and its pid for its CPU time. */
+export interface BenchRelay {
+  port: number
+  pid: number
 }
 
 export interface MeasureOptions {
@@ -31,19 +43,22 @@ export interface MeasureOptions {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length
 
-export async function measureCalls(calls: number, relayPort: number, options: MeasureOptions): Promise<Measurement> {
+export async function measureCalls(calls: number, relay: BenchRelay, options: MeasureOptions): Promise<Measurement> {
   global.gc?.()
   await sleep(200)
   const rssBefore = process.memoryUsage().rss
   const benchCalls: BenchCall[] = []
-  for (let i = 0; i < calls; i++) benchCalls.push(createBenchCall(relayPort))
+  for (let i = 0; i < calls; i++) benchCalls.push(createBenchCall(relay.port))
   await Promise.all(benchCalls.map((call) => connectBenchCall(call)))
   const { ends, stop: stopFeeding } = feedCalls(benchCalls, feedRealTime)
+  const warmUpCpu = sampleCpu(relay.pid)
+  const warmUpStart = performance.now()
   await sleep(options.warmUpMs)
-  const cpuStart = sampleCpu()
+  const settleMs = await settle(ends)
+  const cpuStart = sampleCpu(relay.pid)
   const wallStart = performance.now()
   await sleep(options.windowSeconds * 1000)
-  const cpuEnd = sampleCpu()
+  const cpuEnd = sampleCpu(relay.pid)
   const wall = (performance.now() - wallStart) / 1000
   const rssAfter = process.memoryUsage().rss
   stopFeeding()
@@ -69,6 +84,9 @@ export async function measureCalls(calls: number, relayPort: number, options: Me
         `underruns ${mean(finalStats.map((s) => s.sendUnderruns)).toFixed(1)}/end, stale blocks dropped ${mean(finalStats.map((s) => s.staleBlocksDropped)).toFixed(1)}/end, late ${mean(finalStats.map((s) => s.audioPacketsLate)).toFixed(1)}/end`,
     )
   }
+  const cpu = cpuSplit(cpuStart, cpuEnd, wall)
+  const foreignWhileRunning = cpuSplit(warmUpCpu, cpuEnd, (performance.now() - warmUpStart) / 1000).foreign
+  if (options.verbose) console.log(`  CPUs used: ${describeCpuSplit(cpu)}; jitter buffers settled ${(settleMs / 1000).toFixed(0)} s after the warm-up`)
   const failedEnds = ends.filter((e) => !e.establishedAt).length
   for (const end of ends) end.controller.destroy()
   if (failedEnds && options.verbose) console.warn(`${failedEnds} call ends never reached ESTABLISHED`)
@@ -87,5 +105,36 @@ export async function measureCalls(calls: number, relayPort: number, options: Me
     endP95Ms: endLatencies.map((l) => percentile(l, 95)),
     framesLost: finalStats.reduce((sum, s) => sum + s.audioFramesLost, 0),
     failedEnds,
+    cpu,
+    foreignWhileRunning,
+    settleMs,
   }
+}
+
+const SETTLE_MAX_MS = 6000
+/** Mean jitter-buffer delay (ms) falling by less than this in a second counts as settled. */
+const SETTLED_SHRINK_MS = 5
+
+/**
+ * All calls start in the same instant, a burst no real service sees, and the more calls
+ * the longer their jitter buffers take to shrink back from it (one 20 ms step per 250 ms
+ * once 2 s passed without a late packet). The window measures the calls carried, not
+ * that burst: after the fixed warm-up it waits, a bounded time, until the ends' mean
+ * jitter-buffer delay stops falling. Returns the time waited.
+ */
+async function settle(ends: readonly BenchEnd[]): Promise<number> {
+  const meanDelay = (): number => mean(ends.map((end) => end.controller.getStats().jitterBufferDelayMs))
+  const started = performance.now()
+  let previous = meanDelay()
+  while (performance.now() - started < SETTLE_MAX_MS) {
+    await sleep(1000)
+    const current = meanDelay()
+    if (previous - current < SETTLED_SHRINK_MS) break
+    previous = current
+  }
+  return performance.now() - started
+}
+
+export function describeCpuSplit(cpu: CpuSplit): string {
+  return `engine threads ${cpu.engineThreads.toFixed(2)}, rest of this process ${cpu.restOfProcess.toFixed(2)}, relay ${cpu.relay.toFixed(2)}, other processes ${cpu.foreign.toFixed(2)}`
 }

@@ -1,6 +1,7 @@
 /** Prints the benchmark table and writes the JSON next to the package. */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import type { CpuSplit } from './cpu-meter.js'
 import type { ScaleResult } from './scale-search.js'
 
 export interface BenchRow {
@@ -19,6 +20,8 @@ export interface BenchRow {
   latencyMsP95: number
   latencySamples: number
   jitterDelayMs: number
+  /** Where the machine's CPUs went in the window (this engine's bench only). */
+  cpu?: CpuSplit
 }
 
 export function percentile(values: readonly number[], p: number): number {
@@ -42,7 +45,9 @@ export function timingFigures(connectMs: readonly number[], latencyMs: readonly 
 function scaleLine(scale: readonly ScaleResult[]): string {
   const base = scale[0]
   const cells = scale.map((result) => {
-    const bound = result.firstFailure === undefined ? '+ (step cap)' : ` (fails at ${result.firstFailure})`
+    const failed = result.steps.find((step) => !step.passed && step.calls === result.firstFailure)
+    const disturbed = failed?.disturbed ? `, beside ${failed.otherLoadCpus.toFixed(2)} CPUs of other load` : ''
+    const bound = result.firstFailure === undefined ? '+ (step cap)' : ` (fails at ${result.firstFailure}${disturbed})`
     const ratio = base && base !== result && base.maxCalls > 0 ? `, ${(result.maxCalls / base.maxCalls).toFixed(2)}× ${base.threads} thread(s)` : ''
     return `${result.threads} thread(s): ${result.maxCalls}${bound}${ratio}`
   })

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { EngineThreads, VoIPController } from '../src/index.js'
 import { loadAddon } from '../src/native/native-addon.js'
 import { ProbeSource } from './latency-probe.js'
-import { measureCalls } from './measure-calls.js'
+import { measureCalls, type BenchRelay } from './measure-calls.js'
 import { printAndSave, type BenchRow } from './report.js'
 import { loadAverage, searchMaxCalls, type ScaleResult } from './scale-search.js'
 
@@ -48,7 +48,7 @@ function probeSignal(): Int16Array {
   return pcm
 }
 
-async function startRelay(): Promise<{ port: number; stop(): void }> {
+async function startRelay(): Promise<BenchRelay & { stop(): void }> {
   const child = fork(fileURLToPath(new URL('./relay-child.ts', import.meta.url)), [], {
     execArgv: ['--conditions=@tgvoip/source', '--import', 'tsx'],
   })
@@ -56,7 +56,7 @@ async function startRelay(): Promise<{ port: number; stop(): void }> {
     child.once('message', (message) => resolve((message as { port: number }).port))
     child.once('error', reject)
   })
-  return { port, stop: () => child.disconnect() }
+  return { port, pid: child.pid!, stop: () => child.disconnect() }
 }
 
 async function main(): Promise<void> {
@@ -72,13 +72,14 @@ async function main(): Promise<void> {
   try {
     for (const calls of sizes) {
       console.log(`running ${calls} call(s) for ${windowSeconds} s ...`)
-      const { row } = await measureCalls(calls, relay.port, { warmUpMs: WARM_UP_MS, windowSeconds, verbose: true })
+      const { row, cpu } = await measureCalls(calls, relay, { warmUpMs: WARM_UP_MS, windowSeconds, verbose: true })
       // The floor at the bitrate the calls actually ran at: one encode + one decode per 60 ms per end.
       const floor = addon.measureOpusFloor(probeSignal(), 3, row.bitrate)
       const floorPerEndMs = (floor.cpuSeconds / floor.frames) * (1000 / 60) * 1000
       floorDetail[`bitrate_${row.bitrate}`] = { ...floor, msPerFrame: (floor.cpuSeconds / floor.frames) * 1000 }
       rows.push({
         ...row,
+        cpu,
         floorPerEndMs,
         cpuVsFloor: row.cpuPerEndMs / floorPerEndMs,
         engineVsFloor: row.engineCpuPerEndMs / floorPerEndMs,
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
       console.log(`scale: most calls with every end's p95 <= 150 ms and no loss, ${threads} engine thread(s) ...`)
       // More threads carry at least about as many: start there, saving steps.
       const startCalls = Math.max(SCALE.startCalls, scale.at(-1)?.maxCalls ?? 0)
-      scale.push(await searchMaxCalls(threads, relay.port, { ...SCALE, startCalls }))
+      scale.push(await searchMaxCalls(threads, relay, { ...SCALE, startCalls }))
       await sleep(500)
     }
   } finally {

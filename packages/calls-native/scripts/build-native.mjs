@@ -63,8 +63,10 @@ function missingForSourceBuild() {
   if (!onPath(compiler) && !onPath('c++')) missing.push(`a C++17 compiler (${compiler})`)
   if (!onPath('make')) missing.push('make')
   if (!onPath('python3')) missing.push('python3 (for node-gyp)')
-  if (!onPath('pkg-config')) missing.push('pkg-config')
-  else if (spawnSync('pkg-config', ['--exists', 'opus']).status !== 0) missing.push('the libopus headers')
+  // The same search binding.gyp runs: pkg-config, or Homebrew on macOS.
+  if (spawnSync(process.execPath, [join(packageDir, 'scripts', 'opus-flags.mjs'), 'cflags'], { stdio: 'ignore' }).status !== 0) {
+    missing.push(process.platform === 'darwin' ? 'libopus (Homebrew opus)' : 'pkg-config and the libopus headers')
+  }
   if (!nodeGypCommand()) missing.push('node-gyp (npm i -g node-gyp)')
   return missing
 }
@@ -75,7 +77,7 @@ function buildFromSource() {
     console.error(`tgvoip: cannot build @tgvoip/calls-native from source: missing ${missing.join(', ')}.`)
     console.error('  Debian/Ubuntu: sudo apt-get install -y g++ make python3 pkg-config libopus-dev')
     console.error('  Fedora:        sudo dnf install -y gcc-c++ make python3 pkgconf-pkg-config opus-devel')
-    console.error('  macOS:         xcode-select --install && brew install opus pkg-config')
+    console.error('  macOS:         xcode-select --install && brew install opus')
     return 1
   }
   const [command, ...args] = nodeGypCommand()

@@ -46,13 +46,16 @@ void AudioSender::trimQueueDelay(double now) {
   double completesAt = now + static_cast<double>(block - std::min(level, block)) / opus::kSampleRate;
   double slack = nextSendAt_ - completesAt;
   slackCount_ = (level > 0 && level < block && slack > kMaxSlack) ? slackCount_ + 1 : 0;
-  // A whole block still waiting after every send: a live producer is a block behind
-  // (after a hiccup). Only for declared live input: a buffered producer looks the same.
+  // A whole block still waiting after every send: a live producer is that far behind
+  // (after a hiccup, e.g. the engine or the whole machine stalled). Only for declared live
+  // input: a buffered producer looks the same. Every whole block waiting then is stale,
+  // and all go at once: a backlog of a second would otherwise take 25 s to drain.
   behindCount_ = (liveInput_ && level >= block) ? behindCount_ + 1 : 0;
   if (behindCount_ >= kSteadySends) {
+    size_t stale = level / block;
     std::vector<int16_t> discard(block);
-    input_->read(discard.data(), block);
-    staleBlocksDropped_++;
+    for (size_t i = 0; i < stale; i++) input_->read(discard.data(), block);
+    staleBlocksDropped_ += stale;
     behindCount_ = 0;
   }
   // Only a partial block says "real-time producer": a producer that writes ahead keeps

@@ -1,5 +1,6 @@
 // The few system calls that differ between POSIX systems (Linux, macOS, the BSDs), kept
-// in one place so the rest of the engine is portable as written.
+// in one place so the rest of the engine is portable as written. (The BSDs' sin6_len is
+// left zero on purpose: their kernels set it from the address-length argument.)
 #pragma once
 
 #include <sys/types.h>

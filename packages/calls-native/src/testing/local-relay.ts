@@ -7,9 +7,9 @@
  * purpose: seeded loss, duplication, reordering, added delay and jitter, ignoring UDP
  * (to force the TCP fallback), and a switch that makes it stop answering altogether.
  */
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram'
+import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from 'node:dgram'
 import { randomBytes } from 'node:crypto'
-import { createServer, type Server, type Socket as TcpSocket } from 'node:net'
+import { createServer, isIP, type Server, type Socket as TcpSocket } from 'node:net'
 import { TcpObfuscatedLink } from './tcp-obfuscated-link.js'
 import { buildPeerInfo, buildSelfInfo, classifyDatagram, PEER_TAG_SIZE } from './relay-control.js'
 import { SeededRandom } from './seeded-random.js'
@@ -62,6 +62,20 @@ interface Side {
 
 const REORDER_HOLD_MS = 90
 
+/**
+ * The relay only ever sends to the IP addresses datagrams came from: answering the
+ * address lookup at once spares every forwarded datagram dgram's trip through
+ * dns.lookup() and a nextTick.
+ */
+const literalAddressLookup: SocketOptions['lookup'] = (address, options, callback) => {
+  const family = isIP(address)
+  if (family === 0) {
+    callback(Object.assign(new Error(`LocalRelay sends to IP addresses only, not ${address}`), { code: 'EINVAL' }), '', 0)
+    return
+  }
+  callback(null, address, family)
+}
+
 export class LocalRelay {
   private readonly calls = new Map<string, [Side | undefined, Side | undefined]>()
   private readonly pendingTimers = new Set<NodeJS.Timeout>()
@@ -99,7 +113,7 @@ export class LocalRelay {
   static async create(options: LocalRelayOptions = {}): Promise<LocalRelay> {
     const host = options.host ?? '127.0.0.1'
     LocalRelay.normalizeFaults(options.faults ?? {}) // validate before a socket exists
-    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4')
+    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', lookup: literalAddressLookup })
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject)
       socket.bind(options.port ?? 0, host, () => {
@@ -222,7 +236,9 @@ export class LocalRelay {
       call = [undefined, undefined]
       this.calls.set(callKey, call)
     }
-    call[side] = from
+    const known = call[side]
+    // Keep the side's entry while it stays put: most datagrams come from where the last one did.
+    if (!known || known.link !== from.link || known.port !== from.port || known.address !== from.address) call[side] = from
     const other = call[1 - side]
     const request = classifyDatagram(datagram)
     // Relay requests are UDP-only (§10.6).
@@ -252,9 +268,13 @@ export class LocalRelay {
     this.forwardWithFaults(forwarded, other)
   }
 
-  /** A call is identified by the tag without its side bit (§10.7 step 2). */
+  /**
+   * A call is identified by the tag without its side bit (§10.7 step 2): its 16 bytes as
+   * a latin1 string (one character per byte, no copy of the datagram) with that bit cleared.
+   */
   private static callKey(tag: Uint8Array): string {
-    return Buffer.from(tag.subarray(0, 15)).toString('hex') + ':' + ((tag[15]! >> 1) & 0x7f).toString(16)
+    const bytes = Buffer.isBuffer(tag) ? tag : Buffer.from(tag.buffer, tag.byteOffset, tag.byteLength)
+    return bytes.toString('latin1', 0, 15) + String.fromCharCode(tag[15]! & 0xfe)
   }
 
   private forwardWithFaults(datagram: Buffer, to: Side): void {

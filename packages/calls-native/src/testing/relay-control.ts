@@ -15,10 +15,13 @@ export type RelayRequest =
   | { kind: 'unknownControl' }
   | { kind: 'data' }
 
+// Shared: data is nearly every datagram, and the relay classifies each one.
+const DATA: RelayRequest = { kind: 'data' }
+
 /** Classifies a datagram that is already known to be at least 32 bytes long. */
 export function classifyDatagram(datagram: Buffer): RelayRequest {
   for (let i = PEER_TAG_SIZE; i < CONTROL_MARKER_END; i++) {
-    if (datagram[i] !== 0xff) return { kind: 'data' }
+    if (datagram[i] !== 0xff) return DATA
   }
   const code = datagram.readInt32LE(CONTROL_MARKER_END)
   if (code === -2 && datagram.length >= 40) return { kind: 'ping', queryId: datagram.subarray(32, 40) }

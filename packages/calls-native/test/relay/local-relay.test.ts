@@ -107,6 +107,28 @@ describe('LocalRelay', () => {
     expect(relay.stats.dropped).toBe(1)
   })
 
+  it('follows a side that moves to a new port, and keeps calls apart by the high bits of byte 15', async () => {
+    const { relay, a, b, tags } = await setup()
+    const moved = await client(relay)
+    cleanup.push(() => void moved.socket.close())
+    b.send(dataDatagram(tags.calleeTag, 1))
+    await sleep(20)
+    a.send(dataDatagram(tags.callerTag, 2))
+    await sleep(50)
+    moved.send(dataDatagram(tags.callerTag, 3)) // the caller, now from another port
+    // Another call whose tags differ from this one's only in byte 15's high bits.
+    const other = Uint8Array.from(tags.callerTag)
+    other[15] = other[15]! ^ 0x80
+    a.send(dataDatagram(other, 4))
+    b.send(dataDatagram(tags.calleeTag, 5))
+    await sleep(100)
+    expect(b.received.map((d) => d.readUInt32LE(16))).toEqual([2, 3])
+    expect(a.received).toHaveLength(0)
+    expect(moved.received.map((d) => d.readUInt32LE(16))).toEqual([5])
+    // The callee's first datagram and the other call's: neither had a known peer.
+    expect(relay.stats.dropped).toBe(2)
+  })
+
   it('drops a seeded, reproducible share of datagrams', async () => {
     const patterns: number[][] = []
     for (let run = 0; run < 2; run++) {
