@@ -225,14 +225,14 @@ class OpusEncoderWrap : public Napi::ObjectWrap<OpusEncoderWrap> {
     opus::Encoder* encoder_ = nullptr;
   };
 
-  static Napi::Int16Array pcmArg(const Napi::CallbackInfo& info) {
-    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int16_array) {
-      throw Napi::TypeError::New(info.Env(), "pcm must be an Int16Array");
+  static Napi::Int16Array pcmArg(Napi::Env env, const Napi::Value& value, const char* message) {
+    if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int16_array) {
+      throw Napi::TypeError::New(env, message);
     }
-    return info[0].As<Napi::Int16Array>();
+    return value.As<Napi::Int16Array>();
   }
   Napi::Value Encode(const Napi::CallbackInfo& info) {
-    const Napi::Int16Array pcm = pcmArg(info);
+    const Napi::Int16Array pcm = pcmArg(info.Env(), info[0], "pcm must be an Int16Array");
     protocol::Bytes packet;
     const int result = Locked(info.Env(), shared_)->encode(pcm.Data(), static_cast<int>(pcm.ElementLength()), packet);
     if (result < 0) throw opusError(info.Env(), result);
@@ -252,11 +252,7 @@ class OpusEncoderWrap : public Napi::ObjectWrap<OpusEncoderWrap> {
       bool isEncoder = false;
       if (encoder.IsObject()) napi_check_object_type_tag(env, encoder, &kEncoderTag, &isEncoder);
       if (!isEncoder) throw Napi::TypeError::New(env, "encoders must be OpusEncoder objects");
-      const Napi::Value frame = frames.Get(i);
-      if (!frame.IsTypedArray() || frame.As<Napi::TypedArray>().TypedArrayType() != napi_int16_array) {
-        throw Napi::TypeError::New(env, "frames must be Int16Arrays");
-      }
-      const Napi::Int16Array pcm = frame.As<Napi::Int16Array>();
+      const Napi::Int16Array pcm = pcmArg(env, frames.Get(i), "frames must be Int16Arrays");
       items[i].target = Unwrap(encoder.As<Napi::Object>())->shared_;
       items[i].pcm.assign(pcm.Data(), pcm.Data() + pcm.ElementLength());
     }

@@ -47,7 +47,7 @@ void CallController::setEndpoints(std::vector<EndpointInfo> endpoints, bool allo
     if (!SocketAddress::parse(relay.info.ip, relay.info.port, relay.address)) {
       relay.address = ipv6;
     } else if (hasIpv6) {
-      relay.ipv6Candidate = ipv6;
+      relay.otherFamily = ipv6;
     }
     endpoints_.push_back(std::move(relay));
   }
@@ -109,10 +109,7 @@ void CallController::shutdown() {
 CallEndpoint* CallController::findEndpoint(const SocketAddress& address) {
   // Runs for every datagram: the allEndpoints() order, without building its list.
   for (CallEndpoint& relay : relays()) {
-    if (relay.address == address || (relay.ipv6Candidate && *relay.ipv6Candidate == address) ||
-        (relay.otherFamily && *relay.otherFamily == address)) {
-      return &relay;
-    }
+    if (relay.address == address || (relay.otherFamily && *relay.otherFamily == address)) return &relay;
   }
   if (p2pInet_ && p2pInet_->address == address) return &*p2pInet_;
   if (p2pLan_ && p2pLan_->address == address) return &*p2pLan_;
@@ -160,18 +157,17 @@ void CallController::handleDatagram(const uint8_t* data, size_t size, const Sock
     return;
   }
   const auto& tag = endpoint->info.tag;
-  if (endpoint->ipv6Candidate && size >= tag.size() && std::equal(tag.begin(), tag.end(), data)) {
-    chooseFamily(*endpoint->ipv6Candidate == from);
+  if (!familyChosen_ && endpoint->otherFamily && size >= tag.size() && std::equal(tag.begin(), tag.end(), data)) {
+    chooseFamily(*endpoint->otherFamily == from);
   }
   handleDatagramFrom(*endpoint, data, size, now);
 }
 
 void CallController::chooseFamily(bool ipv6) {
+  familyChosen_ = true;
+  if (!ipv6) return;
   for (CallEndpoint& relay : endpoints_) {
-    if (!relay.ipv6Candidate) continue;
-    if (ipv6) std::swap(relay.address, *relay.ipv6Candidate);
-    relay.otherFamily = relay.ipv6Candidate;
-    relay.ipv6Candidate.reset();
+    if (relay.otherFamily) std::swap(relay.address, *relay.otherFamily);
   }
 }
 
@@ -420,7 +416,7 @@ void CallController::sendRaw(const Bytes& datagram, CallEndpoint& to) {
   }
   bool sent = sendUdp(datagram, to.address);
   // Until the call has chosen a family, a dual-stack relay is tried on both.
-  if (to.ipv6Candidate) sent = sendUdp(datagram, *to.ipv6Candidate) || sent;
+  if (!familyChosen_ && to.otherFamily) sent = sendUdp(datagram, *to.otherFamily) || sent;
   if (sent) {
     counters_.bytesSent += datagram.size();
     counters_.packetsSent++;

@@ -165,6 +165,7 @@ class CallController : public IoHandler, public Ticker {
   std::optional<CallEndpoint> p2pInet_;
   std::optional<CallEndpoint> p2pLan_;
   std::optional<CallEndpoint> p2pIpv6_;
+  bool familyChosen_ = false;  // dual-stack relays: one family kept (chooseFamily())
   bool ipv6Works_ = false;  // a relay answered over IPv6
   bool ipv6EndpointSent_ = false;
   bool ipv6PathNew_ = false;  // the peer's IPv6 endpoint arrived and is not in use yet

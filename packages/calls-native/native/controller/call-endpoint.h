@@ -25,12 +25,11 @@ struct CallEndpoint {
   EndpointKind kind = EndpointKind::UdpRelay;
   EndpointInfo info;
   SocketAddress address;
-  // A relay with both addresses, while the call has not chosen a family: it is tried on
-  // both, and the family whose answer comes first is kept (chooseFamily()).
-  std::optional<SocketAddress> ipv6Candidate;
-  // The address of the family that was not kept. Nothing is sent there, but what comes
-  // from it is taken: the relay forwards to the address it last saw us at, which may be
-  // our copy on that family, until our next datagram on the kept one.
+  // A dual-stack relay's address in the family `address` is not in (its IPv6 one until the
+  // call chooses). Until then both are tried and the family whose answer comes first is
+  // kept (CallController::chooseFamily()); after, nothing is sent here but what comes from
+  // it is taken: the relay forwards to the address it last saw us at, which may be our copy
+  // on this family, until our next datagram on the kept one.
   std::optional<SocketAddress> otherFamily;
 
   // PING/PONG through this endpoint
