@@ -43,7 +43,7 @@ import { RtcpSession } from './rtcp-session.js'
 import { seededLoss } from './simulated-loss.js'
 import type { MediaTransportEvents, MediaTransportOptions } from './transport-options.js'
 import { MediaTransportState, type MediaTransportStats } from './transport-state.js'
-import { pairLateRelayCandidate } from './werift-gaps.js'
+import { pairLateRelayCandidate, startDtlsClientNow } from './werift-gaps.js'
 
 const SCTP_PORT = 5000
 /**
@@ -321,10 +321,17 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     this.jitter.close()
   }
 
+  /**
+   * The DTLS server listens from the start, before its ICE is up, so that the client's
+   * ClientHello (sent the moment the client's ICE is up) is never lost to a server that
+   * does not exist yet: a lost hello costs werift's 0.5 s retransmission.
+   */
   private connect(): void {
-    this.ice
-      .start()
-      .then(() => this.dtls.start())
+    const secure =
+      this.dtls.role === 'server'
+        ? Promise.all([this.ice.start(), this.dtls.start()])
+        : this.ice.start().then(() => startDtlsClientNow(this.dtls))
+    secure
       .then(() => this.onSecure())
       .catch((err: unknown) => this.fail(new MediaConnectionError(`media connection failed: ${err instanceof Error ? err.message : String(err)}`)))
   }
