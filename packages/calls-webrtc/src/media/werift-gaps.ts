@@ -32,7 +32,10 @@ export function pairLateRelayCandidate(connection: IceConnection, candidate: Can
 export function startDtlsClientNow(dtls: RTCDtlsTransport): Promise<void> {
   const started = dtls.start()
   const client = dtls.dtls
-  if (!(client instanceof DtlsClient)) throw new TypeError(`expected werift's DTLS client, not ${client?.constructor.name}`)
+  if (!(client instanceof DtlsClient)) {
+    started.catch(() => undefined) // the error below is the one the call reports
+    throw new TypeError(`expected werift's DTLS client, not ${client?.constructor.name}`)
+  }
   const hello = client.connect.bind(client)
   client.connect = () => Promise.resolve()
   // The hello's promise settles only when its retransmission timer (0.5 s) runs out: only
