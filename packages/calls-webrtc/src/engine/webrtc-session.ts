@@ -32,6 +32,7 @@ import { SignalingChannel } from '../signaling/signaling-channel.js'
 import type { SignalingVersion } from '../signaling/versions.js'
 import { encoderBitrate, RecentLoss, signalBars } from './audio-quality.js'
 import { ChannelNegotiation } from './channel-negotiation.js'
+import { IceRecovery } from './ice-recovery.js'
 import { readServerSwitches, type ServerSwitches } from './server-switches.js'
 import { SignalingHealth } from './signaling-health.js'
 
@@ -59,6 +60,7 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
   private readonly channel: SignalingChannel
   private readonly negotiation: ChannelNegotiation
   private readonly health = new SignalingHealth()
+  private readonly recovery = new IceRecovery(() => this.restartIce())
   private readonly recentLoss = new RecentLoss()
   private readonly switches: ServerSwitches
   private readonly isOutgoing: boolean
@@ -205,6 +207,7 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
       muted: this.muted,
       peerMuted: this.remoteMuted,
       bitrateSetting: encoderBitrate(this.network),
+      iceRestarts: this.recovery.restartCount,
       unknownCustomParameters: this.switches.unknownKeys,
       events: this.events,
     })
@@ -220,6 +223,7 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
     // The last figures stay readable, and stop changing, once the call is over.
     this.lastStats = this.stats()
     this.stopBars()
+    this.recovery.stop()
     this.channel.close()
     this.moveTo(MediaState.Closed)
     void this.ready.then((transport) => transport?.close())
@@ -249,6 +253,8 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
     this.transport = transport
     transport.setMuted(this.muted)
     transport.on('candidate', (candidate) => this.onLocalCandidate(candidate))
+    // An ICE restart, ours or the peer's: our new credentials go out before the new candidates.
+    transport.on('localSetupChanged', () => this.send({ type: 'InitialSetup', ...transport.localSetup }))
     transport.on('stateChange', (_old, next) => this.onTransportState(next))
     transport.on('error', (error) => this.fail(error))
     transport.on('dataChannelOpen', () => this.sendMediaState())
@@ -312,6 +318,13 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
     else this.unsentCandidates.push(candidate)
   }
 
+  /** One recovery attempt; the transport declines before its first connection. */
+  private restartIce(): boolean {
+    const restarted = this.transport?.restartIce() ?? false
+    if (restarted) this.note('ICE restart')
+    return restarted
+  }
+
   private send(message: SignalingMessage): void {
     this.channel.send(message)
   }
@@ -352,11 +365,13 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
     this.note(`media ${next}`)
     switch (next) {
       case MediaTransportState.Connected:
+        this.recovery.pathUp()
         this.moveTo(MediaState.Established)
         this.startBars()
         return
       case MediaTransportState.Disconnected:
         this.sawTrouble = true
+        this.recovery.pathDown()
         this.moveTo(MediaState.Reconnecting)
         this.updateBars(0)
         return
@@ -393,6 +408,7 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
     if (this.isFinished()) return
     this.note(`failed: ${error.name}: ${error.message}`)
     this.stopBars()
+    this.recovery.stop()
     // 'error' without a listener would throw: the state change alone is enough then.
     if (this.listenerCount('error') > 0) this.emit('error', error)
     this.moveTo(MediaState.Failed)

@@ -39,6 +39,10 @@ export function parseRemoteCandidate(signaled: IceCandidate): CandidateVerdict {
   if (!['host', 'srflx', 'prflx', 'relay'].includes(candidate.type)) {
     return { usable: false, reason: `type ${candidate.type}` }
   }
+  // A candidate's generation counts its own side's ICE restarts, but werift nominates a pair
+  // only if the remote candidate's generation equals werift's own: after a restart on one
+  // side only (the way restarts go with tgcalls, §5.2) no pair would ever be selected.
+  candidate.generation = undefined
   return { usable: true, candidate }
 }
 

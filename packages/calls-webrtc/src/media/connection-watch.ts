@@ -17,7 +17,6 @@ export class ConnectionWatch {
   private iceUp = false
   private secure = false
   private silent = false
-  private lastCount = -1
   private lastHeardAt = 0
   private wasUp = false
   private watchdog: NodeJS.Timeout | undefined
@@ -42,10 +41,9 @@ export class ConnectionWatch {
     this.update()
   }
 
-  /** Called periodically with a counter of everything received on the selected pair. */
-  heard(receivedCount: number, nowMs: number): void {
-    if (receivedCount !== this.lastCount) {
-      this.lastCount = receivedCount
+  /** Called periodically: whether anything arrived on the selected pair since the last call. */
+  heard(somethingNew: boolean, nowMs: number): void {
+    if (somethingNew) {
       this.lastHeardAt = nowMs
       this.silent = false
     } else if (nowMs - this.lastHeardAt >= this.silenceTimeoutMs) {

@@ -25,6 +25,7 @@ import {
   RTCIceTransport,
   RTCSctpTransport,
   type Candidate,
+  type IceConnection,
   type RTCCertificate,
 } from 'werift'
 import { acceptedOutgoing, answerAudioOffer, audioOffer } from './audio-negotiation.js'
@@ -43,7 +44,7 @@ import { RtcpSession } from './rtcp-session.js'
 import { seededLoss } from './simulated-loss.js'
 import type { MediaTransportEvents, MediaTransportOptions } from './transport-options.js'
 import { MediaTransportState, type MediaTransportStats } from './transport-state.js'
-import { pairLateRelayCandidate, startDtlsClientNow } from './werift-gaps.js'
+import { applyPeerIceCredentials, pairLateRelayCandidate, startDtlsClientNow } from './werift-gaps.js'
 
 const SCTP_PORT = 5000
 /**
@@ -99,8 +100,12 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   private remoteCandidateCount = 0
   private remoteSetup: TransportSetup | undefined
   private rtcpTimer: NodeJS.Timeout | undefined
+  /** The selected pair and its receive count at the last liveness look. */
+  private lastPair: { pair: IceConnection['nominated']; count: number } = { pair: undefined, count: 0 }
   private startedAt = Number.NaN
   private connectMs = Number.NaN
+  /** DTLS-SRTP came up once: from then on the association survives ICE restarts. */
+  private secured = false
   private playing = false
   private bitrate = 0
   private bitrateMark = { at: 0, bytes: 0 }
@@ -186,7 +191,10 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     if (this.remoteSetup) this.connect()
   }
 
-  /** The peer's `InitialSetup` body. A later one with other ICE credentials (a peer ICE restart) is not applied. */
+  /**
+   * The peer's `InitialSetup` body. A later one with other ICE credentials is the peer's ICE
+   * restart (see acceptPeerRestart); a repeat is ignored.
+   */
   setRemoteSetup(setup: TransportSetup): void {
     this.assertOpen('setRemoteSetup')
     const fingerprint = setup?.fingerprints?.[0]
@@ -197,7 +205,10 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     if (typeof fingerprint?.hash !== 'string' || typeof fingerprint.fingerprint !== 'string' || !/^[0-9a-f]{2}(:[0-9a-f]{2})+$/i.test(fingerprint.fingerprint)) {
       throw new InvalidMediaParameterError('InitialSetup needs a DTLS fingerprint (hash and colon-separated hex)')
     }
-    if (this.remoteSetup) return
+    if (this.remoteSetup) {
+      if (setup.ufrag !== this.remoteSetup.ufrag || setup.pwd !== this.remoteSetup.pwd) this.acceptPeerRestart(setup)
+      return
+    }
     this.remoteSetup = setup
     this.ice.setRemoteParams(new RTCIceParameters({ usernameFragment: setup.ufrag, password: setup.pwd }))
     this.dtls.role = dtlsRole(fingerprint.setup, this.isOutgoing)
@@ -220,6 +231,49 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     if (this.remoteSetup) void this.gatherer.connection.addRemoteCandidate(verdict.candidate)
     else this.pendingCandidates.push(verdict.candidate)
     return true
+  }
+
+  /**
+   * Restarts ICE from our side (Web K does so after 2 s without a path, §7.2): new local
+   * credentials, candidates gathered again, connectivity checks from scratch; DTLS, SRTP and
+   * the data channel stay as they are. The peer keeps its credentials (tgcalls answers with
+   * its unchanged InitialSetup, §5.2). Emits `localSetupChanged` first: our InitialSetup
+   * must reach the peer before the new candidates. Returns false, doing nothing, before the
+   * first connection or once finished.
+   */
+  restartIce(): boolean {
+    this.assertOpen('restartIce')
+    const remote = this.remoteSetup
+    if (!this.secured || !remote || this.isFinished()) return false
+    const peerCandidates = [...this.gatherer.connection.remoteCandidates]
+    this.ice.restart()
+    // werift's restart forgets the peer's credentials and candidates; they have not changed.
+    this.useRemoteCredentials(remote)
+    for (const candidate of peerCandidates) void this.gatherer.connection.addRemoteCandidate(candidate)
+    this.emit('localSetupChanged')
+    this.gatherer.gather().catch((err: unknown) => this.fail(new MediaConnectionError(`candidate gathering failed: ${String(err)}`)))
+    // The agent itself, not werift's transport: a failed start there blocks every later one.
+    // Checks that find no path leave it down; the next restart or the watchdog follows.
+    this.gatherer.connection.connect().catch(() => undefined)
+    return true
+  }
+
+  /**
+   * The peer restarted ICE (§5.2): new credentials and candidates, the same DTLS certificate
+   * and association. As tgcalls does, we keep our own credentials; the pair the checks on
+   * the peer's new ones select takes over (until then nothing is sent).
+   */
+  private acceptPeerRestart(setup: TransportSetup): void {
+    const sameCertificate = setup.fingerprints[0]!.fingerprint.toUpperCase() === this.remoteSetup!.fingerprints[0]!.fingerprint.toUpperCase()
+    if (!sameCertificate) throw new InvalidMediaParameterError('an ICE restart must keep the DTLS certificate')
+    this.remoteSetup = setup
+    this.remoteCandidateCount = 0
+    applyPeerIceCredentials(this.gatherer.connection, setup.ufrag, setup.pwd)
+  }
+
+  /** Sets the agent's remote credentials without restarting it (werift's transport would). */
+  private useRemoteCredentials(setup: TransportSetup): void {
+    this.gatherer.connection.setRemoteParams({ iceLite: false, usernameFragment: setup.ufrag, password: setup.pwd })
   }
 
   /** Answers the peer's `NegotiateChannels` offer (§4.6): the contents of our answer. */
@@ -340,6 +394,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     if (this.isFinished()) return
     // Same keys and rollover state, per-packet crypto without werift's per-packet key import.
     useNodeSrtp(this.dtls.srtp)
+    this.secured = true
     this.connectMs = performance.now() - this.startedAt
     this.sender.setReady(true)
     // The first bitrate is known one tick after the path is up, not two.
@@ -351,10 +406,16 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     })
   }
 
+  /**
+   * ICE failing before the first connection fails the call. Once connected, it only takes
+   * the path down: ICE restarts may bring it back, and the watchdog ends the call if
+   * nothing does (§7.1).
+   */
   private onIceState(state: string): void {
-    if (this.isFinished()) return
-    if (state === 'failed') this.fail(new MediaConnectionError('ICE failed: no candidate pair works (or consent expired)'))
-    else this.watch.setIceUp(state === 'connected' || state === 'completed')
+    // werift's agent reports 'completed' when gathering ends: it says nothing of the path.
+    if (this.isFinished() || state === 'completed') return
+    if (state === 'failed' && !this.secured) this.fail(new MediaConnectionError('ICE failed: no candidate pair works'))
+    else this.watch.setIceUp(state === 'connected')
   }
 
   private onLocalCandidate(candidate: Candidate): void {
@@ -377,11 +438,20 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   private everySecond(): void {
     const now = performance.now()
     void this.dtls.sendRtcp([this.rtcp.report(now)])
-    const pair = this.gatherer.connection.nominated
-    this.watch.heard(pair ? pair.packetsReceived + pair.requestsReceived + pair.responsesReceived : 0, now)
+    this.watch.heard(this.heardOnSelectedPair(), now)
     const bytes = this.sender.payloadBytesSent
     if (this.bitrateMark.at > 0) this.bitrate = Math.round(((bytes - this.bitrateMark.bytes) * 8 * 1000) / (now - this.bitrateMark.at))
     this.bitrateMark = { at: now, bytes }
+  }
+
+  /** Whether the selected pair received anything (media, RTCP, checks) since the last look; a newly selected pair did. */
+  private heardOnSelectedPair(): boolean {
+    const pair = this.gatherer.connection.nominated
+    if (!pair) return false
+    const count = pair.packetsReceived + pair.requestsReceived + pair.responsesReceived
+    const heard = pair !== this.lastPair.pair || count !== this.lastPair.count
+    this.lastPair = { pair, count }
+    return heard
   }
 
   private fail(error: MediaConnectionError): void {

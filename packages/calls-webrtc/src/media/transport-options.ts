@@ -30,6 +30,8 @@ export interface MediaTransportOptions {
 
 export interface MediaTransportEvents {
   stateChange: [oldState: MediaTransportState, newState: MediaTransportState]
+  /** Our ICE credentials changed (an ICE restart): send `localSetup` again, before the candidates that follow. */
+  localSetupChanged: []
   /** A local candidate to send in a `Candidates` message. */
   candidate: [candidate: IceCandidate]
   /** One received 960-sample frame, every 20 ms once connected. */

@@ -5,6 +5,10 @@
  */
 import { DtlsClient, type Candidate, type IceConnection, type RTCDtlsTransport } from 'werift'
 
+interface CheckInternals {
+  checkStart(pair: NonNullable<IceConnection['nominated']>): NonNullable<IceConnection['nominated']>['handle']
+}
+
 interface AgentInternals {
   protocols: { localCandidate?: Candidate }[]
   pairLocalProtocol(protocol: { localCandidate?: Candidate }): void
@@ -44,4 +48,21 @@ export function startDtlsClientNow(dtls: RTCDtlsTransport): Promise<void> {
     hello().catch(reject)
     started.then(resolve, reject)
   })
+}
+
+/**
+ * werift applies a peer's new ICE credentials only by restarting its own agent, which
+ * changes ours too; a tgcalls peer keeps its own (§5.2), and two agents that each answer a
+ * restart with one of their own never settle. So the peer's credentials go straight into
+ * the agent and the selected pair is dropped, so that the checks on the new credentials
+ * select one. The controlled side selects when the peer's checks nominate; as the
+ * controlling side we must nominate, and a pair that already succeeded is never checked
+ * again by itself: the previous pair is checked once more, nominating it (werift nominates
+ * on every check it sends as controlling). New paths come with the peer's new candidates.
+ */
+export function applyPeerIceCredentials(connection: IceConnection, usernameFragment: string, password: string): void {
+  const previous = connection.nominated
+  connection.resetNominatedPair()
+  connection.setRemoteParams({ iceLite: false, usernameFragment, password })
+  if (previous && connection.iceControlling) previous.handle = (connection as unknown as CheckInternals).checkStart(previous)
 }

@@ -105,7 +105,14 @@ describe('candidates (§4.4)', () => {
     const parsed = parseRemoteCandidate({ sdpString: 'candidate:9 1 udp 16777215 1.2.3.4 50000 typ relay raddr 192.168.0.2 rport 4000 generation 0' })
     if (!parsed.usable) throw new Error('unusable')
     expect(formatLocalCandidate(parsed.candidate, false).sdpString).toMatch(/^candidate:9 1 udp 16777215 1\.2\.3\.4 50000 typ relay raddr 192\.168\.0\.2 rport 4000/)
-    expect(formatLocalCandidate(parsed.candidate, true).sdpString).toMatch(/ typ relay raddr 0\.0\.0\.0 rport 0 /)
+    expect(formatLocalCandidate(parsed.candidate, true).sdpString).toMatch(/ typ relay raddr 0\.0\.0\.0 rport 0( |$)/)
+  })
+
+  it("drops the peer's candidate generation (werift would select no pair after a one-sided ICE restart)", () => {
+    const parsed = parseRemoteCandidate({ sdpString: 'candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host generation 3 ufrag abcd' })
+    if (!parsed.usable) throw new Error('unusable')
+    expect(parsed.candidate.generation).toBeUndefined()
+    expect(parsed.candidate.host).toBe('10.0.0.2')
   })
 })
 

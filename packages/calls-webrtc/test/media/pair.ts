@@ -3,7 +3,7 @@
  * the signaling layer would after exchanging InitialSetup, NegotiateChannels and Candidates
  * (§4.7), minus the encryption.
  */
-import { WebRtcMediaTransport, type MediaTransportOptions } from '../../src/media/index.js'
+import { MediaTransportState, WebRtcMediaTransport, type MediaTransportOptions } from '../../src/media/index.js'
 
 export interface CallPair {
   caller: WebRtcMediaTransport
@@ -16,8 +16,9 @@ type SideOptions = Omit<MediaTransportOptions, 'isOutgoing'>
 export async function createPair(options: SideOptions = { loopback: true }, calleeOptions: SideOptions = options): Promise<CallPair> {
   const caller = await WebRtcMediaTransport.create({ ...options, isOutgoing: true })
   const callee = await WebRtcMediaTransport.create({ ...calleeOptions, isOutgoing: false })
-  caller.on('candidate', (c) => callee.addRemoteCandidate(c))
-  callee.on('candidate', (c) => caller.addRemoteCandidate(c))
+  // Signaling to a side that has hung up goes nowhere.
+  caller.on('candidate', (c) => callee.state !== MediaTransportState.Closed && callee.addRemoteCandidate(c))
+  callee.on('candidate', (c) => caller.state !== MediaTransportState.Closed && caller.addRemoteCandidate(c))
   // Caller: InitialSetup + offer O1; callee: its InitialSetup, answer A1, offer O2; caller: answer A2.
   callee.setRemoteSetup(caller.localSetup)
   caller.applyRemoteAnswer(callee.answerRemoteOffer([caller.localAudioContent]))
