@@ -266,8 +266,8 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
   private acceptPeerRestart(setup: TransportSetup): void {
     const sameCertificate = setup.fingerprints[0]!.fingerprint.toUpperCase() === this.remoteSetup!.fingerprints[0]!.fingerprint.toUpperCase()
     if (!sameCertificate) throw new InvalidMediaParameterError('an ICE restart must keep the DTLS certificate')
+    // The agent keeps the earlier candidates too: the 100-candidate cap holds for the whole call.
     this.remoteSetup = setup
-    this.remoteCandidateCount = 0
     applyPeerIceCredentials(this.gatherer.connection, setup.ufrag, setup.pwd)
   }
 
