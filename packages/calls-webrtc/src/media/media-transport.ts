@@ -248,7 +248,7 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     const peerCandidates = [...this.gatherer.connection.remoteCandidates]
     this.ice.restart()
     // werift's restart forgets the peer's credentials and candidates; they have not changed.
-    this.useRemoteCredentials(remote)
+    this.gatherer.connection.setRemoteParams({ iceLite: false, usernameFragment: remote.ufrag, password: remote.pwd })
     for (const candidate of peerCandidates) void this.gatherer.connection.addRemoteCandidate(candidate)
     this.emit('localSetupChanged')
     this.gatherer.gather().catch((err: unknown) => this.fail(new MediaConnectionError(`candidate gathering failed: ${String(err)}`)))
@@ -269,11 +269,6 @@ export class WebRtcMediaTransport extends EventEmitter<MediaTransportEvents> {
     // The agent keeps the earlier candidates too: the 100-candidate cap holds for the whole call.
     this.remoteSetup = setup
     applyPeerIceCredentials(this.gatherer.connection, setup.ufrag, setup.pwd)
-  }
-
-  /** Sets the agent's remote credentials without restarting it (werift's transport would). */
-  private useRemoteCredentials(setup: TransportSetup): void {
-    this.gatherer.connection.setRemoteParams({ iceLite: false, usernameFragment: setup.ufrag, password: setup.pwd })
   }
 
   /** Answers the peer's `NegotiateChannels` offer (§4.6): the contents of our answer. */
