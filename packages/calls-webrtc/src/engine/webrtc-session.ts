@@ -254,7 +254,7 @@ export class WebRtcMediaSession extends EventEmitter<MediaSessionEvents> impleme
     transport.setMuted(this.muted)
     transport.on('candidate', (candidate) => this.onLocalCandidate(candidate))
     // An ICE restart, ours or the peer's: our new credentials go out before the new candidates.
-    transport.on('localSetupChanged', () => this.send({ type: 'InitialSetup', ...transport.localSetup }))
+    transport.on('localSetupChanged', () => this.sendSetup(transport))
     transport.on('stateChange', (_old, next) => this.onTransportState(next))
     transport.on('error', (error) => this.fail(error))
     transport.on('dataChannelOpen', () => this.sendMediaState())

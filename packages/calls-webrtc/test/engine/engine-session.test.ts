@@ -11,7 +11,7 @@ import {
   WebRtcCallEngine,
   WebRtcMediaSession,
 } from '../../src/index.js'
-import { dominantFrequency } from '../media/audio.js'
+import { dominantFrequency, until } from '../media/audio.js'
 import { createSessionPair, MediaState, sessionOptions, whenSessionState, type SessionPair } from './session-pair.js'
 
 let pair: SessionPair | undefined
@@ -96,10 +96,3 @@ describe('WebRtcCallEngine sessions', () => {
   })
 })
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}

@@ -8,7 +8,7 @@ import { ToneSource } from '@tgvoip/calls-audio'
 import type { MediaSession } from '@tgvoip/calls-native/engine'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { WebRtcMediaTransport } from '../../src/media/index.js'
-import { dominantFrequency } from '../media/audio.js'
+import { dominantFrequency, until } from '../media/audio.js'
 import { createSessionPair, MediaState, whenSessionState, type SessionPair } from './session-pair.js'
 
 let pair: SessionPair | undefined
@@ -27,13 +27,6 @@ function peerUfrag(session: MediaSession): string {
   return (transportOf(session) as unknown as { gatherer: { connection: { remoteUsername: string } } }).gatherer.connection.remoteUsername
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
 async function hears(listener: MediaSession, speaker: MediaSession, hz: number): Promise<number> {
   void (async () => {

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { InvalidMediaParameterError, MediaTransportState, type WebRtcMediaTransport } from '../../src/media/index.js'
-import { dominantFrequency, playTone, record, sleep, whenState } from './audio.js'
+import { dominantFrequency, playTone, record, sleep, until, whenState } from './audio.js'
 import { createPair, type CallPair } from './pair.js'
 
 let pair: CallPair | undefined
@@ -25,13 +25,6 @@ async function bothConnected({ caller, callee }: CallPair): Promise<void> {
   await Promise.all([whenState(caller, MediaTransportState.Connected), whenState(callee, MediaTransportState.Connected)])
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await sleep(10)
-  }
-}
 
 async function hearsTone(listener: WebRtcMediaTransport, speaker: WebRtcMediaTransport, hz: number): Promise<void> {
   const heard = record(listener)

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import type { SignalingError } from '../../src/index.js'
 import { SctpAssociation, SctpState } from '../../src/signaling/sctp/association.js'
+import { until } from '../media/audio.js'
 
 /*
  * Our SCTP against an independent implementation: werift's (RFC 4960, used with browsers over
@@ -36,13 +37,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup()
 })
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-}
 
 function connectTo(role: 'client' | 'server') {
   /** Once set, every `lossEvery`-th packet in each direction is dropped. */
@@ -88,7 +82,7 @@ describe('our SCTP association against werift-sctp', () => {
     if (role === 'server') association.connect()
     void werift.start(5000)
     if (role === 'client') setTimeout(() => association.connect(), 1)
-    await until(() => association.state === SctpState.Established && werift.state === 'connected')
+    await until(() => association.state === SctpState.Established && werift.state === 'connected', 10_000)
     link.lossEvery = lossEvery
 
     const big = new Uint8Array(randomBytes(20_000))
