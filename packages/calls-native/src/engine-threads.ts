@@ -38,6 +38,16 @@ export class EngineThreads {
     return loadAddon().engineThreads().count
   }
 
+  /**
+   * How many times the engine threads have woken the JS thread since the process
+   * started; each wake-up delivers every event queued by then. Events of one engine tick
+   * share a wake-up, so with many calls this grows by at most about 200 a second per
+   * engine thread, not by one per call and frame.
+   */
+  static get jsWakeups(): number {
+    return loadAddon().engineThreads().jsWakeups
+  }
+
   /** A snapshot of the threads and the calls on each. */
   static info(): EngineThreadsInfo {
     const { count, running, calls } = loadAddon().engineThreads()

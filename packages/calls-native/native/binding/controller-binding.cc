@@ -308,6 +308,7 @@ Napi::Value EngineThreadsInfo(const Napi::CallbackInfo& info) {
   Napi::Array calls = Napi::Array::New(env, loads.size());
   for (size_t i = 0; i < loads.size(); i++) calls.Set(static_cast<uint32_t>(i), loads[i]);
   out.Set("calls", calls);
+  out.Set("jsWakeups", static_cast<double>(JsNotifier::wakeups()));
   return out;
 }
 

@@ -54,6 +54,7 @@ class CallController : public IoHandler, public Ticker {
   void shutdown();
 
   void onReadable(int fd) override;
+  void onPlayout(double now) override;
   void onTick(double now) override;
   double nextDeadline(double now) const override;
 

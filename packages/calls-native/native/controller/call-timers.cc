@@ -91,6 +91,14 @@ double CallController::sendPhase() const {
   return static_cast<double>(handle_ % 12) * (EngineLoop::kTickMs / 1000.0);
 }
 
+void CallController::onPlayout(double now) {
+  if (!running_ || state_ == CallState::Failed) return;
+  if (state_ != CallState::Established && state_ != CallState::Reconnecting) return;
+  if (receiver_->tick(now, peerExtraEc_) && !audioReadyPending_.exchange(true)) {
+    JsNotifier::notify({handle_, EventKind::kAudioReady, 0, 0});
+  }
+}
+
 void CallController::onTick(double now) {
   if (!running_ || state_ == CallState::Failed) return;
   bool live = state_ == CallState::Established || state_ == CallState::Reconnecting;
@@ -126,9 +134,6 @@ void CallController::onTick(double now) {
       setState(CallState::Reconnecting, now);
     }
     sendAudio(now);
-    if (receiver_->tick(now, peerExtraEc_) && !audioReadyPending_.exchange(true)) {
-      JsNotifier::notify({handle_, EventKind::kAudioReady, 0, 0});
-    }
     if (now - lastPingCheckAt_ >= kPingCheckInterval) {
       lastPingCheckAt_ = now;
       pingEndpoints(now);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "engine/js-notifier.h"
 #include "engine/platform.h"
 
 namespace tgvoip {
@@ -188,9 +189,21 @@ void EngineLoop::runTickers() {
   // Iterate over a copy: a ticker may remove itself (call failed) during its tick. The
   // copy's buffer is kept across ticks so that a tick allocates nothing.
   tickingSnapshot_.assign(tickers_.begin(), tickers_.end());
-  for (Ticker* ticker : tickingSnapshot_) {
-    if (std::find(removedWhileTicking_.begin(), removedWhileTicking_.end(), ticker) != removedWhileTicking_.end()) continue;
-    ticker->onTick(t);
+  auto removed = [this](Ticker* ticker) {
+    return std::find(removedWhileTicking_.begin(), removedWhileTicking_.end(), ticker) != removedWhileTicking_.end();
+  };
+  {
+    // The events of a pass reach JS in one hop rather than one per call.
+    JsNotifier::Batch batch;
+    for (Ticker* ticker : tickingSnapshot_) {
+      if (!removed(ticker)) ticker->onPlayout(t);
+    }
+  }
+  {
+    JsNotifier::Batch batch;
+    for (Ticker* ticker : tickingSnapshot_) {
+      if (!removed(ticker)) ticker->onTick(t);
+    }
   }
   ticking_ = false;
 }

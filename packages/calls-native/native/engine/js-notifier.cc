@@ -13,12 +13,17 @@ struct NotifierState {
   bool open = false;
   Tsfn tsfn;
   int retainCount = 0;
+  uint64_t wakeups = 0;
 };
 
 NotifierState& state() {
   static NotifierState* s = new NotifierState();
   return *s;
 }
+
+// Open Batch scopes on this thread, and whether an event was queued inside them.
+thread_local int batchDepth = 0;
+thread_local bool batchQueued = false;
 
 // Plain Node-API calls rather than node-addon-api's throwing ones: a batch can arrive while
 // Node is shutting down and can no longer run JS, and a C++ exception here (on the way out
@@ -75,9 +80,33 @@ void JsNotifier::notify(const EngineEvent& event) {
   std::lock_guard<std::mutex> lock(s.mutex);
   if (!s.open) return;
   s.queue.push_back(event);
-  if (s.callPending) return;
+  if (batchDepth > 0) {
+    batchQueued = true;
+    return;
+  }
+  wakeJsLocked();
+}
+
+void JsNotifier::wakeJsLocked() {
+  auto& s = state();
+  if (s.callPending || !s.open) return;
   s.callPending = true;
+  s.wakeups++;
   s.tsfn.NonBlockingCall([](Napi::Env env, Napi::Function dispatch) { deliverBatch(env, dispatch); });
+}
+
+uint64_t JsNotifier::wakeups() {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  return state().wakeups;
+}
+
+JsNotifier::Batch::Batch() { batchDepth++; }
+
+JsNotifier::Batch::~Batch() {
+  if (--batchDepth > 0 || !batchQueued) return;
+  batchQueued = false;
+  std::lock_guard<std::mutex> lock(state().mutex);
+  wakeJsLocked();
 }
 
 void JsNotifier::retain(Napi::Env env) {

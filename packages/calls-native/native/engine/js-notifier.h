@@ -32,10 +32,27 @@ class JsNotifier {
   static void init(Napi::Env env, Napi::Function dispatch);
   // Any thread.
   static void notify(const EngineEvent& event);
+  // How often the JS thread has been woken for a batch of events (process lifetime).
+  static uint64_t wakeups();
   // JS thread: keep the event loop alive only while calls exist.
   static void retain(Napi::Env env);
   static void release(Napi::Env env);
 
+  // While one exists on a thread, that thread's events are queued without waking JS; the
+  // outermost one's end wakes it once for all of them. An engine tick emits one event per
+  // call with audio due, and waking JS for each (it drains the queue faster than the tick
+  // fills it) cost thousands of thread switches a second at 50 calls.
+  class Batch {
+   public:
+    Batch();
+    ~Batch();
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+  };
+
+ private:
+  // Callers hold the state's mutex.
+  static void wakeJsLocked();
 };
 
 }  // namespace tgvoip

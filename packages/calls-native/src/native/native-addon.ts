@@ -55,6 +55,8 @@ export interface NativeEngineThreads {
   running: number
   /** Calls per thread: at least `count` entries. */
   calls: number[]
+  /** Times the engine woke the JS thread to deliver a batch of events, since the process started. */
+  jsWakeups: number
 }
 
 export interface NativeEndpoint {

@@ -89,6 +89,30 @@ describe('engine threads', () => {
     await expectFdsBackTo(baseline)
   }, 30_000)
 
+  it('wakes the JS thread at most twice per engine tick for all its calls, not once per call and frame', async () => {
+    const relay = await fixture.relay()
+    EngineThreads.set(1)
+    // 40 ends on one thread: 667 decoded packets a second, each an "audio ready" event.
+    const pairs = Array.from({ length: 20 }, (_, i) =>
+      fixture.pair(relay, { callerTone: 300 + 20 * i, calleeTone: 1200 + 20 * i, recvTimeout: 10 }),
+    )
+    for (const pair of pairs) connectBoth(pair)
+    await Promise.all(pairs.map((pair) => waitForBoth(pair, CallState.ESTABLISHED, 5000)))
+    await sleep(1000)
+    const ends = pairs.flatMap((pair) => [pair.caller, pair.callee])
+    const framesBefore = ends.map((end) => end.received.length)
+    const wakeupsBefore = EngineThreads.jsWakeups
+    const windowSeconds = 3
+    await sleep(windowSeconds * 1000)
+    const wakeupsPerSecond = (EngineThreads.jsWakeups - wakeupsBefore) / windowSeconds
+    // Every end heard its 50 frames a second...
+    ends.forEach((end, i) => expect(end.received.length - framesBefore[i]!).toBeGreaterThanOrEqual(windowSeconds * 50 * 0.9))
+    // ...through at most one wake-up per pass of a 5 ms tick: decoded audio, then the rest.
+    expect(wakeupsPerSecond).toBeLessThanOrEqual(2 * 200 * 1.05)
+    for (const pair of pairs) pair.close()
+    await expectThreadsGone()
+  }, 30_000)
+
   it('a call created after the count was lowered goes to the first threads only', async () => {
     const relay = await fixture.relay()
     EngineThreads.set(3)
