@@ -14,6 +14,8 @@ constexpr double kProducerJitterMargin = 0.008;
 constexpr int kSteadySends = 25;
 // ...and only when blocks wait longer than this for the clock.
 constexpr double kMaxSlack = 0.015;
+// How long a block the producer is still writing may hold its packet back.
+constexpr double kUnderrunGrace = 0.025;
 }  // namespace
 
 AudioSender::AudioSender(std::shared_ptr<SpscRing> input, int bitrate)
@@ -66,7 +68,18 @@ void AudioSender::trimQueueDelay(double now) {
   }
 }
 
-bool AudioSender::due(double now) const { return now >= nextSendAt_; }
+bool AudioSender::due(double now) const {
+  if (now < nextSendAt_) return false;
+  // A real-time producer late by a hiccup (a timer firing late, a GC pause) is in the
+  // middle of the block. Silence now would push all of its later audio back by a whole
+  // 60 ms block, until the stale-block check drops a block 1.5 s later; waiting a little
+  // sends this one packet up to 25 ms late instead, which the peer's jitter buffer
+  // absorbs. Not twice in a row: a producer that stopped mid-block must not delay every
+  // packet after it.
+  size_t available = input_->available();
+  bool midBlock = available > 0 && available < static_cast<size_t>(opus::kFrameSamples);
+  return !midBlock || lastBlockUnderran_ || now >= nextSendAt_ + kUnderrunGrace;
+}
 
 void AudioSender::skip(double now) {
   // Muted audio is consumed at the pace it would have been sent, and thrown away: a
@@ -84,7 +97,8 @@ bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<pr
   // The wire keeps a strict 60 ms clock whatever the producer does. A block that is not
   // complete yet stays in the ring and silence goes out instead: consuming part of it
   // would misalign every later block against a steady producer.
-  if (input_->available() >= static_cast<size_t>(opus::kFrameSamples)) {
+  lastBlockUnderran_ = input_->available() < static_cast<size_t>(opus::kFrameSamples);
+  if (!lastBlockUnderran_) {
     input_->read(pcm_.data(), opus::kFrameSamples);
   } else {
     underrunBlocks_++;

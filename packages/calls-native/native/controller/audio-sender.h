@@ -23,7 +23,8 @@ class AudioSender {
   // After a send: if a real-time producer keeps completing blocks well before the clock
   // takes them, move the clock earlier (never later, so packets are never late).
   void trimQueueDelay(double now);
-  // True when the 60 ms send clock says the next block is due.
+  // True when the 60 ms send clock says the next block is due, or, for a block the
+  // producer is still in the middle of, once a short grace has passed too (see .cc).
   bool due(double now) const;
   // When the sender next needs the engine: the send clock, or the next tick while it
   // waits for the producer to start or could see it stop (observe() only notices
@@ -74,6 +75,7 @@ class AudioSender {
   uint64_t staleBlocksDropped_ = 0;
   uint64_t framesEncoded_ = 0;
   uint64_t underrunBlocks_ = 0;
+  bool lastBlockUnderran_ = false;
 };
 
 }  // namespace tgvoip

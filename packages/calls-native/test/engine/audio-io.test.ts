@@ -90,6 +90,36 @@ describe('audio I/O', () => {
     expect(audibleShare(live.callee.received.slice(-50))).toBeGreaterThan(0.9)
   })
 
+  it('a real-time producer running a little late does not push its audio back by a block', async () => {
+    const relay = await fixture.relay()
+    const live = fixture.pair(relay, { liveInput: true })
+    await connectEstablished(live)
+    const tone = new SineGenerator(440)
+    // One 20 ms frame per 20 ms, except that the frame completing every fifth 60 ms block
+    // (frame 3k + 2 from the first) is written 15 ms late: a timer or GC hiccup.
+    const lateFrames = new Set(Array.from({ length: 12 }, (_, i) => 3 * (25 + 5 * i) + 2))
+    const started = Date.now()
+    let written = 0
+    let before = live.caller.controller.getStats()
+    const timer = setInterval(() => {
+      const elapsed = Date.now() - started
+      while (written < Math.floor(elapsed / 20)) {
+        if (lateFrames.has(written) && elapsed < written * 20 + 20 + 15) break
+        if (written === 3 * 25) before = live.caller.controller.getStats()
+        live.caller.controller.tryWriteAudio(tone.next(960))
+        written++
+      }
+    }, 5)
+    await sleep(1500 + 12 * 300 + 200)
+    clearInterval(timer)
+    const after = live.caller.controller.getStats()
+    // Each late block went out late, not as silence followed by all later audio a block behind.
+    expect(after.sendUnderruns - before.sendUnderruns).toBe(0)
+    expect(after.staleBlocksDropped - before.staleBlocksDropped).toBe(0)
+    expect(after.sendQueueMs).toBeLessThan(60)
+    expect(audibleShare(live.callee.received.slice(-150))).toBeGreaterThan(0.95)
+  })
+
   it('mute sends STREAM_FLAGS: the peer hears silence, and NOPs keep the call alive', async () => {
     const relay = await fixture.relay()
     const pair = fixture.pair(relay, { callerTone: 440, calleeTone: 880 })
