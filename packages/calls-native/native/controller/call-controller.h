@@ -138,6 +138,8 @@ class CallController : public IoHandler, public Ticker {
   void sendUdpPings(double now);
   // Still asking the relays for PEER_INFO: P2P allowed, INIT_ACK in, rounds left.
   bool wantsPublicEndpoints() const;
+  // Established or reconnecting: audio is sent and played.
+  bool audioFlows() const { return state_ == CallState::Established || state_ == CallState::Reconnecting; }
   void pingEndpoints(double now);
   void evaluateLossAndBitrate(double now);
   void updateSignalBars();

@@ -92,8 +92,7 @@ double CallController::sendPhase() const {
 }
 
 void CallController::onPlayout(double now) {
-  if (!running_ || state_ == CallState::Failed) return;
-  if (state_ != CallState::Established && state_ != CallState::Reconnecting) return;
+  if (!running_ || !audioFlows()) return;
   if (receiver_->tick(now, peerExtraEc_) && !audioReadyPending_.exchange(true)) {
     JsNotifier::notify({handle_, EventKind::kAudioReady, 0, 0});
   }
@@ -101,7 +100,7 @@ void CallController::onPlayout(double now) {
 
 void CallController::onTick(double now) {
   if (!running_ || state_ == CallState::Failed) return;
-  bool live = state_ == CallState::Established || state_ == CallState::Reconnecting;
+  bool live = audioFlows();
   if (state_ == CallState::WaitInit || state_ == CallState::WaitInitAck) {
     if (!initAckReceived_ && now - connectAt_ >= config_.initTimeout) {
       fail(timeoutError(), now);
