@@ -224,6 +224,7 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     num("framesSent", static_cast<double>(s.framesSent));
     num("sendUnderruns", static_cast<double>(s.sendUnderruns));
     num("staleBlocksDropped", static_cast<double>(s.staleBlocksDropped));
+    num("sendSlotsSkipped", static_cast<double>(s.sendSlotsSkipped));
     num("lossRate", s.lossRate);
     num("sendLossRate", s.sendLossRate);
     num("rttMs", s.rttMs);

@@ -16,6 +16,8 @@ constexpr int kSteadySends = 25;
 constexpr double kMaxSlack = 0.015;
 // How long a block the producer is still writing may hold its packet back.
 constexpr double kUnderrunGrace = 0.025;
+// Send slots that may go out back to back after the engine fell behind the clock.
+constexpr int kMaxSlotsBehind = 2;
 }  // namespace
 
 AudioSender::AudioSender(std::shared_ptr<SpscRing> input, int bitrate)
@@ -26,6 +28,7 @@ AudioSender::AudioSender(std::shared_ptr<SpscRing> input, int bitrate)
 }
 
 void AudioSender::observe(double now) {
+  skipMissedSlots(now);
   size_t available = input_->available();
   if (available == 0) {
     idle_ = true;
@@ -54,10 +57,7 @@ void AudioSender::trimQueueDelay(double now) {
   // and all go at once: a backlog of a second would otherwise take 25 s to drain.
   behindCount_ = (liveInput_ && level >= block) ? behindCount_ + 1 : 0;
   if (behindCount_ >= kSteadySends) {
-    size_t stale = level / block;
-    std::vector<int16_t> discard(block);
-    for (size_t i = 0; i < stale; i++) input_->read(discard.data(), block);
-    staleBlocksDropped_ += stale;
+    staleBlocksDropped_ += dropWholeBlocks(level / block);
     behindCount_ = 0;
   }
   // Only a partial block says "real-time producer": a producer that writes ahead keeps
@@ -66,6 +66,33 @@ void AudioSender::trimQueueDelay(double now) {
     nextSendAt_ -= slack - kProducerJitterMargin;
     slackCount_ = 0;
   }
+}
+
+void AudioSender::skipMissedSlots(double now) {
+  // A stall of a block or two is best absorbed by sending the missed packets back to back:
+  // the peer's jitter buffer takes them as a few late ones. Further behind, because the
+  // thread stalled or carries more calls than its CPU can encode, catching up would make
+  // every tick longer than the last (each call encoding several blocks per tick) and
+  // send audio the peer can only drop as too late; and teardown posted to the thread
+  // would wait behind those ticks for seconds. The missed slots are skipped instead,
+  // leaving the newest due: pts moves on with them, so the peer conceals a gap of that
+  // length rather than hearing everything after it late.
+  double lag = now - nextSendAt_;
+  if (lag < kMaxSlotsBehind * protocol::kAudioFrameSeconds) return;
+  auto missed = static_cast<uint32_t>(lag / protocol::kAudioFrameSeconds);
+  nextSendAt_ += missed * protocol::kAudioFrameSeconds;
+  pts_ += missed * static_cast<uint32_t>(protocol::kAudioFrameDurationMs);
+  slotsSkipped_ += missed;
+  secondaryFifo_.clear();  // its copies are of the frames before the gap
+  // A live producer kept writing through the gap: that audio belongs to the skipped
+  // slots. A buffered producer's audio is kept, and resumes after the gap.
+  if (liveInput_) dropWholeBlocks(std::min<size_t>(missed, input_->available() / opus::kFrameSamples));
+}
+
+size_t AudioSender::dropWholeBlocks(size_t blocks) {
+  std::vector<int16_t> discard(opus::kFrameSamples);
+  for (size_t i = 0; i < blocks; i++) input_->read(discard.data(), discard.size());
+  return blocks;
 }
 
 bool AudioSender::due(double now) const {
@@ -104,8 +131,8 @@ bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<pr
     underrunBlocks_++;
     std::fill(pcm_.begin(), pcm_.end(), 0);
   }
-  // After an engine stall the missed blocks go out back to back: skipping them would
-  // leave their audio queued for good and add the stall to every later frame's delay.
+  // After a short engine stall the missed blocks (two at most, see skipMissedSlots) go
+  // out back to back: skipping them would add the stall to every later frame's delay.
   nextSendAt_ += protocol::kAudioFrameSeconds;
   trimQueueDelay(now);
   if (!encoder_) return false;

@@ -16,7 +16,8 @@ class AudioSender {
  public:
   AudioSender(std::shared_ptr<SpscRing> input, int bitrate);
 
-  // Called every engine tick. When a producer starts writing into an empty ring, the
+  // Called every engine tick, before due(). Skips the send slots an engine that fell far
+  // behind missed (see .cc). When a producer starts writing into an empty ring, the
   // send clock is re-phased once so blocks go out as soon as they are complete, instead
   // of waiting up to a frame for the next tick of an unrelated clock.
   void observe(double now);
@@ -57,8 +58,14 @@ class AudioSender {
   uint64_t staleBlocksDropped() const { return staleBlocksDropped_; }
   // Blocks sent as silence because the producer had not written a whole block in time.
   uint64_t underrunBlocks() const { return underrunBlocks_; }
+  // 60 ms send slots skipped because the engine fell more than two behind the clock.
+  uint64_t slotsSkipped() const { return slotsSkipped_; }
 
  private:
+  void skipMissedSlots(double now);
+  // Reads and discards whole 60 ms blocks of input; returns how many.
+  size_t dropWholeBlocks(size_t blocks);
+
   std::shared_ptr<SpscRing> input_;
   std::unique_ptr<opus::Encoder> encoder_;
   std::unique_ptr<opus::Encoder> secondary_;
@@ -75,6 +82,7 @@ class AudioSender {
   uint64_t staleBlocksDropped_ = 0;
   uint64_t framesEncoded_ = 0;
   uint64_t underrunBlocks_ = 0;
+  uint64_t slotsSkipped_ = 0;
   bool lastBlockUnderran_ = false;
 };
 

@@ -30,6 +30,12 @@ export interface Stats {
   sendUnderruns: number
   /** With `liveInput`: 60 ms blocks of stale input dropped to keep the delay down. */
   staleBlocksDropped: number
+  /**
+   * 60 ms send slots skipped because the engine thread fell more than two behind (it
+   * stalled, or carries more calls than its CPU can encode): nothing was sent in them, and
+   * with `liveInput` their queued audio was dropped. The peer conceals the gap.
+   */
+  sendSlotsSkipped: number
   /** Recent incoming loss, 0..1. */
   lossRate: number
   /** Outgoing loss derived from acks, 0..1. */
@@ -82,6 +88,7 @@ export function toStats(s: Partial<NativeStats>, queuedIn = 0, queuedOut = 0): S
     audioFramesSent: s.framesSent ?? 0,
     sendUnderruns: s.sendUnderruns ?? 0,
     staleBlocksDropped: s.staleBlocksDropped ?? 0,
+    sendSlotsSkipped: s.sendSlotsSkipped ?? 0,
     lossRate: s.lossRate ?? 0,
     sendLossRate: s.sendLossRate ?? 0,
     rttMs: finite(s.rttMs),

@@ -27,6 +27,7 @@ export interface NativeStats {
   framesSent: number
   sendUnderruns: number
   staleBlocksDropped: number
+  sendSlotsSkipped: number
   lossRate: number
   sendLossRate: number
   rttMs: number

@@ -113,6 +113,30 @@ describe('engine threads', () => {
     await expectThreadsGone()
   }, 30_000)
 
+  it('a thread carrying more calls than its CPU can encode skips send slots instead of falling further behind, and ends as soon as its calls do', async () => {
+    const relay = await fixture.relay()
+    EngineThreads.set(1)
+    // 200 ends with audio both ways on one thread: about 2.5 times what one CPU of the
+    // development machine encodes and decodes in real time.
+    const pairs = Array.from({ length: 100 }, (_, i) =>
+      fixture.pair(relay, { callerTone: 300 + 5 * i, calleeTone: 1200 + 5 * i, recvTimeout: 10, initTimeout: 10, record: false }),
+    )
+    for (const pair of pairs) connectBoth(pair)
+    await Promise.all(pairs.map((pair) => waitForBoth(pair, CallState.ESTABLISHED, 10_000)))
+    await sleep(2000)
+    const ends = pairs.flatMap((pair) => [pair.caller, pair.callee])
+    const skipped = ends.reduce((sum, end) => sum + end.controller.getStats().sendSlotsSkipped, 0)
+    expect(skipped).toBeGreaterThan(0)
+    // Every tick sends at most two packets per call, so the teardown posted to the thread
+    // runs within a tick or two. Catching up on every missed slot made each tick longer
+    // than the one before, and the thread kept encoding for seconds after destroy().
+    const destroyedAt = Date.now()
+    for (const pair of pairs) pair.close()
+    await waitUntil(noEngineThreads)
+    expect(noEngineThreads()).toBe(true)
+    expect(Date.now() - destroyedAt).toBeLessThan(600)
+  }, 40_000)
+
   it('a call created after the count was lowered goes to the first threads only', async () => {
     const relay = await fixture.relay()
     EngineThreads.set(3)

@@ -1,0 +1,116 @@
+// AudioSender's send clock after the engine thread fell behind it: a short stall is caught
+// up back to back, a long one (a stalled or overloaded thread) skips the missed slots.
+
+#include <memory>
+#include <vector>
+
+#include "controller/audio-sender.h"
+#include "opus/opus-encoder.h"
+#include "test/test-harness.h"
+#include "test/tone.h"
+
+using namespace tgvoip;
+
+namespace {
+
+const size_t kBlock = opus::kFrameSamples;
+constexpr double kFrameSeconds = 0.02;
+const size_t kFrame = 960;
+
+struct SenderRig {
+  std::shared_ptr<SpscRing> ring = std::make_shared<SpscRing>(96000);
+  AudioSender sender{ring, 16000};
+  size_t framesWritten = 0;
+  // How many frames the producer runs ahead of real time.
+  size_t leadFrames = 0;
+
+  explicit SenderRig(bool live) {
+    sender.setLiveInput(live);
+    sender.startClock(0);
+  }
+
+  void write(size_t frames) {
+    const auto pcm = test::sine(440, frames * kFrame, framesWritten * kFrame);
+    ring->write(pcm.data(), pcm.size());
+    framesWritten += frames;
+  }
+
+  // What CallController::sendAudio does on a tick: the pts of every packet sent.
+  std::vector<uint32_t> tick(double now) {
+    std::vector<uint32_t> sent;
+    protocol::Bytes packet;
+    std::vector<protocol::Bytes> fec;
+    uint32_t pts = 0;
+    sender.observe(now);
+    while (sender.due(now)) {
+      if (sender.encodeNext(now, packet, fec, pts)) sent.push_back(pts);
+    }
+    return sent;
+  }
+
+  // A real-time producer (a 20 ms frame every 20 ms, like a microphone) and 5 ms engine
+  // ticks over [from, to);
+  // with `stalled` the engine does not tick at all meanwhile. Returns what was sent.
+  std::vector<uint32_t> run(double from, double to, bool stalled = false) {
+    std::vector<uint32_t> sent;
+    for (double t = from; t < to - 1e-9; t += 0.005) {
+      while (static_cast<size_t>(t / kFrameSeconds + 1e-9) + leadFrames >= framesWritten) write(1);
+      if (stalled) continue;
+      for (uint32_t pts : tick(t)) sent.push_back(pts);
+    }
+    return sent;
+  }
+};
+
+}  // namespace
+
+TEST("a send clock more than two slots behind skips the missed ones and moves pts past them") {
+  SenderRig rig(true);
+  // Two blocks ahead, as after a hiccup: the ring never runs empty, so only the send
+  // clock paces the packets (an emptied ring re-phases it to the producer).
+  rig.leadFrames = 6;
+  const auto before = rig.run(0, 0.6);
+  CHECK(before.size() >= 9);
+  const size_t aheadBefore = rig.ring->available();
+  rig.run(0.6, 1.6, true);  // the thread stalls for a second; the producer keeps writing
+  const auto after = rig.tick(1.6);
+  // One packet now instead of 17 back to back, its pts where the clock is.
+  CHECK(after.size() == 1);
+  const uint64_t skipped = rig.sender.slotsSkipped();
+  CHECK(skipped >= 15 && skipped <= 17);
+  if (after.size() == 1 && !before.empty()) CHECK(after[0] - before.back() == 60 * (skipped + 1));
+  // The live producer's audio of the skipped slots went with them: the ring is about as
+  // far ahead as before the stall, not a second more.
+  CHECK(rig.ring->available() <= aheadBefore + kBlock);
+  // And then the clock runs as before: a packet every 60 ms, consecutive pts.
+  const auto resumed = rig.run(1.605, 2.2);
+  CHECK(resumed.size() >= 9 && resumed.size() <= 10);
+  for (size_t i = 1; i < resumed.size(); i++) CHECK(resumed[i] - resumed[i - 1] == 60);
+  CHECK(rig.sender.slotsSkipped() == skipped);
+}
+
+TEST("a buffered producer's queued audio survives a skipped gap") {
+  SenderRig rig(false);
+  rig.write(60);  // 1.2 s written ahead
+  CHECK(rig.run(0, 0.02).size() == 1);
+  const size_t queued = rig.ring->available();
+  const auto after = rig.tick(1.0);  // a one-second stall
+  CHECK(after.size() == 1);
+  CHECK(rig.sender.slotsSkipped() >= 15);
+  // Only the one block sent was taken: the rest plays after the gap.
+  CHECK(rig.ring->available() == queued - kBlock);
+}
+
+TEST("a stall of under two slots is caught up back to back, nothing skipped") {
+  SenderRig rig(true);
+  rig.leadFrames = 6;
+  const auto before = rig.run(0, 0.6);
+  rig.run(0.6, 0.7, true);
+  const auto after = rig.tick(0.7);
+  CHECK(after.size() == 2);
+  if (after.size() == 2 && !before.empty()) {
+    CHECK(after[0] - before.back() == 60);
+    CHECK(after[1] - after[0] == 60);
+  }
+  CHECK(rig.sender.slotsSkipped() == 0);
+}
