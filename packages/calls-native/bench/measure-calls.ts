@@ -4,6 +4,7 @@
  * over a window. Used for the table rows and for every step of the scale search.
  */
 import { performance } from 'node:perf_hooks'
+import { EngineThreads } from '../src/index.js'
 import { connectBenchCall, createBenchCall, feedRealTime, type BenchCall, type BenchEnd } from './bench-call.js'
 import { cpuSplit, sampleCpu, type CpuSplit } from './cpu-meter.js'
 import { feedCalls, latencies } from './latency-probe.js'
@@ -89,6 +90,7 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
   if (options.verbose) console.log(`  CPUs used: ${describeCpuSplit(cpu)}; jitter buffers settled ${(settleMs / 1000).toFixed(0)} s after the warm-up`)
   const failedEnds = ends.filter((e) => !e.establishedAt).length
   for (const end of ends) end.controller.destroy()
+  await engineThreadsEnded()
   if (failedEnds && options.verbose) console.warn(`${failedEnds} call ends never reached ESTABLISHED`)
   const perEnd = (seconds: number): number => (seconds / wall / ends.length) * 1000
   return {
@@ -108,6 +110,25 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
     cpu,
     foreignWhileRunning,
     settleMs,
+  }
+}
+
+const THREAD_END_MAX_MS = 10_000
+
+/**
+ * The next step starts once this one's engine threads have ended (each ends after the
+ * teardown of its last call ran): one still running would take CPU from it, and one
+ * ending inside its window would take its whole CPU time out of the sum over live engine
+ * threads, which read negative when an overloaded step's threads went on for seconds.
+ */
+async function engineThreadsEnded(): Promise<void> {
+  const started = performance.now()
+  while (EngineThreads.info().running > 0) {
+    if (performance.now() - started > THREAD_END_MAX_MS) {
+      console.warn(`engine threads still running ${THREAD_END_MAX_MS / 1000} s after every call was destroyed`)
+      return
+    }
+    await sleep(20)
   }
 }
 
