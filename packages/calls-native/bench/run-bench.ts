@@ -9,7 +9,7 @@
  *
  * BENCH_CALLS="1,10,20" and BENCH_SECONDS=8 choose the sizes and the measuring window;
  * BENCH_SCALE_THREADS="1,2" the thread counts of the scale row ("" skips it),
- * BENCH_SCALE_START=12 and BENCH_SCALE_STEPS=6 its first count and its step cap;
+ * BENCH_SCALE_START=12 and BENCH_SCALE_STEPS=9 its first count and its step cap;
  * BENCH_DEBUG=1 prints every call end's latency samples and queue state.
  */
 import { fork } from 'node:child_process'
@@ -32,7 +32,7 @@ const scaleThreads = (process.env.BENCH_SCALE_THREADS ?? [...new Set([1, default
   .map(Number)
 const SCALE = {
   startCalls: Number(process.env.BENCH_SCALE_START ?? 12),
-  maxSteps: Number(process.env.BENCH_SCALE_STEPS ?? 6),
+  maxSteps: Number(process.env.BENCH_SCALE_STEPS ?? 9),
   // Shorter than the table's: the search takes several steps per thread count.
   warmUpMs: 3000,
   windowSeconds: 5,

@@ -2,7 +2,7 @@
  * The scale row: the most concurrent calls this machine carries with every call end's
  * mouth-to-ear p95 within the bound and no audio lost, for a given engine thread count.
  * The count grows by half from a start until a step fails, then bisects between the last
- * pass and the first failure to within 10%; the number of steps is capped, so the search
+ * pass and the first failure to within 5%; the number of steps is capped, so the search
  * takes bounded time (each step is one warm-up plus one measuring window). A failing step
  * is measured once more and counts as failed only if it fails again: on a machine shared
  * with other jobs, a burst of their load must not set the figure. Every window also
@@ -80,8 +80,9 @@ export async function searchMaxCalls(threads: number, relay: BenchRelay, options
       next = Math.ceil(next * 1.5)
       continue
     }
-    // Bisect to within 10% (or 2 calls) of the boundary.
-    if (failure - best <= Math.max(2, Math.ceil(best * 0.1))) break
+    // Bisect to within 5% (or 2 calls) of the boundary: the row's ratio compares two
+    // counts, and to within 10% each could fall up to 10% short of its boundary.
+    if (failure - best <= Math.max(2, Math.ceil(best * 0.05))) break
     next = Math.floor((best + failure) / 2)
     if (next <= best) break
   }
