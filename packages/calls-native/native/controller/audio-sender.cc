@@ -57,7 +57,8 @@ void AudioSender::trimQueueDelay(double now) {
   // and all go at once: a backlog of a second would otherwise take 25 s to drain.
   behindCount_ = (liveInput_ && level >= block) ? behindCount_ + 1 : 0;
   if (behindCount_ >= kSteadySends) {
-    staleBlocksDropped_ += dropWholeBlocks(level / block);
+    staleBlocksDropped_ += level / block;
+    input_->discard(level / block * block);
     behindCount_ = 0;
   }
   // Only a partial block says "real-time producer": a producer that writes ahead keeps
@@ -86,13 +87,8 @@ void AudioSender::skipMissedSlots(double now) {
   secondaryFifo_.clear();  // its copies are of the frames before the gap
   // A live producer kept writing through the gap: that audio belongs to the skipped
   // slots. A buffered producer's audio is kept, and resumes after the gap.
-  if (liveInput_) dropWholeBlocks(std::min<size_t>(missed, input_->available() / opus::kFrameSamples));
-}
-
-size_t AudioSender::dropWholeBlocks(size_t blocks) {
-  std::vector<int16_t> discard(opus::kFrameSamples);
-  for (size_t i = 0; i < blocks; i++) input_->read(discard.data(), discard.size());
-  return blocks;
+  const size_t block = static_cast<size_t>(opus::kFrameSamples);
+  if (liveInput_) input_->discard(std::min<size_t>(missed, input_->available() / block) * block);
 }
 
 bool AudioSender::due(double now) const {
@@ -114,8 +110,7 @@ void AudioSender::skip(double now) {
   // would be heard late after unmuting and delay everything played after it.
   const size_t block = static_cast<size_t>(opus::kFrameSamples);
   while (nextSendAt_ <= now) {
-    size_t take = std::min(input_->available(), block);
-    if (take > 0) input_->read(pcm_.data(), take);
+    input_->discard(block);
     nextSendAt_ += protocol::kAudioFrameSeconds;
   }
 }

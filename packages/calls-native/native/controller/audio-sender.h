@@ -63,8 +63,6 @@ class AudioSender {
 
  private:
   void skipMissedSlots(double now);
-  // Reads and discards whole 60 ms blocks of input; returns how many.
-  size_t dropWholeBlocks(size_t blocks);
 
   std::shared_ptr<SpscRing> input_;
   std::unique_ptr<opus::Encoder> encoder_;

@@ -51,6 +51,15 @@ class SpscRing {
     return count;
   }
 
+  // Consumer side: drops up to `count` samples unread; returns how many were dropped.
+  size_t discard(size_t count) {
+    size_t tail = tail_.load(std::memory_order_relaxed);
+    size_t have = head_.load(std::memory_order_acquire) - tail;
+    if (count > have) count = have;
+    tail_.store(tail + count, std::memory_order_release);
+    return count;
+  }
+
  private:
   void copyIn(size_t pos, const int16_t* src, size_t count) {
     size_t start = pos % capacity_;
