@@ -225,6 +225,7 @@ class NativeCall : public Napi::ObjectWrap<NativeCall> {
     num("sendUnderruns", static_cast<double>(s.sendUnderruns));
     num("staleBlocksDropped", static_cast<double>(s.staleBlocksDropped));
     num("sendSlotsSkipped", static_cast<double>(s.sendSlotsSkipped));
+    num("reducedComplexityFrames", static_cast<double>(s.reducedComplexityFrames));
     num("lossRate", s.lossRate);
     num("sendLossRate", s.sendLossRate);
     num("rttMs", s.rttMs);

@@ -34,6 +34,10 @@ class AudioSender {
     if (!muted && (idle_ || input_->available() == 0)) return now;
     return nextSendAt_;
   }
+  // Before each encode: `behind` is how far the engine thread is behind its schedule
+  // (EngineLoop::behindSchedule). Past a threshold the encoders drop to a cheaper Opus
+  // complexity until the thread has caught up (see .cc).
+  void adaptToEngineLoad(double behind);
   // Encodes the next block into `packet` (+ `fec` entries, oldest first). Returns false
   // if the encoder failed. Advances the clock.
   bool encodeNext(double now, protocol::Bytes& packet, std::vector<protocol::Bytes>& fec, uint32_t& pts);
@@ -60,6 +64,12 @@ class AudioSender {
   uint64_t underrunBlocks() const { return underrunBlocks_; }
   // 60 ms send slots skipped because the engine fell more than two behind the clock.
   uint64_t slotsSkipped() const { return slotsSkipped_; }
+  // Blocks encoded at the reduced complexity because the engine thread was behind.
+  uint64_t reducedComplexityFrames() const { return reducedComplexityFrames_; }
+  // The primary encoder's complexity as libopus reports it, and the secondary's (-1
+  // without extra EC).
+  int complexity() const { return encoder_ ? encoder_->complexity() : -1; }
+  int secondaryComplexity() const { return secondary_ ? secondary_->complexity() : -1; }
 
  private:
   void skipMissedSlots(double now);
@@ -71,6 +81,8 @@ class AudioSender {
   std::vector<int16_t> pcm_;
   int bitrate_;
   int extraEcLevel_ = 0;
+  bool reducedComplexity_ = false;
+  uint64_t reducedComplexityFrames_ = 0;
   uint32_t pts_ = 0;
   double nextSendAt_ = 0;
   bool idle_ = true;

@@ -49,6 +49,7 @@ void CallController::publishStats(double now) {
     s.sendUnderruns = sender_->underrunBlocks();
     s.staleBlocksDropped = sender_->staleBlocksDropped();
     s.sendSlotsSkipped = sender_->slotsSkipped();
+    s.reducedComplexityFrames = sender_->reducedComplexityFrames();
   }
   // Rating is asked for only when the server enables it (bad_call_rating, §14); the
   // rate_flags bits select which events count: 1 extra EC, 8 reconnecting.

@@ -214,6 +214,7 @@ void CallController::sendAudio(double now) {
     uint32_t pts = 0;
     sender_->observe(now);
     while (sender_->due(now)) {
+      sender_->adaptToEngineLoad(loop_.behindSchedule());
       if (!sender_->encodeNext(now, opusPacket, fec, pts)) continue;
       protocol::OutgoingStreamData record;
       record.pts = pts;

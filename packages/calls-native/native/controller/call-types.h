@@ -53,6 +53,7 @@ struct CallStats {
   uint64_t sendUnderruns = 0;      // of those, sent as silence: no whole block was queued
   uint64_t staleBlocksDropped = 0; // live input only: 60 ms blocks dropped to cut delay
   uint64_t sendSlotsSkipped = 0;   // 60 ms slots skipped by an engine far behind its clock
+  uint64_t reducedComplexityFrames = 0;  // encoded cheaper while the engine thread was behind
   double lossRate = 0;        // incoming audio, recent window
   double sendLossRate = 0;    // outgoing, from acks
   double rttMs = -1;          // current endpoint, from PING/PONG (or acks until then)

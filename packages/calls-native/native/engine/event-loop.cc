@@ -225,8 +225,14 @@ void EngineLoop::onTimer() {
     armAt(target);
     return;
   }
+  tickDueAt_ = target < kNotArmed ? target : now();
   runTickers();
+  tickDueAt_ = 0;
   rearm();
+}
+
+double EngineLoop::behindSchedule() const {
+  return tickDueAt_ == 0 ? 0 : std::max(0.0, now() - tickDueAt_);
 }
 
 void EngineLoop::run() {

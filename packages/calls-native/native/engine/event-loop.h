@@ -61,6 +61,11 @@ class EngineLoop {
   // Tickers run no later than the first grid point at or after `deadline` (e.g. a packet
   // made a ticker's work due sooner than it said at the last tick).
   void wakeBy(double deadline);
+  // Inside a tick: how long after the grid point the tick was due at the thread is
+  // working now (0 outside ticks). It grows while the thread has more work than its CPU
+  // gets, and within a tick that has much work at once (many calls' audio came due
+  // together), so tickers can do cheaper work until the thread has caught up.
+  double behindSchedule() const;
 
   // Any thread, once no call uses the loop any more: the thread runs what was posted
   // before, closes its libuv handles and the loop, and ends.
@@ -103,6 +108,7 @@ class EngineLoop {
   static constexpr double kNotArmed = 1e18;
   double armedAt_ = kNotArmed;  // grid time the timer is armed for
   double lastTickGrid_ = -1e18;  // grid point of the last tick, never re-armed for again
+  double tickDueAt_ = 0;  // grid point the running tick was due at; 0 outside ticks
   std::mutex tasksMutex_;
   std::vector<Task> tasks_;
   bool closed_ = false;  // guarded by tasksMutex_: the async handle is gone

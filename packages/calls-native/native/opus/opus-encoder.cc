@@ -39,6 +39,12 @@ bool Encoder::setComplexity(int complexity) {
   return opus_encoder_ctl(encoder_, OPUS_SET_COMPLEXITY(complexity)) == OPUS_OK;
 }
 
+int Encoder::complexity() const {
+  opus_int32 complexity = -1;
+  opus_encoder_ctl(encoder_, OPUS_GET_COMPLEXITY(&complexity));
+  return complexity;
+}
+
 bool Encoder::setInbandFec(bool enabled) {
   return opus_encoder_ctl(encoder_, OPUS_SET_INBAND_FEC(enabled ? 1 : 0)) == OPUS_OK;
 }

@@ -42,6 +42,7 @@ class Encoder {
   bool setInbandFec(bool enabled);
   bool setPacketLossPercent(int percent);
   int bitrate() const { return bitrate_; }
+  int complexity() const;  // as libopus reports it
 
  private:
   explicit Encoder(::OpusEncoder* encoder) : encoder_(encoder) {}

@@ -1,5 +1,6 @@
-// AudioSender's send clock after the engine thread fell behind it: a short stall is caught
-// up back to back, a long one (a stalled or overloaded thread) skips the missed slots.
+// AudioSender when the engine thread falls behind: a short stall is caught up back to
+// back, a long one (a stalled or overloaded thread) skips the missed slots, and while the
+// thread is behind its schedule the encoders run at a cheaper complexity.
 
 #include <memory>
 #include <vector>
@@ -35,6 +36,9 @@ struct SenderRig {
     framesWritten += frames;
   }
 
+  // How far behind its schedule the engine thread says it is, as sendAudio passes it.
+  double behind = 0;
+
   // What CallController::sendAudio does on a tick: the pts of every packet sent.
   std::vector<uint32_t> tick(double now) {
     std::vector<uint32_t> sent;
@@ -43,6 +47,7 @@ struct SenderRig {
     uint32_t pts = 0;
     sender.observe(now);
     while (sender.due(now)) {
+      sender.adaptToEngineLoad(behind);
       if (sender.encodeNext(now, packet, fec, pts)) sent.push_back(pts);
     }
     return sent;
@@ -113,4 +118,38 @@ TEST("a stall of under two slots is caught up back to back, nothing skipped") {
     CHECK(after[1] - after[0] == 60);
   }
   CHECK(rig.sender.slotsSkipped() == 0);
+}
+
+TEST("encodes drop to complexity 5 while the engine thread is behind, and return to 10") {
+  SenderRig rig(true);
+  rig.sender.setExtraEcLevel(2);
+  const auto normal = rig.run(0, 0.3);
+  CHECK(!normal.empty());
+  CHECK(rig.sender.complexity() == 10);
+  CHECK(rig.sender.secondaryComplexity() == 10);
+  CHECK(rig.sender.reducedComplexityFrames() == 0);
+  rig.behind = 0.010;  // a late timer or a busy moment: not overload
+  rig.run(0.3, 0.6);
+  CHECK(rig.sender.complexity() == 10);
+  CHECK(rig.sender.reducedComplexityFrames() == 0);
+  rig.behind = 0.020;
+  const auto overloaded = rig.run(0.6, 0.9);
+  CHECK(!overloaded.empty());
+  CHECK(rig.sender.complexity() == 5);
+  CHECK(rig.sender.secondaryComplexity() == 5);
+  CHECK(rig.sender.reducedComplexityFrames() == overloaded.size());
+  rig.behind = 0;
+  rig.run(0.9, 1.2);
+  CHECK(rig.sender.complexity() == 10);
+  CHECK(rig.sender.secondaryComplexity() == 10);
+  CHECK(rig.sender.reducedComplexityFrames() == overloaded.size());
+}
+
+TEST("extra EC switched on while the thread is behind starts at the reduced complexity") {
+  SenderRig rig(true);
+  rig.behind = 0.020;
+  rig.run(0, 0.2);
+  rig.sender.setExtraEcLevel(2);
+  rig.run(0.2, 0.4);
+  CHECK(rig.sender.secondaryComplexity() == 5);
 }

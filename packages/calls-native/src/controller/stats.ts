@@ -36,6 +36,13 @@ export interface Stats {
    * with `liveInput` their queued audio was dropped. The peer conceals the gap.
    */
   sendSlotsSkipped: number
+  /**
+   * 60 ms frames encoded at Opus complexity 5 instead of 10 (about half the CPU) because
+   * the engine thread was more than 15 ms behind its schedule: it carries nearly as many
+   * calls as its CPU can encode, or another process took its CPU. Persistently above a
+   * few per cent of `audioFramesSent`, the thread carries too many calls.
+   */
+  reducedComplexityFrames: number
   /** Recent incoming loss, 0..1. */
   lossRate: number
   /** Outgoing loss derived from acks, 0..1. */
@@ -89,6 +96,7 @@ export function toStats(s: Partial<NativeStats>, queuedIn = 0, queuedOut = 0): S
     sendUnderruns: s.sendUnderruns ?? 0,
     staleBlocksDropped: s.staleBlocksDropped ?? 0,
     sendSlotsSkipped: s.sendSlotsSkipped ?? 0,
+    reducedComplexityFrames: s.reducedComplexityFrames ?? 0,
     lossRate: s.lossRate ?? 0,
     sendLossRate: s.sendLossRate ?? 0,
     rttMs: finite(s.rttMs),

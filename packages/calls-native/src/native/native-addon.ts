@@ -28,6 +28,7 @@ export interface NativeStats {
   sendUnderruns: number
   staleBlocksDropped: number
   sendSlotsSkipped: number
+  reducedComplexityFrames: number
   lossRate: number
   sendLossRate: number
   rttMs: number

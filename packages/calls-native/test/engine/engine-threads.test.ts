@@ -113,7 +113,7 @@ describe('engine threads', () => {
     await expectThreadsGone()
   }, 30_000)
 
-  it('a thread carrying more calls than its CPU can encode skips send slots instead of falling further behind, and ends as soon as its calls do', async () => {
+  it('a thread carrying more calls than its CPU can encode encodes cheaper, skips send slots instead of falling further behind, and ends as soon as its calls do', async () => {
     const relay = await fixture.relay()
     EngineThreads.set(1)
     // 200 ends with audio both ways on one thread: about 2.5 times what one CPU of the
@@ -125,12 +125,17 @@ describe('engine threads', () => {
     await Promise.all(pairs.map((pair) => waitForBoth(pair, CallState.ESTABLISHED, 10_000)))
     await sleep(2000)
     const ends = pairs.flatMap((pair) => [pair.caller, pair.callee])
-    const skipped = ends.reduce((sum, end) => sum + end.controller.getStats().sendSlotsSkipped, 0)
+    const stats = ends.map((end) => end.controller.getStats())
+    const skipped = stats.reduce((sum, s) => sum + s.sendSlotsSkipped, 0)
+    const reduced = stats.reduce((sum, s) => sum + s.reducedComplexityFrames, 0)
+    const sent = stats.reduce((sum, s) => sum + s.audioFramesSent, 0)
     const destroyedAt = Date.now()
     for (const pair of pairs) pair.close()
     await waitUntil(noEngineThreads)
     const endedAfterMs = Date.now() - destroyedAt
     expect(skipped).toBeGreaterThan(0)
+    // Even at half the encoding cost the thread stays behind, so most frames went out cheap.
+    expect(reduced / sent).toBeGreaterThan(0.5)
     // Every tick sends at most two packets per call, so the teardown posted to the thread
     // runs within a tick or two. Catching up on every missed slot made each tick longer
     // than the one before, and the thread kept encoding for seconds after destroy().
