@@ -20,6 +20,8 @@ export interface Measurement {
   framesLost: number
   /** Ends that never reached ESTABLISHED. */
   failedEnds: number
+  /** Of the frames sent in the window, the share encoded at reduced complexity (engine threads behind). */
+  reducedComplexityShare: number
   /** Where the machine's CPUs went during the window. */
   cpu: CpuSplit
   /** Other processes' CPUs from the warm-up's start on: load then lingers in the calls' jitter buffers. */
@@ -56,10 +58,12 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
   const warmUpStart = performance.now()
   await sleep(options.warmUpMs)
   const settleMs = await settle(ends)
+  const encodedAtStart = encodedFrames(ends)
   const cpuStart = sampleCpu(relay.pid)
   const wallStart = performance.now()
   await sleep(options.windowSeconds * 1000)
   const cpuEnd = sampleCpu(relay.pid)
+  const encodedAtEnd = encodedFrames(ends)
   const wall = (performance.now() - wallStart) / 1000
   const rssAfter = process.memoryUsage().rss
   stopFeeding()
@@ -78,11 +82,14 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
     })
   }
   const lat = endLatencies.flat()
+  const framesInWindow = encodedAtEnd.sent - encodedAtStart.sent
+  const reducedComplexityShare = framesInWindow > 0 ? (encodedAtEnd.reduced - encodedAtStart.reduced) / framesInWindow : 0
   if (options.verbose) {
     console.log(
       `  send queue ${mean(finalStats.map((s) => s.sendQueueMs)).toFixed(0)} ms, receive queue ${mean(finalStats.map((s) => s.receiveQueueMs)).toFixed(0)} ms, ` +
         `lost ${mean(finalStats.map((s) => s.audioFramesLost)).toFixed(1)} frames/end, ` +
-        `underruns ${mean(finalStats.map((s) => s.sendUnderruns)).toFixed(1)}/end, stale blocks dropped ${mean(finalStats.map((s) => s.staleBlocksDropped)).toFixed(1)}/end, late ${mean(finalStats.map((s) => s.audioPacketsLate)).toFixed(1)}/end`,
+        `underruns ${mean(finalStats.map((s) => s.sendUnderruns)).toFixed(1)}/end, stale blocks dropped ${mean(finalStats.map((s) => s.staleBlocksDropped)).toFixed(1)}/end, late ${mean(finalStats.map((s) => s.audioPacketsLate)).toFixed(1)}/end, ` +
+        `encoded at reduced complexity ${(reducedComplexityShare * 100).toFixed(1)}%`,
     )
   }
   const cpu = cpuSplit(cpuStart, cpuEnd, wall)
@@ -103,13 +110,24 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
       rssPerEndKiB: (rssAfter - rssBefore) / 1024 / ends.length,
       ...timingFigures(connect, lat),
       jitterDelayMs: mean(finalStats.map((s) => s.jitterBufferDelayMs)),
+      reducedComplexityShare,
     },
     endP95Ms: endLatencies.map((l) => percentile(l, 95)),
     framesLost: finalStats.reduce((sum, s) => sum + s.audioFramesLost, 0),
     failedEnds,
+    reducedComplexityShare,
     cpu,
     foreignWhileRunning,
     settleMs,
+  }
+}
+
+/** Frames all ends have sent so far, and how many of them were encoded at reduced complexity. */
+function encodedFrames(ends: readonly BenchEnd[]): { sent: number; reduced: number } {
+  const stats = ends.map((end) => end.controller.getStats())
+  return {
+    sent: stats.reduce((sum, s) => sum + s.audioFramesSent, 0),
+    reduced: stats.reduce((sum, s) => sum + s.reducedComplexityFrames, 0),
   }
 }
 

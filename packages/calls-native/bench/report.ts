@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { CpuSplit } from './cpu-meter.js'
-import type { ScaleResult } from './scale-search.js'
+import { SCALE_MAX_REDUCED_SHARE, type ScaleResult } from './scale-search.js'
 
 export interface BenchRow {
   calls: number
@@ -20,6 +20,8 @@ export interface BenchRow {
   latencyMsP95: number
   latencySamples: number
   jitterDelayMs: number
+  /** Share of the window's frames encoded at reduced complexity (the legacy engine's threads fell behind). */
+  reducedComplexityShare?: number
   /** Where the machine's CPUs went in the window (this engine's bench only). */
   cpu?: CpuSplit
 }
@@ -48,10 +50,12 @@ function scaleLine(scale: readonly ScaleResult[]): string {
     const failed = result.steps.find((step) => !step.passed && step.calls === result.firstFailure)
     const disturbed = failed?.disturbed ? `, beside ${failed.otherLoadCpus.toFixed(2)} CPUs of other load` : ''
     const bound = result.firstFailure === undefined ? '+ (step cap)' : ` (fails at ${result.firstFailure}${disturbed})`
+    const best = result.steps.find((step) => step.passed && step.calls === result.maxCalls)
+    const reduced = best ? `, ${(best.reducedComplexityShare * 100).toFixed(1)}% reduced complexity` : ''
     const ratio = base && base !== result && base.maxCalls > 0 ? `, ${(result.maxCalls / base.maxCalls).toFixed(2)}× ${base.threads} thread(s)` : ''
-    return `${result.threads} thread(s): ${result.maxCalls}${bound}${ratio}`
+    return `${result.threads} thread(s): ${result.maxCalls}${bound}${reduced}${ratio}`
   })
-  return `scale, most calls with every end's p95 <= 150 ms and no loss: ${cells.join(' | ')}`
+  return `scale, most calls with every end's p95 <= 150 ms, no loss and at most ${SCALE_MAX_REDUCED_SHARE * 100}% of frames at reduced complexity: ${cells.join(' | ')}`
 }
 
 export function printAndSave(rows: BenchRow[], scale: readonly ScaleResult[], detail: Record<string, unknown>): void {
@@ -68,6 +72,7 @@ export function printAndSave(rows: BenchRow[], scale: readonly ScaleResult[], de
     'connect ms (med/max)',
     'mouth→ear ms (med/p95, n)',
     'jitter buf ms',
+    'reduced cx %',
   ]
   const lines = rows.map((r) => [
     String(r.calls),
@@ -82,6 +87,7 @@ export function printAndSave(rows: BenchRow[], scale: readonly ScaleResult[], de
     `${r.connectMsMedian.toFixed(1)} / ${r.connectMsMax.toFixed(1)}`,
     `${r.latencyMsMedian.toFixed(0)} / ${r.latencyMsP95.toFixed(0)} (${r.latencySamples})`,
     r.jitterDelayMs.toFixed(0),
+    r.reducedComplexityShare === undefined ? '-' : (r.reducedComplexityShare * 100).toFixed(1),
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
   const format = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')

@@ -4,8 +4,8 @@
  * process and engine threads alone), RSS per call end, connect time after both sides are
  * up, and mouth-to-ear latency; and libopus alone on the same 60 ms frames as the floor.
  * A "call end" is one VoIPController: each call has two in this process. Then the scale
- * row: the most concurrent calls with every end's p95 within 150 ms and nothing lost,
- * with one engine thread and with the default count, in the same run.
+ * row: the most concurrent calls with every end's p95 within 150 ms, nothing lost and at
+ * most 1% of frames encoded at reduced complexity, with one engine thread and with the default count, in the same run.
  *
  * BENCH_CALLS="1,10,20" and BENCH_SECONDS=8 choose the sizes and the measuring window;
  * BENCH_SCALE_THREADS="1,2" the thread counts of the scale row ("" skips it),
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       await sleep(500)
     }
     for (const threads of scaleThreads) {
-      console.log(`scale: most calls with every end's p95 <= 150 ms and no loss, ${threads} engine thread(s) ...`)
+      console.log(`scale: most calls with every end's p95 <= 150 ms, no loss and full-complexity encodes, ${threads} engine thread(s) ...`)
       // More threads carry at least about as many: start there, saving steps.
       const startCalls = Math.max(SCALE.startCalls, scale.at(-1)?.maxCalls ?? 0)
       scale.push(await searchMaxCalls(threads, relay, { ...SCALE, startCalls }))
