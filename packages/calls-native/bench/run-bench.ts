@@ -5,7 +5,8 @@
  * up, and mouth-to-ear latency; and libopus alone on the same 60 ms frames as the floor.
  * A "call end" is one VoIPController: each call has two in this process. Then the scale
  * row: the most concurrent calls with every end's p95 within 150 ms, nothing lost and at
- * most 1% of frames encoded at reduced complexity, with one engine thread and with the default count, in the same run.
+ * most 1% of frames encoded at reduced complexity, with one engine thread and with the
+ * default count, in the same run.
  *
  * BENCH_CALLS="1,10,20" and BENCH_SECONDS=8 choose the sizes and the measuring window;
  * BENCH_SCALE_THREADS="1,2" the thread counts of the scale row ("" skips it),
