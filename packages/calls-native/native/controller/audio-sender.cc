@@ -18,6 +18,8 @@ constexpr double kMaxSlack = 0.015;
 constexpr double kUnderrunGrace = 0.025;
 // Send slots that may go out back to back after the engine fell behind the clock.
 constexpr int kMaxSlotsBehind = 2;
+// One 60 ms block of input samples: what each packet encodes.
+constexpr size_t kBlock = static_cast<size_t>(opus::kFrameSamples);
 constexpr int kFullComplexity = opus::EncoderSettings{}.complexity;
 // Half the CPU of complexity 10 for 60 ms voice at 16 kbps on x86-64 (0.31 against 0.61 ms
 // a frame), and what WebRTC uses by default on phones.
@@ -44,27 +46,26 @@ void AudioSender::observe(double now) {
   idle_ = false;
   // Assume a real-time producer: the block completes once the missing samples have
   // been written, give or take the producer's timer jitter.
-  double untilComplete = available >= static_cast<size_t>(opus::kFrameSamples)
+  double untilComplete = available >= kBlock
                              ? 0
                              : static_cast<double>(opus::kFrameSamples - available) / opus::kSampleRate;
   nextSendAt_ = now + untilComplete + kProducerJitterMargin;
 }
 
 void AudioSender::trimQueueDelay(double now) {
-  const size_t block = static_cast<size_t>(opus::kFrameSamples);
   size_t level = input_->available();
   // A partial block completes (in real time) well before the clock will take it.
-  double completesAt = now + static_cast<double>(block - std::min(level, block)) / opus::kSampleRate;
+  double completesAt = now + static_cast<double>(kBlock - std::min(level, kBlock)) / opus::kSampleRate;
   double slack = nextSendAt_ - completesAt;
-  slackCount_ = (level > 0 && level < block && slack > kMaxSlack) ? slackCount_ + 1 : 0;
+  slackCount_ = (level > 0 && level < kBlock && slack > kMaxSlack) ? slackCount_ + 1 : 0;
   // A whole block still waiting after every send: a live producer is that far behind
   // (after a hiccup, e.g. the engine or the whole machine stalled). Only for declared live
   // input: a buffered producer looks the same. Every whole block waiting then is stale,
   // and all go at once: a backlog of a second would otherwise take 25 s to drain.
-  behindCount_ = (liveInput_ && level >= block) ? behindCount_ + 1 : 0;
+  behindCount_ = (liveInput_ && level >= kBlock) ? behindCount_ + 1 : 0;
   if (behindCount_ >= kSteadySends) {
-    staleBlocksDropped_ += level / block;
-    input_->discard(level / block * block);
+    staleBlocksDropped_ += level / kBlock;
+    input_->discard(level / kBlock * kBlock);
     behindCount_ = 0;
   }
   // Only a partial block says "real-time producer": a producer that writes ahead keeps
@@ -93,8 +94,7 @@ void AudioSender::skipMissedSlots(double now) {
   secondaryFifo_.clear();  // its copies are of the frames before the gap
   // A live producer kept writing through the gap: that audio belongs to the skipped
   // slots. A buffered producer's audio is kept, and resumes after the gap.
-  const size_t block = static_cast<size_t>(opus::kFrameSamples);
-  if (liveInput_) input_->discard(std::min<size_t>(missed, input_->available() / block) * block);
+  if (liveInput_) input_->discard(std::min<size_t>(missed, input_->available() / kBlock) * kBlock);
 }
 
 bool AudioSender::due(double now) const {
@@ -106,7 +106,7 @@ bool AudioSender::due(double now) const {
   // absorbs. Not twice in a row: a producer that stopped mid-block must not delay every
   // packet after it.
   size_t available = input_->available();
-  bool midBlock = available > 0 && available < static_cast<size_t>(opus::kFrameSamples);
+  bool midBlock = available > 0 && available < kBlock;
   return !midBlock || lastBlockUnderran_ || now >= nextSendAt_ + kUnderrunGrace;
 }
 
@@ -114,9 +114,8 @@ void AudioSender::skip(double now) {
   // Muted audio is consumed at the pace it would have been sent, and thrown away: a
   // producer paced by the ring keeps writing meanwhile, and whatever piled up here
   // would be heard late after unmuting and delay everything played after it.
-  const size_t block = static_cast<size_t>(opus::kFrameSamples);
   while (nextSendAt_ <= now) {
-    input_->discard(block);
+    input_->discard(kBlock);
     nextSendAt_ += protocol::kAudioFrameSeconds;
   }
 }
@@ -138,7 +137,7 @@ bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<pr
   // The wire keeps a strict 60 ms clock whatever the producer does. A block that is not
   // complete yet stays in the ring and silence goes out instead: consuming part of it
   // would misalign every later block against a steady producer.
-  lastBlockUnderran_ = input_->available() < static_cast<size_t>(opus::kFrameSamples);
+  lastBlockUnderran_ = input_->available() < kBlock;
   if (!lastBlockUnderran_) {
     input_->read(pcm_.data(), opus::kFrameSamples);
   } else {
