@@ -1,54 +1,94 @@
 /**
  * Mouth-to-ear latency probe. The source is a real-time "microphone": a quiet 440 Hz
- * tone with a loud 1 kHz burst at the start of every second; each 20 ms frame is written
- * when it would have been captured, so a frame's first sample was "spoken" 20 ms before
- * its write. The sink notes when each received frame would start playing (frames handed
- * over together play one after another) and finds the burst onsets in the decoded audio.
+ * tone with a loud 60 ms burst every 200 ms; each 20 ms frame is written when it would
+ * have been captured, so a frame's first sample was "spoken" 20 ms before its write. The
+ * sink notes when each received frame would start playing (frames handed over together
+ * play one after another) and finds the burst onsets in the decoded audio.
+ *
+ * Five bursts a second give each call end a sample every 200 ms: a 5 s window then holds
+ * 25 per end, so an end's p95 is a percentile and not, as with one burst a second, the
+ * largest of its five samples (and the bound over all ends a bound on the largest of
+ * hundreds, which tightens with every call added). Bursts that close would be ambiguous
+ * once the latency passes 200 ms, so each of the five has its own pitch, and an ear
+ * onset is paired with the latest mouth onset of the same pitch: unambiguous up to 1 s.
  */
 const SAMPLE_RATE = 48_000
 const FRAME = 960
 const FRAME_MS = 20
-const BURST_EVERY_FRAMES = 50
-const BURST_FRAMES = 10
+const BURST_EVERY_FRAMES = 10
+const BURST_FRAMES = 3
+/** The burst pitches, one per burst of a second: 24 to 88 zero crossings in a 20 ms frame. */
+const BURST_TONES_HZ = [600, 1000, 1400, 1800, 2200] as const
+const CYCLE_FRAMES = BURST_EVERY_FRAMES * BURST_TONES_HZ.length
 const ONSET_THRESHOLD = 8000
+/** Half the bursts' amplitude: crossings are counted between +/- this, so codec noise near zero does not add any. */
+const CROSSING_HYSTERESIS = 4000
+/** Further than this from every pitch's count of crossings, a frame is not a burst (e.g. concealment). */
+const MAX_CROSSING_ERROR = 6
+/** A pitch repeats every second: an ear onset later than this after its mouth onset cannot be paired safely. */
+const MAX_LATENCY_MS = 900
+
+/** A burst's start: when it was spoken (mouth) or would be heard (ear), and its pitch's index. */
+export interface Onset {
+  atMs: number
+  tone: number
+}
 
 /**
- * One second of the probe signal: 440 Hz and 1 kHz both complete whole cycles in a
- * second, so the signal repeats every 50 frames. Computed once per process, so feeding
- * many calls costs the bench a copy per frame rather than two sines per sample (which
+ * One second of the probe signal: 440 Hz completes whole cycles in a second, and each burst
+ * starts at phase 0, so the signal repeats every 50 frames. Computed once per process, so
+ * feeding many calls costs the bench a copy per frame rather than sines per sample (which
  * would be counted as the library's CPU).
  */
 let probeCycle: Int16Array | undefined
 
 function computeProbeCycle(): Int16Array {
-  const cycle = new Int16Array(BURST_EVERY_FRAMES * FRAME)
-  let phaseLow = 0
-  let phaseHigh = 0
-  for (let frame = 0; frame < BURST_EVERY_FRAMES; frame++) {
-    const inBurst = frame < BURST_FRAMES
-    for (let i = 0; i < FRAME; i++) {
-      let sample = Math.sin(phaseLow) * 0.05
-      if (inBurst) sample += Math.sin(phaseHigh) * 0.6
-      cycle[frame * FRAME + i] = Math.round(sample * 32767)
-      phaseLow += (2 * Math.PI * 440) / SAMPLE_RATE
-      phaseHigh += (2 * Math.PI * 1000) / SAMPLE_RATE
+  const cycle = new Int16Array(CYCLE_FRAMES * FRAME)
+  for (let i = 0; i < cycle.length; i++) {
+    const frame = Math.floor(i / FRAME)
+    let sample = Math.sin((2 * Math.PI * 440 * i) / SAMPLE_RATE) * 0.05
+    if (frame % BURST_EVERY_FRAMES < BURST_FRAMES) {
+      const tone = BURST_TONES_HZ[Math.floor(frame / BURST_EVERY_FRAMES)]!
+      const sinceBurst = i - Math.floor(frame / BURST_EVERY_FRAMES) * BURST_EVERY_FRAMES * FRAME
+      sample += Math.sin((2 * Math.PI * tone * sinceBurst) / SAMPLE_RATE) * 0.6
     }
-    phaseLow %= 2 * Math.PI
-    phaseHigh %= 2 * Math.PI
+    cycle[i] = Math.round(sample * 32767)
   }
   return cycle
 }
 
+/** Which burst pitch a frame from inside a burst carries, by its zero crossings; -1 if none fits. */
+export function identifyTone(frame: Int16Array): number {
+  let crossings = 0
+  let sign = 0
+  for (const sample of frame) {
+    const now = sample > CROSSING_HYSTERESIS ? 1 : sample < -CROSSING_HYSTERESIS ? -1 : 0
+    if (now === 0) continue
+    if (sign !== 0 && now !== sign) crossings++
+    sign = now
+  }
+  let best = -1
+  let bestError = MAX_CROSSING_ERROR + 1
+  BURST_TONES_HZ.forEach((hz, index) => {
+    const error = Math.abs(crossings - (2 * hz * FRAME) / SAMPLE_RATE)
+    if (error < bestError) {
+      best = index
+      bestError = error
+    }
+  })
+  return best
+}
+
 export class ProbeSource {
   private frameIndex = 0
-  /** Mouth time (ms, performance.now clock) of every burst onset written so far. */
-  readonly onsets: number[] = []
+  /** Mouth onsets (ms, performance.now clock) of every burst written so far. */
+  readonly onsets: Onset[] = []
 
   /** The next 20 ms frame, as a read-only view (callers copy it, e.g. into the ring). */
   nextFrame(writeTimeMs: number): Int16Array {
     probeCycle ??= computeProbeCycle()
-    const index = this.frameIndex % BURST_EVERY_FRAMES
-    if (index === 0) this.onsets.push(writeTimeMs - FRAME_MS)
+    const index = this.frameIndex % CYCLE_FRAMES
+    if (index % BURST_EVERY_FRAMES === 0) this.onsets.push({ atMs: writeTimeMs - FRAME_MS, tone: index / BURST_EVERY_FRAMES })
     this.frameIndex++
     return probeCycle.subarray(index * FRAME, (index + 1) * FRAME)
   }
@@ -59,12 +99,19 @@ export class ProbeSink {
   private batchPosition = 0
   private loud = false
   private quietFrames = 0
-  /** Ear times (ms) of detected onsets. */
-  readonly onsets: number[] = []
+  /** An onset's ear time, until the next frame (wholly inside the burst) tells its pitch. */
+  private pendingOnsetMs: number | undefined
+  /** Ear onsets (ms) whose pitch was recognised. */
+  readonly onsets: Onset[] = []
 
   onFrame(frame: Int16Array, arrivalMs: number): void {
     this.batchPosition = arrivalMs - this.lastArrival < 1 ? this.batchPosition + 1 : 0
     this.lastArrival = arrivalMs
+    if (this.pendingOnsetMs !== undefined) {
+      const tone = identifyTone(frame)
+      if (tone >= 0) this.onsets.push({ atMs: this.pendingOnsetMs, tone })
+      this.pendingOnsetMs = undefined
+    }
     const playStart = arrivalMs + this.batchPosition * FRAME_MS
     let first = -1
     for (let i = 0; i < frame.length; i++) {
@@ -80,17 +127,18 @@ export class ProbeSink {
     this.quietFrames = 0
     if (this.loud) return
     this.loud = true
-    this.onsets.push(playStart + (first / SAMPLE_RATE) * 1000)
+    this.pendingOnsetMs = playStart + (first / SAMPLE_RATE) * 1000
   }
 }
 
-/** Pairs each ear onset with the latest mouth onset before it. */
-export function latencies(mouth: readonly number[], ear: readonly number[]): number[] {
+/** Pairs each ear onset from `sinceMs` on with the latest mouth onset of its pitch before it. */
+export function latencies(mouth: readonly Onset[], ear: readonly Onset[], sinceMs: number): number[] {
   const out: number[] = []
   for (const e of ear) {
+    if (e.atMs < sinceMs) continue
     let best: number | undefined
-    for (const m of mouth) if (m <= e && (best === undefined || m > best)) best = m
-    if (best !== undefined && e - best < 900) out.push(e - best)
+    for (const m of mouth) if (m.tone === e.tone && m.atMs <= e.atMs && (best === undefined || m.atMs > best)) best = m.atMs
+    if (best !== undefined && e.atMs - best < MAX_LATENCY_MS) out.push(e.atMs - best)
   }
   return out
 }

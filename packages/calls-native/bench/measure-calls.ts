@@ -72,7 +72,7 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
   // Each end hears its peer (ends are caller, callee, caller, ...); onsets from the measuring window only.
   const endLatencies = ends.map((end, i) => {
     const peer = ends[i % 2 === 0 ? i + 1 : i - 1]!
-    return latencies(peer.source.onsets.filter((t) => t >= wallStart), end.sink.onsets.filter((t) => t >= wallStart))
+    return latencies(peer.source.onsets, end.sink.onsets, wallStart)
   })
   const finalStats = ends.map((e) => e.controller.getStats())
   if (options.verbose && process.env.BENCH_DEBUG) {

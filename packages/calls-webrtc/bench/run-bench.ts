@@ -48,7 +48,7 @@ async function runSize(calls: number): Promise<V2Row> {
   const lat = ends
     .map((end, i) => {
       const peer = ends[i % 2 === 0 ? i + 1 : i - 1]!
-      return latencies(peer.source.onsets.filter((t) => t >= wallStart), end.sink.onsets.filter((t) => t >= wallStart))
+      return latencies(peer.source.onsets, end.sink.onsets, wallStart)
     })
     .flat()
   const stats = ends.map((end) => end.session.stats())
