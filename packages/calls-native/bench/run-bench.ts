@@ -12,6 +12,10 @@
  * BENCH_SCALE_THREADS="1,2" the thread counts of the scale row ("" skips it),
  * BENCH_SCALE_START=12 and BENCH_SCALE_STEPS=9 its first count and its step cap;
  * BENCH_DEBUG=1 prints every call end's latency samples and queue state.
+ *
+ * The `bench` script starts Node with --initial-old-space-size=64: on this process's small
+ * heap V8 otherwise begins a full collection about every second, and each stops the JS
+ * thread that feeds every call's audio for up to 17 ms (see the README).
  */
 import { fork } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
