@@ -174,6 +174,8 @@ describe('audio I/O', () => {
       stats = pair.callee.controller.getStats()
     }
     expect(stats.jitterBufferPackets).toBe(1)
-    expect(stats.jitterBufferDelayMs).toBeLessThan(60)
+    // One packet is 60 ms at most. The delay moves in 20 ms steps from 120 ms, so the loop
+    // usually stops at 60 ms itself, where float rounding lands a hair either side.
+    expect(stats.jitterBufferDelayMs).toBeLessThan(60 + 1e-6)
   })
 })
