@@ -21,7 +21,7 @@ const BURST_FRAMES = 3
 const BURST_TONES_HZ = [600, 1000, 1400, 1800, 2200] as const
 const CYCLE_FRAMES = BURST_EVERY_FRAMES * BURST_TONES_HZ.length
 const ONSET_THRESHOLD = 8000
-/** Half the bursts' amplitude: crossings are counted between +/- this, so codec noise near zero does not add any. */
+/** A fifth of the bursts' amplitude (19,660): crossings count between +/- this, so codec noise near zero adds none. */
 const CROSSING_HYSTERESIS = 4000
 /** Further than this from every pitch's count of crossings, a frame is not a burst (e.g. concealment). */
 const MAX_CROSSING_ERROR = 6
@@ -62,10 +62,10 @@ export function identifyTone(frame: Int16Array): number {
   let crossings = 0
   let sign = 0
   for (const sample of frame) {
-    const now = sample > CROSSING_HYSTERESIS ? 1 : sample < -CROSSING_HYSTERESIS ? -1 : 0
-    if (now === 0) continue
-    if (sign !== 0 && now !== sign) crossings++
-    sign = now
+    const side = sample > CROSSING_HYSTERESIS ? 1 : sample < -CROSSING_HYSTERESIS ? -1 : 0
+    if (side === 0) continue
+    if (sign !== 0 && side !== sign) crossings++
+    sign = side
   }
   let best = -1
   let bestError = MAX_CROSSING_ERROR + 1
