@@ -10,7 +10,7 @@ import { cpuSplit, sampleCpu, type CpuSplit } from './cpu-meter.js'
 import { feedCalls, latencies } from './latency-probe.js'
 import { percentile, timingFigures, type BenchRow } from './report.js'
 
-export type MeasuredRow = Omit<BenchRow, 'floorPerEndMs' | 'cpuVsFloor' | 'engineVsFloor'>
+export type MeasuredRow = Omit<BenchRow, 'floorPerEndMs' | 'cpuVsFloor' | 'engineVsFloor'> & { reducedComplexityShare: number }
 
 export interface Measurement {
   row: MeasuredRow
@@ -20,8 +20,6 @@ export interface Measurement {
   framesLost: number
   /** Ends that never reached ESTABLISHED. */
   failedEnds: number
-  /** Of the frames sent in the window, the share encoded at reduced complexity (engine threads behind). */
-  reducedComplexityShare: number
   /** Where the machine's CPUs went during the window. */
   cpu: CpuSplit
   /** Other processes' CPUs from the warm-up's start on: load then lingers in the calls' jitter buffers. */
@@ -115,7 +113,6 @@ export async function measureCalls(calls: number, relay: BenchRelay, options: Me
     endP95Ms: endLatencies.map((l) => percentile(l, 95)),
     framesLost: finalStats.reduce((sum, s) => sum + s.audioFramesLost, 0),
     failedEnds,
-    reducedComplexityShare,
     cpu,
     foreignWhileRunning,
     settleMs,

@@ -76,7 +76,7 @@ function passes(m: Measurement): boolean {
   return (
     m.failedEnds === 0 &&
     m.framesLost === 0 &&
-    m.reducedComplexityShare <= SCALE_MAX_REDUCED_SHARE &&
+    m.row.reducedComplexityShare <= SCALE_MAX_REDUCED_SHARE &&
     m.endP95Ms.every((p95) => p95 <= SCALE_P95_BOUND_MS)
   )
 }
@@ -136,7 +136,7 @@ async function measureStep(threads: number, calls: number, relay: BenchRelay, op
     worstEndP95Ms: Math.max(...measured.endP95Ms.map((p95) => (Number.isNaN(p95) ? Infinity : p95))),
     framesLost: measured.framesLost,
     failedEnds: measured.failedEnds,
-    reducedComplexityShare: measured.reducedComplexityShare,
+    reducedComplexityShare: measured.row.reducedComplexityShare,
     engineCpuPerEndMs: measured.row.engineCpuPerEndMs,
     loadAverage: loadAverage(),
     cpu: measured.cpu,

@@ -128,10 +128,11 @@ void AudioSender::adaptToEngineLoad(double behind) {
   bool reduce = behind > kOverloadBehind;
   if (reduce == reducedComplexity_) return;
   reducedComplexity_ = reduce;
-  const int complexity = reduce ? kReducedComplexity : kFullComplexity;
-  if (encoder_) encoder_->setComplexity(complexity);
-  if (secondary_) secondary_->setComplexity(complexity);
+  if (encoder_) encoder_->setComplexity(wantedComplexity());
+  if (secondary_) secondary_->setComplexity(wantedComplexity());
 }
+
+int AudioSender::wantedComplexity() const { return reducedComplexity_ ? kReducedComplexity : kFullComplexity; }
 
 bool AudioSender::encodeNext(double now, protocol::Bytes& packet, std::vector<protocol::Bytes>& fec, uint32_t& pts) {
   // The wire keeps a strict 60 ms clock whatever the producer does. A block that is not
@@ -179,7 +180,7 @@ void AudioSender::setExtraEcLevel(int level) {
     opus::EncoderSettings settings;
     settings.bitrate = kSecondaryBitrate;
     settings.inbandFec = false;
-    settings.complexity = reducedComplexity_ ? kReducedComplexity : kFullComplexity;
+    settings.complexity = wantedComplexity();
     secondary_ = opus::Encoder::create(settings);
   } else if (level == 0) {
     secondary_.reset();

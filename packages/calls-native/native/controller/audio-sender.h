@@ -73,6 +73,8 @@ class AudioSender {
 
  private:
   void skipMissedSlots(double now);
+  // What adaptToEngineLoad() last chose, for the encoders and for one created later.
+  int wantedComplexity() const;
 
   std::shared_ptr<SpscRing> input_;
   std::unique_ptr<opus::Encoder> encoder_;
