@@ -10,7 +10,8 @@
  *
  * BENCH_CALLS="1,10,20" and BENCH_SECONDS=8 choose the sizes and the measuring window;
  * BENCH_SCALE_THREADS="1,2" the thread counts of the scale row ("" skips it),
- * BENCH_SCALE_START=12 and BENCH_SCALE_STEPS=9 its first count and its step cap;
+ * BENCH_SCALE_START=12 and BENCH_SCALE_STEPS=9 its first count per engine thread and its
+ * step cap per thread count;
  * BENCH_DEBUG=1 prints every call end's latency samples and queue state.
  *
  * The `bench` script starts Node with --initial-old-space-size=64: on this process's small
@@ -91,12 +92,11 @@ async function main(): Promise<void> {
       })
       await sleep(500)
     }
-    for (const threads of scaleThreads) {
-      console.log(`scale: most calls with every end's p95 <= 150 ms, no loss and full-complexity encodes, ${threads} engine thread(s) ...`)
-      // More threads carry at least about as many: start there, saving steps.
-      const startCalls = Math.max(SCALE.startCalls, scale.at(-1)?.maxCalls ?? 0)
-      scale.push(await searchMaxCalls(threads, relay, { ...SCALE, startCalls }))
-      await sleep(500)
+    if (scaleThreads.length > 0) {
+      console.log(
+        `scale: most calls with every end's p95 <= 150 ms, no loss and full-complexity encodes, with ${scaleThreads.join(' and ')} engine thread(s), a step of each in turn ...`,
+      )
+      scale.push(...(await searchMaxCalls(scaleThreads, relay, SCALE)))
     }
   } finally {
     EngineThreads.set(defaultThreads)

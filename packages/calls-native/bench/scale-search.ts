@@ -1,10 +1,12 @@
 /**
  * The scale row: the most concurrent calls this machine carries with every call end's
  * mouth-to-ear p95 within the bound, no audio lost and (nearly) every frame encoded at
- * full complexity, for a given engine thread count.
- * The count grows by half from a start until a step fails, then bisects between the last
- * pass and the first failure to within 5%; the number of steps is capped, so the search
- * takes bounded time (each step is one warm-up plus one measuring window). A failing step
+ * full complexity, for each engine thread count asked for.
+ * Each count's search (ScaleBisection) grows from a start, then bisects to within 5%. The
+ * searches take turns, one step each: the row compares their results, and a shared
+ * machine's speed drifts over the minutes a search takes (the engine CPU per call rose
+ * by 11% within an hour on the development machine), which would otherwise weigh on one
+ * thread count and not the other. A failing step
  * is measured once more and counts as failed only if it fails again: on a machine shared
  * with other jobs, a burst of their load must not set the figure. Every window also
  * measures the CPU other processes took, in the window and since the warm-up began (nice
@@ -18,6 +20,7 @@ import { readFileSync } from 'node:fs'
 import { EngineThreads } from '../src/index.js'
 import { cpuSplit, sampleCpu, type CpuSplit } from './cpu-meter.js'
 import { describeCpuSplit, measureCalls, type BenchRelay, type Measurement, type MeasureOptions } from './measure-calls.js'
+import { ScaleBisection } from './scale-bisection.js'
 
 export const SCALE_P95_BOUND_MS = 150
 /**
@@ -63,7 +66,9 @@ export interface ScaleResult {
 }
 
 export interface ScaleOptions extends MeasureOptions {
+  /** The first count, per engine thread. */
   startCalls: number
+  /** The most steps each thread count's search takes. */
   maxSteps: number
 }
 
@@ -81,28 +86,33 @@ function passes(m: Measurement): boolean {
   )
 }
 
-export async function searchMaxCalls(threads: number, relay: BenchRelay, options: ScaleOptions): Promise<ScaleResult> {
-  EngineThreads.set(threads)
-  const steps: ScaleStep[] = []
-  let best = 0
-  let failure: number | undefined
-  let next = options.startCalls
-  while (steps.length < options.maxSteps) {
-    const step = await decideStep(threads, next, relay, options)
-    steps.push(step)
-    if (step.passed) best = Math.max(best, next)
-    else failure = Math.min(failure ?? Infinity, next)
-    if (failure === undefined) {
-      next = Math.ceil(next * 1.5)
-      continue
+/**
+ * One search per thread count, taking turns a step each. Each starts at `startCalls` per
+ * engine thread: more threads carry at least about as many calls per thread.
+ */
+export async function searchMaxCalls(threadCounts: readonly number[], relay: BenchRelay, options: ScaleOptions): Promise<ScaleResult[]> {
+  const searches = threadCounts.map((threads) => ({
+    threads,
+    bisection: new ScaleBisection(options.startCalls * threads, options.maxSteps),
+    steps: [] as ScaleStep[],
+  }))
+  for (;;) {
+    const turn = searches.filter((search) => search.bisection.nextCalls !== undefined)
+    if (turn.length === 0) break
+    for (const search of turn) {
+      const calls = search.bisection.nextCalls!
+      EngineThreads.set(search.threads)
+      const step = await decideStep(search.threads, calls, relay, options)
+      search.steps.push(step)
+      search.bisection.record(calls, step.passed)
     }
-    // Bisect to within 5% (or 2 calls) of the boundary: the row's ratio compares two
-    // counts, and to within 10% each could fall up to 10% short of its boundary.
-    if (failure - best <= Math.max(2, Math.ceil(best * 0.05))) break
-    next = Math.floor((best + failure) / 2)
-    if (next <= best) break
   }
-  return { threads, maxCalls: best, firstFailure: failure, steps }
+  return searches.map(({ threads, bisection, steps }) => ({
+    threads,
+    maxCalls: bisection.maxCalls,
+    firstFailure: bisection.firstFailure,
+    steps,
+  }))
 }
 
 /** One count: measured until it passes, or fails twice (three times if disturbed both times). */
