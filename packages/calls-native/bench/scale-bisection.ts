@@ -5,7 +5,7 @@
  * takes bounded time. Knows nothing of measuring, so that searches can take turns.
  */
 export class ScaleBisection {
-  private readonly verdicts: { calls: number; passed: boolean }[] = []
+  private stepsTaken = 0
   private best = 0
   private failure: number | undefined
   private next: number | undefined
@@ -35,10 +35,10 @@ export class ScaleBisection {
 
   record(calls: number, passed: boolean): void {
     if (calls !== this.next) throw new Error(`the search asked for ${this.next ?? 'no further'} calls, not ${calls}`)
-    this.verdicts.push({ calls, passed })
+    this.stepsTaken++
     if (passed) this.best = Math.max(this.best, calls)
     else this.failure = Math.min(this.failure ?? Infinity, calls)
-    this.next = this.verdicts.length >= this.maxSteps ? undefined : this.following(calls)
+    this.next = this.stepsTaken >= this.maxSteps ? undefined : this.following(calls)
   }
 
   private following(last: number): number | undefined {

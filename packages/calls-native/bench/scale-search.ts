@@ -2,7 +2,7 @@
  * The scale row: the most concurrent calls this machine carries with every call end's
  * mouth-to-ear p95 within the bound, no audio lost and (nearly) every frame encoded at
  * full complexity, for each engine thread count asked for.
- * Each count's search (ScaleBisection) grows from a start, then bisects to within 5%. The
+ * Each thread count's search (ScaleBisection) grows from a start, then bisects to within 5%. The
  * searches take turns, one step each: the row compares their results, and a shared
  * machine's speed drifts over the minutes a search takes (the engine CPU per call rose
  * by 11% within an hour on the development machine), which would otherwise weigh on one
