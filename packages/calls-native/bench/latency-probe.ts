@@ -46,11 +46,11 @@ function computeProbeCycle(): Int16Array {
   const cycle = new Int16Array(CYCLE_FRAMES * FRAME)
   for (let i = 0; i < cycle.length; i++) {
     const frame = Math.floor(i / FRAME)
+    const burst = Math.floor(frame / BURST_EVERY_FRAMES)
     let sample = Math.sin((2 * Math.PI * 440 * i) / SAMPLE_RATE) * 0.05
     if (frame % BURST_EVERY_FRAMES < BURST_FRAMES) {
-      const tone = BURST_TONES_HZ[Math.floor(frame / BURST_EVERY_FRAMES)]!
-      const sinceBurst = i - Math.floor(frame / BURST_EVERY_FRAMES) * BURST_EVERY_FRAMES * FRAME
-      sample += Math.sin((2 * Math.PI * tone * sinceBurst) / SAMPLE_RATE) * 0.6
+      const sinceBurst = i - burst * BURST_EVERY_FRAMES * FRAME
+      sample += Math.sin((2 * Math.PI * BURST_TONES_HZ[burst]! * sinceBurst) / SAMPLE_RATE) * 0.6
     }
     cycle[i] = Math.round(sample * 32767)
   }
@@ -67,16 +67,9 @@ export function identifyTone(frame: Int16Array): number {
     if (sign !== 0 && side !== sign) crossings++
     sign = side
   }
-  let best = -1
-  let bestError = MAX_CROSSING_ERROR + 1
-  BURST_TONES_HZ.forEach((hz, index) => {
-    const error = Math.abs(crossings - (2 * hz * FRAME) / SAMPLE_RATE)
-    if (error < bestError) {
-      best = index
-      bestError = error
-    }
-  })
-  return best
+  const errors = BURST_TONES_HZ.map((hz) => Math.abs(crossings - (2 * hz * FRAME) / SAMPLE_RATE))
+  const best = errors.indexOf(Math.min(...errors))
+  return errors[best]! <= MAX_CROSSING_ERROR ? best : -1
 }
 
 export class ProbeSource {
