@@ -10,7 +10,9 @@ import { cpuSplit, sampleCpu, type CpuSplit } from './cpu-meter.js'
 import { feedCalls, latencies } from './latency-probe.js'
 import { percentile, timingFigures, type BenchRow } from './report.js'
 
-export type MeasuredRow = Omit<BenchRow, 'floorPerEndMs' | 'cpuVsFloor' | 'engineVsFloor'> & { reducedComplexityShare: number }
+export type MeasuredRow = Omit<BenchRow, 'floorPerEndMs' | 'cpuVsFloor' | 'engineVsFloor' | 'pacedFloorPerEndMs' | 'engineVsPacedFloor'> & {
+  reducedComplexityShare: number
+}
 
 export interface Measurement {
   row: MeasuredRow

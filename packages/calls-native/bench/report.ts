@@ -13,6 +13,9 @@ export interface BenchRow {
   floorPerEndMs: number
   cpuVsFloor: number
   engineVsFloor: number
+  /** libopus alone paced as the engine works (see run-bench.ts), and the engine against it. */
+  pacedFloorPerEndMs: number
+  engineVsPacedFloor: number
   rssPerEndKiB: number
   connectMsMedian: number
   connectMsMax: number
@@ -68,6 +71,8 @@ export function printAndSave(rows: BenchRow[], scale: readonly ScaleResult[], de
     'opus floor',
     'CPU÷floor',
     'engine÷floor',
+    'paced floor',
+    'engine÷paced',
     'RSS/end KiB',
     'connect ms (med/max)',
     'mouth→ear ms (med/p95, n)',
@@ -83,6 +88,8 @@ export function printAndSave(rows: BenchRow[], scale: readonly ScaleResult[], de
     r.floorPerEndMs.toFixed(2),
     r.cpuVsFloor.toFixed(2),
     r.engineVsFloor.toFixed(2),
+    r.pacedFloorPerEndMs.toFixed(2),
+    r.engineVsPacedFloor.toFixed(2),
     r.rssPerEndKiB.toFixed(0),
     `${r.connectMsMedian.toFixed(1)} / ${r.connectMsMax.toFixed(1)}`,
     `${r.latencyMsMedian.toFixed(0)} / ${r.latencyMsP95.toFixed(0)} (${r.latencySamples})`,

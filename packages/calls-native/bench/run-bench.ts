@@ -2,7 +2,11 @@
  * Engine benchmark (`pnpm bench`): N concurrent calls on loopback, audio both ways,
  * through a LocalRelay running in a child process. Measures CPU per call end (whole
  * process and engine threads alone), RSS per call end, connect time after both sides are
- * up, and mouth-to-ear latency; and libopus alone on the same 60 ms frames as the floor.
+ * up, and mouth-to-ear latency; and libopus alone on the same 60 ms frames as the floor,
+ * once in a tight loop and once paced as the engine works (its threads' ticks, with the
+ * row's ends per thread): the first is the issue's yardstick, the second what libopus
+ * itself costs on a thread that sleeps between ticks, so engine ÷ paced floor is what the
+ * engine adds to the codec.
  * A "call end" is one VoIPController: each call has two in this process. Then the scale
  * row: the most concurrent calls with every end's p95 within 150 ms, nothing lost and at
  * most 1% of frames encoded at reduced complexity, with one engine thread and with the
@@ -31,6 +35,7 @@ import { loadAverage, searchMaxCalls, type ScaleResult } from './scale-search.js
 const sizes = (process.env.BENCH_CALLS ?? '1,10,20').split(',').map(Number)
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 8)
 const WARM_UP_MS = 5000
+const PACED_FLOOR_SECONDS = 5
 const defaultThreads = EngineThreads.count
 const scaleThreads = (process.env.BENCH_SCALE_THREADS ?? [...new Set([1, defaultThreads])].join(','))
   .split(',')
@@ -45,6 +50,8 @@ const SCALE = {
   verbose: false,
 }
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+/** A floor measurement as ms of CPU per second per call end: one encode and one decode per 60 ms. */
+const perEndMs = (floor: { cpuSeconds: number; frames: number }): number => (floor.cpuSeconds / floor.frames) * (1000 / 60) * 1000
 
 /** 10 s of exactly what the calls send (the latency probe's signal), for the floor. */
 function probeSignal(): Int16Array {
@@ -81,14 +88,20 @@ async function main(): Promise<void> {
       const { row, cpu } = await measureCalls(calls, relay, { warmUpMs: WARM_UP_MS, windowSeconds, verbose: true })
       // The floor at the bitrate the calls actually ran at: one encode + one decode per 60 ms per end.
       const floor = addon.measureOpusFloor(probeSignal(), 3, row.bitrate)
-      const floorPerEndMs = (floor.cpuSeconds / floor.frames) * (1000 / 60) * 1000
+      const floorPerEndMs = perEndMs(floor)
       floorDetail[`bitrate_${row.bitrate}`] = { ...floor, msPerFrame: (floor.cpuSeconds / floor.frames) * 1000 }
+      // The same ends per thread as the engine's threads carried in this row.
+      const pacedThreads = Math.min(defaultThreads, row.callEnds)
+      const paced = addon.measurePacedOpusFloor(probeSignal(), pacedThreads, Math.ceil(row.callEnds / pacedThreads), PACED_FLOOR_SECONDS, row.bitrate)
+      const pacedFloorPerEndMs = perEndMs(paced)
       rows.push({
         ...row,
         cpu,
         floorPerEndMs,
         cpuVsFloor: row.cpuPerEndMs / floorPerEndMs,
         engineVsFloor: row.engineCpuPerEndMs / floorPerEndMs,
+        pacedFloorPerEndMs,
+        engineVsPacedFloor: row.engineCpuPerEndMs / pacedFloorPerEndMs,
       })
       await sleep(500)
     }

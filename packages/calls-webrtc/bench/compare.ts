@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { fileURLToPath } from 'node:url'
 import type { BenchRow } from '../../calls-native/bench/report.js'
 
-export type V2Row = Omit<BenchRow, 'engineCpuPerEndMs' | 'floorPerEndMs' | 'cpuVsFloor' | 'engineVsFloor'>
+export type V2Row = Omit<
+  BenchRow,
+  'engineCpuPerEndMs' | 'floorPerEndMs' | 'cpuVsFloor' | 'engineVsFloor' | 'pacedFloorPerEndMs' | 'engineVsPacedFloor'
+>
 
 /** Issue 11's targets for the v2 engine. */
 const TARGETS = { cpuVsLegacy: 2, connectMs: 300, mouthToEarMs: 150, rssPerExtraEndKiB: 3 * 1024 }

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
 
 #include "controller/call-controller.h"
 #include "controller/opus-floor.h"
@@ -325,6 +326,43 @@ Napi::Value MeasureOpusFloor(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// measurePacedOpusFloor(pcm, threads, endsPerThread, seconds, bitrate): blocks the calling
+// thread for `seconds`; a benchmark tool, not for a thread serving calls.
+Napi::Value MeasurePacedOpusFloor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 5 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int16_array) {
+    Napi::TypeError::New(env, "measurePacedOpusFloor(pcm: Int16Array, threads, endsPerThread, seconds, bitrate)")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  for (size_t i = 1; i < 5; i++) {
+    if (!info[i].IsNumber()) {
+      Napi::TypeError::New(env, "measurePacedOpusFloor: threads, endsPerThread, seconds and bitrate must be numbers")
+          .ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+  }
+  auto pcm = info[0].As<Napi::Int16Array>();
+  int threads = info[1].As<Napi::Number>().Int32Value();
+  int endsPerThread = info[2].As<Napi::Number>().Int32Value();
+  double seconds = info[3].As<Napi::Number>().DoubleValue();
+  int bitrate = info[4].As<Napi::Number>().Int32Value();
+  if (threads < 1 || threads > EngineThreads::kMaxThreads || endsPerThread < 1 || endsPerThread > 1000 ||
+      !(seconds > 0 && seconds <= 60) || bitrate < 6000 || bitrate > 510000 || pcm.ElementLength() < 2880) {
+    Napi::RangeError::New(env, "measurePacedOpusFloor: threads 1.." + std::to_string(EngineThreads::kMaxThreads) +
+                                   ", endsPerThread 1..1000, seconds (0, 60], bitrate 6000..510000 and at least one "
+                                   "2880-sample frame")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto result = measurePacedOpusFloor(pcm.Data(), pcm.ElementLength(), threads, endsPerThread, seconds, bitrate);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("cpuSeconds", result.cpuSeconds);
+  out.Set("frames", result.frames);
+  out.Set("bytes", static_cast<double>(result.bytes));
+  return out;
+}
+
 }  // namespace
 
 void InitControllerBinding(Napi::Env env, Napi::Object exports) {
@@ -336,6 +374,7 @@ void InitControllerBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("setEngineThreads", Napi::Function::New(env, SetEngineThreads));
   exports.Set("engineThreads", Napi::Function::New(env, EngineThreadsInfo));
   exports.Set("measureOpusFloor", Napi::Function::New(env, MeasureOpusFloor));
+  exports.Set("measurePacedOpusFloor", Napi::Function::New(env, MeasurePacedOpusFloor));
 }
 
 }  // namespace tgvoip

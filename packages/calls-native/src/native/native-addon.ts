@@ -114,6 +114,17 @@ export interface NativeAddon {
   engineThreads(): NativeEngineThreads
   /** Benchmark floor: libopus encode+decode of `pcm`'s 60 ms frames, `rounds` times; CPU seconds of the calling thread. */
   measureOpusFloor(pcm: Int16Array, rounds: number, bitrate: number): { cpuSeconds: number; frames: number; bytes: number }
+  /**
+   * Benchmark floor paced as the engine works: `threads` threads of `endsPerThread` ends on the engine's 5 ms tick for
+   * `seconds`, one encode and one decode per end per 60 ms; CPU seconds of those threads. Blocks the caller meanwhile.
+   */
+  measurePacedOpusFloor(
+    pcm: Int16Array,
+    threads: number,
+    endsPerThread: number,
+    seconds: number,
+    bitrate: number,
+  ): { cpuSeconds: number; frames: number; bytes: number }
 }
 
 let cached: NativeAddon | undefined
