@@ -1,6 +1,7 @@
 #include "binding/controller-binding.h"
 
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -355,7 +356,17 @@ Napi::Value MeasurePacedOpusFloor(const Napi::CallbackInfo& info) {
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  auto result = measurePacedOpusFloor(pcm.Data(), pcm.ElementLength(), threads, endsPerThread, seconds, bitrate);
+  OpusFloorResult result;
+  try {
+    result = measurePacedOpusFloor(pcm.Data(), pcm.ElementLength(), threads, endsPerThread, seconds, bitrate);
+  } catch (const std::exception& e) {
+    Napi::Error::New(env, std::string("measurePacedOpusFloor: ") + e.what()).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (result.frames == 0) {
+    Napi::Error::New(env, "measurePacedOpusFloor: libopus refused to create a codec").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
   Napi::Object out = Napi::Object::New(env);
   out.Set("cpuSeconds", result.cpuSeconds);
   out.Set("frames", result.frames);

@@ -94,11 +94,17 @@ OpusFloorResult measureOpusFloor(const int16_t* pcm, size_t samples, int rounds,
 OpusFloorResult measurePacedOpusFloor(const int16_t* pcm, size_t samples, int threads, int endsPerThread,
                                       double seconds, int bitrate) {
   const size_t frames = samples / static_cast<size_t>(opus::kFrameSamples);
-  std::vector<OpusFloorResult> results(static_cast<size_t>(threads));
   if (frames == 0) return {};
+  std::vector<OpusFloorResult> results(static_cast<size_t>(threads));
   std::vector<std::thread> workers;
-  for (int i = 0; i < threads; i++) {
-    workers.emplace_back([&, i] { results[static_cast<size_t>(i)] = runPacedThread(pcm, frames, endsPerThread, seconds, bitrate); });
+  try {
+    for (int i = 0; i < threads; i++) {
+      workers.emplace_back([&, i] { results[static_cast<size_t>(i)] = runPacedThread(pcm, frames, endsPerThread, seconds, bitrate); });
+    }
+  } catch (...) {
+    // A joinable thread must not be destroyed: the ones that started finish first.
+    for (auto& worker : workers) worker.join();
+    throw;
   }
   for (auto& worker : workers) worker.join();
   OpusFloorResult total;

@@ -22,7 +22,8 @@ OpusFloorResult measureOpusFloor(const int16_t* pcm, size_t samples, int rounds,
 // and decoding one every 60 ms, spread over the 12 ticks of a frame. A thread that sleeps
 // between ticks finds its caches and its CPU colder than a tight loop does (on the
 // development VM libopus took 10% to 30% more CPU per frame), which the tight-loop floor
-// does not show and every real-time engine pays.
+// does not show and every real-time engine pays. Throws std::system_error if a thread
+// cannot be started.
 OpusFloorResult measurePacedOpusFloor(const int16_t* pcm, size_t samples, int threads, int endsPerThread,
                                       double seconds, int bitrate);
 
