@@ -1,9 +1,10 @@
 /**
  * A coturn TURN server on 127.0.0.1 for the relay-only test, started from a generated
- * config (long-term credentials, loopback peers allowed, no TLS, no CLI). `null` when the
- * `turnserver` binary is not installed (Debian: apt-get install coturn).
+ * config (long-term credentials, loopback peers allowed, no TLS, no CLI). Set-up for tests
+ * only: when the `turnserver` binary is missing, ensureTurnServer() installs Debian's coturn
+ * with apt-get (as root), as the legacy engine's proxy tests install dante-server.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,8 +18,32 @@ export interface TurnServer {
   stop(): Promise<void>
 }
 
-export function turnServerInstalled(): boolean {
+function turnServerInstalled(): boolean {
   return spawnSync('turnserver', ['--help'], { stdio: 'ignore' }).error === undefined
+}
+
+/** Whether `turnserver` can run, after installing coturn if it was missing and this process is root. */
+export function ensureTurnServer(): boolean {
+  if (turnServerInstalled()) return true
+  if (process.getuid?.() !== 0) return false
+  const install = (): void => {
+    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'coturn'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    })
+  }
+  try {
+    try {
+      install()
+    } catch {
+      // A fresh machine's package lists may not know the package yet.
+      execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit' })
+      install()
+    }
+  } catch (error) {
+    console.warn(`installing coturn failed: ${(error as Error).message}`)
+  }
+  return turnServerInstalled()
 }
 
 async function freeUdpPort(): Promise<number> {
