@@ -26,7 +26,7 @@ import { fork } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { EngineThreads, VoIPController } from '../src/index.js'
-import { loadAddon } from '../src/native/native-addon.js'
+import { loadAddon, type OpusFloorMeasurement } from '../src/native/native-addon.js'
 import { ProbeSource } from './latency-probe.js'
 import { measureCalls, type BenchRelay } from './measure-calls.js'
 import { printAndSave, type BenchRow } from './report.js'
@@ -51,7 +51,7 @@ const SCALE = {
 }
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 /** A floor measurement as ms of CPU per second per call end: one encode and one decode per 60 ms. */
-const perEndMs = (floor: { cpuSeconds: number; frames: number }): number => (floor.cpuSeconds / floor.frames) * (1000 / 60) * 1000
+const perEndMs = (floor: OpusFloorMeasurement): number => (floor.cpuSeconds / floor.frames) * (1000 / 60) * 1000
 
 /** 10 s of exactly what the calls send (the latency probe's signal), for the floor. */
 function probeSignal(): Int16Array {
@@ -83,16 +83,17 @@ async function main(): Promise<void> {
   const scale: ScaleResult[] = []
   const floorDetail: Record<string, unknown> = {}
   try {
+    const signal = probeSignal()
     for (const calls of sizes) {
       console.log(`running ${calls} call(s) for ${windowSeconds} s ...`)
       const { row, cpu } = await measureCalls(calls, relay, { warmUpMs: WARM_UP_MS, windowSeconds, verbose: true })
       // The floor at the bitrate the calls actually ran at: one encode + one decode per 60 ms per end.
-      const floor = addon.measureOpusFloor(probeSignal(), 3, row.bitrate)
+      const floor = addon.measureOpusFloor(signal, 3, row.bitrate)
       const floorPerEndMs = perEndMs(floor)
       floorDetail[`bitrate_${row.bitrate}`] = { ...floor, msPerFrame: (floor.cpuSeconds / floor.frames) * 1000 }
       // The same ends per thread as the engine's threads carried in this row.
       const pacedThreads = Math.min(defaultThreads, row.callEnds)
-      const paced = addon.measurePacedOpusFloor(probeSignal(), pacedThreads, Math.ceil(row.callEnds / pacedThreads), PACED_FLOOR_SECONDS, row.bitrate)
+      const paced = addon.measurePacedOpusFloor(signal, pacedThreads, Math.ceil(row.callEnds / pacedThreads), PACED_FLOOR_SECONDS, row.bitrate)
       const pacedFloorPerEndMs = perEndMs(paced)
       rows.push({
         ...row,

@@ -316,15 +316,19 @@ Napi::Value EngineThreadsInfo(const Napi::CallbackInfo& info) {
   return out;
 }
 
-Napi::Value MeasureOpusFloor(const Napi::CallbackInfo& info) {
-  auto pcm = info[0].As<Napi::Int16Array>();
-  auto result = measureOpusFloor(pcm.Data(), pcm.ElementLength(), info[1].As<Napi::Number>().Int32Value(),
-                                 info[2].As<Napi::Number>().Int32Value());
-  Napi::Object out = Napi::Object::New(info.Env());
+Napi::Object floorResultObject(Napi::Env env, const OpusFloorResult& result) {
+  Napi::Object out = Napi::Object::New(env);
   out.Set("cpuSeconds", result.cpuSeconds);
   out.Set("frames", result.frames);
   out.Set("bytes", static_cast<double>(result.bytes));
   return out;
+}
+
+Napi::Value MeasureOpusFloor(const Napi::CallbackInfo& info) {
+  auto pcm = info[0].As<Napi::Int16Array>();
+  auto result = measureOpusFloor(pcm.Data(), pcm.ElementLength(), info[1].As<Napi::Number>().Int32Value(),
+                                 info[2].As<Napi::Number>().Int32Value());
+  return floorResultObject(info.Env(), result);
 }
 
 // measurePacedOpusFloor(pcm, threads, endsPerThread, seconds, bitrate): blocks the calling
@@ -367,11 +371,7 @@ Napi::Value MeasurePacedOpusFloor(const Napi::CallbackInfo& info) {
     Napi::Error::New(env, "measurePacedOpusFloor: libopus refused to create a codec").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("cpuSeconds", result.cpuSeconds);
-  out.Set("frames", result.frames);
-  out.Set("bytes", static_cast<double>(result.bytes));
-  return out;
+  return floorResultObject(env, result);
 }
 
 }  // namespace

@@ -103,6 +103,13 @@ export enum NativeEventKind {
   ProxyError = 5,
 }
 
+/** A benchmark floor: CPU seconds spent, frames encoded and decoded, and the encoded bytes. */
+export interface OpusFloorMeasurement {
+  cpuSeconds: number
+  frames: number
+  bytes: number
+}
+
 export interface NativeAddon {
   NativeCall: new (handle: number) => NativeCall
   setEventDispatcher(dispatch: (handle: number, kind: number, a: number, b: number) => void): void
@@ -113,18 +120,12 @@ export interface NativeAddon {
   setEngineThreads(count: number): void
   engineThreads(): NativeEngineThreads
   /** Benchmark floor: libopus encode+decode of `pcm`'s 60 ms frames, `rounds` times; CPU seconds of the calling thread. */
-  measureOpusFloor(pcm: Int16Array, rounds: number, bitrate: number): { cpuSeconds: number; frames: number; bytes: number }
+  measureOpusFloor(pcm: Int16Array, rounds: number, bitrate: number): OpusFloorMeasurement
   /**
    * Benchmark floor paced as the engine works: `threads` threads of `endsPerThread` ends on the engine's 5 ms tick for
    * `seconds`, one encode and one decode per end per 60 ms; CPU seconds of those threads. Blocks the caller meanwhile.
    */
-  measurePacedOpusFloor(
-    pcm: Int16Array,
-    threads: number,
-    endsPerThread: number,
-    seconds: number,
-    bitrate: number,
-  ): { cpuSeconds: number; frames: number; bytes: number }
+  measurePacedOpusFloor(pcm: Int16Array, threads: number, endsPerThread: number, seconds: number, bitrate: number): OpusFloorMeasurement
 }
 
 let cached: NativeAddon | undefined
