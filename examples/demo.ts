@@ -83,7 +83,10 @@ const dropping = loss > 0 ? `, dropping ${(loss * 100).toFixed(0)}% of packets` 
 log('demo', legacy ? `local relay on udp://${relay.host}:${relay.port}${dropping}` : `WebRTC media (ICE, DTLS-SRTP) on 127.0.0.1${dropping}`)
 
 // Bob's side: record to WAV and measure at the same time.
-const analyzer = new ToneAnalyzer({ windowMs: 500 })
+// Short windows so that even a one-second call gives several to judge: a lost packet's
+// concealment bends the tone in the window it falls in, and the median leaves that window out.
+const WINDOW_MS = 100
+const analyzer = new ToneAnalyzer({ windowMs: WINDOW_MS })
 bob.calls.on('incomingCall', (call) => {
   log('bob', `incoming call from ${call.peer?.displayName ?? call.peerId}`)
   traceStates('bob', call)
@@ -120,8 +123,9 @@ await aliceCall.hangup()
 log('bob', `call ended: ${await bobCall.ended}`) // resolves once out.wav is finalised
 await telegram.destroy()
 
-// The first half second is the jitter buffer filling up: judge the steady state.
-const steady = analyzer.results.slice(1)
+// The first 300 ms are the jitter buffer filling up, and the remainder flushed at the end is
+// too short to measure precisely: judge the full windows of the steady state.
+const steady = analyzer.results.slice(300 / WINDOW_MS).filter((r) => r.durationMs >= WINDOW_MS)
 const heard = steady.filter((r) => r.dbfs > -40)
 const frequencies = heard.flatMap((r) => (r.frequency === null ? [] : [r.frequency])).sort((a, b) => a - b)
 const median = frequencies[Math.floor(frequencies.length / 2)] ?? Number.NaN

@@ -14,7 +14,7 @@ describe('pnpm demo', () => {
       const out = join(dir, 'out.wav')
       const result = await runScript('examples/demo.ts', ['--seconds', '2', '--out', out])
       expect(result.stderr).not.toMatch(/error/i)
-      expect(result.code).toBe(0)
+      expect(result.code, result.stdout + result.stderr).toBe(0)
       expect(result.stdout).toMatch(/negotiated library version 13\.0\.0 \(tgcalls v2\)/)
       expect(result.stdout).toMatch(/alice\s+state connecting -> established/)
       expect(result.stdout).toMatch(/bob\s+state ringing -> exchangingKeys/)
@@ -38,7 +38,7 @@ describe('pnpm demo', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
     try {
       const result = await runScript('examples/demo.ts', ['--seconds', '2', '--loss', '0.2', '--out', join(dir, 'out.wav')])
-      expect(result.code).toBe(0)
+      expect(result.code, result.stdout + result.stderr).toBe(0)
       expect(result.stdout).toMatch(/WebRTC media .* dropping 20% of packets/)
       expect(Number(/lost (\d+)/.exec(result.stdout)![1])).toBeGreaterThan(5)
       expect(result.stdout).toMatch(/Bob received: 4(39|40|41)\.\d Hz/)
@@ -51,7 +51,7 @@ describe('pnpm demo', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
     try {
       const result = await runScript('examples/demo.ts', ['--protocol', '2.4.4', '--seconds', '2', '--loss', '0.2', '--out', join(dir, 'out.wav')])
-      expect(result.code).toBe(0)
+      expect(result.code, result.stdout + result.stderr).toBe(0)
       expect(result.stdout).toMatch(/negotiated library version 2\.4\.4 \(libtgvoip\)/)
       expect(result.stdout).toMatch(/local relay on udp:.* dropping 20% of packets/)
       expect(Number(/relay dropped (\d+)/.exec(result.stdout)![1])).toBeGreaterThan(5)
@@ -66,7 +66,7 @@ describe('pnpm demo', () => {
     try {
       for (const version of ['8.0.0', '12.0.0']) {
         const result = await runScript('examples/demo.ts', ['--protocol', version, '--seconds', '1', '--out', join(dir, 'out.wav')])
-        expect(result.code).toBe(0)
+        expect(result.code, result.stdout + result.stderr).toBe(0)
         expect(result.stdout).toContain(`negotiated library version ${version} (tgcalls v2)`)
       }
     } finally {
@@ -78,7 +78,7 @@ describe('pnpm demo', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tgvoip-demo-'))
     try {
       const result = await runScript('examples/demo.ts', ['--', '--seconds', '1', '--loss', '0.1', '--out', join(dir, 'out.wav')])
-      expect(result.code).toBe(0)
+      expect(result.code, result.stdout + result.stderr).toBe(0)
       expect(result.stdout).toMatch(/dropping 10% of packets/)
     } finally {
       await rm(dir, { recursive: true, force: true })
