@@ -50,8 +50,10 @@ const SCALE = {
   verbose: false,
 }
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+/** CPU ms per frame encoded and decoded. */
+const msPerFrame = (floor: OpusFloorMeasurement): number => (floor.cpuSeconds / floor.frames) * 1000
 /** A floor measurement as ms of CPU per second per call end: one encode and one decode per 60 ms. */
-const perEndMs = (floor: OpusFloorMeasurement): number => (floor.cpuSeconds / floor.frames) * (1000 / 60) * 1000
+const perEndMs = (floor: OpusFloorMeasurement): number => msPerFrame(floor) * (1000 / 60)
 
 /** 10 s of exactly what the calls send (the latency probe's signal), for the floor. */
 function probeSignal(): Int16Array {
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
       // The floor at the bitrate the calls actually ran at: one encode + one decode per 60 ms per end.
       const floor = addon.measureOpusFloor(signal, 3, row.bitrate)
       const floorPerEndMs = perEndMs(floor)
-      floorDetail[`bitrate_${row.bitrate}`] = { ...floor, msPerFrame: (floor.cpuSeconds / floor.frames) * 1000 }
+      floorDetail[`bitrate_${row.bitrate}`] = { ...floor, msPerFrame: msPerFrame(floor) }
       // The same ends per thread as the engine's threads carried in this row.
       const pacedThreads = Math.min(defaultThreads, row.callEnds)
       const paced = addon.measurePacedOpusFloor(signal, pacedThreads, Math.ceil(row.callEnds / pacedThreads), PACED_FLOOR_SECONDS, row.bitrate)

@@ -2,14 +2,15 @@
  * A coturn TURN server on 127.0.0.1 for the relay-only test, started from a generated
  * config (long-term credentials, loopback peers allowed, no TLS, no CLI). Set-up for tests
  * only: when the `turnserver` binary is missing, ensureTurnServer() installs Debian's coturn
- * with apt-get (as root), as the legacy engine's proxy tests install dante-server.
+ * with apt-get (as root), through the helper the legacy engine's proxy tests use for dante-server.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { installDebianPackage } from '../../../calls-native/test/helpers/debian-package.js'
 
 export interface TurnServer {
   port: number
@@ -26,20 +27,8 @@ function turnServerInstalled(): boolean {
 export function ensureTurnServer(): boolean {
   if (turnServerInstalled()) return true
   if (process.getuid?.() !== 0) return false
-  const install = (): void => {
-    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'coturn'], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    })
-  }
   try {
-    try {
-      install()
-    } catch {
-      // A fresh machine's package lists may not know the package yet.
-      execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit' })
-      install()
-    }
+    installDebianPackage('coturn')
   } catch (error) {
     console.warn(`installing coturn failed: ${(error as Error).message}`)
   }

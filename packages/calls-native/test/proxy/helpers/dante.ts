@@ -10,20 +10,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { installDebianPackage } from '../../helpers/debian-package.js'
 
 const DANTED = '/usr/sbin/danted'
 
 export function ensureDante(): void {
-  if (existsSync(DANTED)) return
-  const install = (): void => {
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'dante-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-  }
-  try {
-    install()
-  } catch {
-    execFileSync('apt-get', ['update'], { stdio: 'inherit' })
-    install()
-  }
+  if (!existsSync(DANTED)) installDebianPackage('dante-server')
 }
 
 /** A system account with `password`; returns a function that removes it if it was created here. */
