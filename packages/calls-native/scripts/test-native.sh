@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 out=build/native-tests
 mkdir -p "$out"
-sources=(native/protocol/*.cc native/opus/*.cc native/controller/audio-sender.cc native/test/*.cc)
+sources=(native/protocol/*.cc native/opus/*.cc native/controller/audio-sender.cc native/engine/send-slots.cc native/test/*.cc)
 
 if ! pkg-config --exists libcrypto; then
   echo "test-native: libcrypto headers missing (apt-get install libssl-dev)" >&2
@@ -16,7 +16,7 @@ fi
 
 # Rebuild only when a source or header changed.
 stamp="$out/protocol-tests"
-if [ ! -x "$stamp" ] || [ -n "$(find native/protocol native/opus native/controller/audio-sender.* native/engine/spsc-ring.h native/test -newer "$stamp" -print -quit)" ]; then
+if [ ! -x "$stamp" ] || [ -n "$(find native/protocol native/opus native/controller/audio-sender.* native/engine/spsc-ring.h native/engine/send-slots.* native/test -newer "$stamp" -print -quit)" ]; then
   "${CXX:-g++}" -std=c++17 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
     -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Inative \
     $(pkg-config --cflags opus libcrypto) "${sources[@]}" \

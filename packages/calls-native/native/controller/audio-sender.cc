@@ -14,6 +14,9 @@ constexpr double kProducerJitterMargin = 0.008;
 constexpr int kSteadySends = 25;
 // ...and only when blocks wait longer than this for the clock.
 constexpr double kMaxSlack = 0.015;
+// A live producer's clock may wait one grid point more for a less crowded one: 5 ms of
+// delay at most, within the slack trimQueueDelay() leaves alone.
+constexpr int kLiveClockChoices = 2;
 // How long a block the producer is still writing may hold its packet back.
 constexpr double kUnderrunGrace = 0.025;
 // Send slots that may go out back to back after the engine fell behind the clock.
@@ -28,8 +31,8 @@ constexpr int kReducedComplexity = 5;
 constexpr double kOverloadBehind = 0.015;
 }  // namespace
 
-AudioSender::AudioSender(std::shared_ptr<SpscRing> input, int bitrate)
-    : input_(std::move(input)), pcm_(opus::kFrameSamples), bitrate_(bitrate) {
+AudioSender::AudioSender(std::shared_ptr<SpscRing> input, int bitrate, SendSlots* slots)
+    : input_(std::move(input)), pcm_(opus::kFrameSamples), bitrate_(bitrate), slots_(slots) {
   opus::EncoderSettings settings;
   settings.bitrate = bitrate;
   encoder_ = opus::Encoder::create(settings);
@@ -49,14 +52,31 @@ void AudioSender::observe(double now) {
   double untilComplete = available >= kBlock
                              ? 0
                              : static_cast<double>(opus::kFrameSamples - available) / opus::kSampleRate;
-  nextSendAt_ = now + untilComplete + kProducerJitterMargin;
+  setClock(now + untilComplete + kProducerJitterMargin, kLiveClockChoices);
+}
+
+void AudioSender::setClock(double earliest, int choices) {
+  if (!slots_) {
+    nextSendAt_ = earliest;
+    return;
+  }
+  releaseClock();
+  SendSlots::Booking booking = slots_->book(earliest, choices);
+  nextSendAt_ = booking.at;
+  clockDelay_ = booking.delay;
+  booked_ = true;
+}
+
+void AudioSender::releaseClock() {
+  if (booked_) slots_->release(nextSendAt_);
+  booked_ = false;
 }
 
 void AudioSender::trimQueueDelay(double now) {
   size_t level = input_->available();
   // A partial block completes (in real time) well before the clock will take it.
   double completesAt = now + static_cast<double>(kBlock - std::min(level, kBlock)) / opus::kSampleRate;
-  double slack = nextSendAt_ - completesAt;
+  double slack = nextSendAt_ - clockDelay_ - completesAt;
   slackCount_ = (level > 0 && level < kBlock && slack > kMaxSlack) ? slackCount_ + 1 : 0;
   // A whole block still waiting after every send: a live producer is that far behind
   // (after a hiccup, e.g. the engine or the whole machine stalled). Only for declared live
@@ -71,7 +91,7 @@ void AudioSender::trimQueueDelay(double now) {
   // Only a partial block says "real-time producer": a producer that writes ahead keeps
   // whole blocks queued, and must not speed the clock up.
   if (slackCount_ >= kSteadySends) {
-    nextSendAt_ -= slack - kProducerJitterMargin;
+    setClock(completesAt + kProducerJitterMargin, kLiveClockChoices);
     slackCount_ = 0;
   }
 }

@@ -6,6 +6,7 @@
 #include <deque>
 #include <memory>
 
+#include "engine/send-slots.h"
 #include "engine/spsc-ring.h"
 #include "opus/opus-encoder.h"
 #include "protocol/bytes.h"
@@ -14,7 +15,9 @@ namespace tgvoip {
 
 class AudioSender {
  public:
-  AudioSender(std::shared_ptr<SpscRing> input, int bitrate);
+  // `slots`: the engine thread's, for a clock on a grid point few other calls use (none in
+  // unit tests: the clock then runs exactly where it is set).
+  AudioSender(std::shared_ptr<SpscRing> input, int bitrate, SendSlots* slots = nullptr);
 
   // Called every engine tick, before due(). Skips the send slots an engine that fell far
   // behind missed (see .cc). When a producer starts writing into an empty ring, the
@@ -42,10 +45,14 @@ class AudioSender {
   // if the encoder failed. Advances the clock.
   bool encodeNext(double now, protocol::Bytes& packet, std::vector<protocol::Bytes>& fec, uint32_t& pts);
 
+  // Any of the frame's grid points from `now` on: a producer that writes ahead has its
+  // blocks ready whenever the clock comes.
   void startClock(double now) {
-    nextSendAt_ = now;
+    setClock(now, SendSlots::kGridPoints);
     idle_ = true;
   }
+  // Engine thread, as the call stops: gives the clock's grid point back.
+  void releaseClock();
   void setBitrate(int bitrate);
   int bitrate() const { return bitrate_; }
   // 0 disables extra EC; 2..4 entries per packet otherwise.
@@ -73,6 +80,9 @@ class AudioSender {
 
  private:
   void skipMissedSlots(double now);
+  // Sets the clock to `earliest`, or later onto the least booked of the next `choices`
+  // grid points.
+  void setClock(double earliest, int choices);
   // What adaptToEngineLoad() last chose, for the encoders and for one created later.
   int wantedComplexity() const;
 
@@ -87,6 +97,11 @@ class AudioSender {
   uint64_t reducedComplexityFrames_ = 0;
   uint32_t pts_ = 0;
   double nextSendAt_ = 0;
+  SendSlots* slots_;
+  bool booked_ = false;
+  // How much later than `earliest` setClock() put the clock to spread the thread's load:
+  // not slack for trimQueueDelay() to take back.
+  double clockDelay_ = 0;
   bool idle_ = true;
   int slackCount_ = 0;
   int behindCount_ = 0;

@@ -75,7 +75,7 @@ void CallController::connect() {
   jitter.maxSlots = static_cast<size_t>(server.getInt("jitter_max_slots_60", 20));
   jitter.lossesToReset = server.getInt("jitter_losses_to_reset", 20);
   receiver_ = std::make_unique<AudioReceiver>(output_, jitter);
-  sender_ = std::make_unique<AudioSender>(input_, server.getInt("audio_init_bitrate", 16000));
+  sender_ = std::make_unique<AudioSender>(input_, server.getInt("audio_init_bitrate", 16000), &loop_.sendSlots());
   sender_->setLiveInput(liveInput_);
   applyBitrateLimits();
   connectAt_ = lastRecvAt_ = now;
@@ -100,6 +100,7 @@ void CallController::shutdown() {
     }
     closeUdpProxy();
     loop_.removeTicker(this);
+    if (sender_) sender_->releaseClock();
   }
   tcpLinks_.clear();
   running_ = false;

@@ -134,7 +134,6 @@ class CallController : public IoHandler, public Ticker {
   // ESTABLISHED: the send and playout clocks start now.
   void establish(double now);
   void sendAudio(double now);
-  double sendPhase() const;
   void sendUdpPings(double now);
   // Still asking the relays for PEER_INFO: P2P allowed, INIT_ACK in, rounds left.
   bool wantsPublicEndpoints() const;

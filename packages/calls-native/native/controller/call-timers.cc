@@ -81,14 +81,8 @@ void CallController::maybeEstablish(double now) {
 
 void CallController::establish(double now) {
   setState(CallState::Established, now);
-  sender_->startClock(now + sendPhase());
+  sender_->startClock(now);
   receiver_->startClock(now);
-}
-
-double CallController::sendPhase() const {
-  // Calls established in the same instant would otherwise all encode in the same engine
-  // tick; spreading their clocks over the 12 ticks of a 60 ms frame evens the load.
-  return static_cast<double>(handle_ % 12) * (EngineLoop::kTickMs / 1000.0);
 }
 
 void CallController::onPlayout(double now) {

@@ -45,7 +45,8 @@ std::shared_ptr<EngineLoop> EngineLoop::start(std::function<void(EngineLoop*)> o
   return loop;
 }
 
-EngineLoop::EngineLoop() : backend_(std::make_unique<Backend>()) {
+EngineLoop::EngineLoop()
+    : backend_(std::make_unique<Backend>()), gridOrigin_(now()), sendSlots_(gridOrigin_, kTickMs / 1000.0) {
   // The handles are set up here, before the thread exists, and used only by it afterwards
   // (uv_async_send() is the one call other threads make, under tasksMutex_).
   if (uv_loop_init(&backend_->loop) != 0) throw std::runtime_error("engine loop: cannot create the libuv loop");
@@ -53,8 +54,7 @@ EngineLoop::EngineLoop() : backend_(std::make_unique<Backend>()) {
   uv_async_init(&backend_->loop, &backend_->wake, [](uv_async_t* handle) {
     static_cast<EngineLoop*>(handle->loop->data)->onWake();
   });
-  uv_timer_init(&backend_->loop, &backend_->timer);
-  gridOrigin_ = now();  // the timer stays disarmed until a ticker is added
+  uv_timer_init(&backend_->loop, &backend_->timer);  // disarmed until a ticker is added
 }
 
 // Runs on the engine thread as it ends, or wherever the last holder lets go after a halt

@@ -17,6 +17,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/send-slots.h"
+
 namespace tgvoip {
 
 class IoHandler {
@@ -66,6 +68,8 @@ class EngineLoop {
   // gets, and within a tick that has much work at once (many calls' audio came due
   // together), so tickers can do cheaper work until the thread has caught up.
   double behindSchedule() const;
+  // Engine thread only: the grid points this thread's calls encode at (see send-slots.h).
+  SendSlots& sendSlots() { return sendSlots_; }
 
   // Any thread, once no call uses the loop any more: the thread runs what was posted
   // before, closes its libuv handles and the loop, and ends.
@@ -104,7 +108,8 @@ class EngineLoop {
   struct Backend;  // the libuv handles, kept out of this header
   struct Watch;
   std::unique_ptr<Backend> backend_;
-  double gridOrigin_ = 0;
+  double gridOrigin_;
+  SendSlots sendSlots_;
   static constexpr double kNotArmed = 1e18;
   double armedAt_ = kNotArmed;  // grid time the timer is armed for
   double lastTickGrid_ = -1e18;  // grid point of the last tick, never re-armed for again

@@ -2,6 +2,7 @@
 // back, a long one (a stalled or overloaded thread) skips the missed slots, and while the
 // thread is behind its schedule the encoders run at a cheaper complexity.
 
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -20,12 +21,12 @@ const size_t kFrame = 960;
 
 struct SenderRig {
   std::shared_ptr<SpscRing> ring = std::make_shared<SpscRing>(96000);
-  AudioSender sender{ring, 16000};
+  AudioSender sender;
   size_t framesWritten = 0;
   // How many frames the producer runs ahead of real time.
   size_t leadFrames = 0;
 
-  explicit SenderRig(bool live) {
+  explicit SenderRig(bool live, SendSlots* slots = nullptr) : sender(ring, 16000, slots) {
     sender.setLiveInput(live);
     sender.startClock(0);
   }
@@ -53,13 +54,18 @@ struct SenderRig {
     return sent;
   }
 
+  // Writes the frames a real-time producer (a 20 ms frame every 20 ms) has written by `t`.
+  void produceUntil(double t) {
+    while (static_cast<size_t>(t / kFrameSeconds + 1e-9) + leadFrames >= framesWritten) write(1);
+  }
+
   // A real-time producer (a 20 ms frame every 20 ms, like a microphone) and 5 ms engine
   // ticks over [from, to);
   // with `stalled` the engine does not tick at all meanwhile. Returns what was sent.
   std::vector<uint32_t> run(double from, double to, bool stalled = false) {
     std::vector<uint32_t> sent;
     for (double t = from; t < to - 1e-9; t += 0.005) {
-      while (static_cast<size_t>(t / kFrameSeconds + 1e-9) + leadFrames >= framesWritten) write(1);
+      produceUntil(t);
       if (stalled) continue;
       for (uint32_t pts : tick(t)) sent.push_back(pts);
     }
@@ -152,4 +158,44 @@ TEST("extra EC switched on while the thread is behind starts at the reduced comp
   rig.sender.setExtraEcLevel(2);
   rig.run(0.2, 0.4);
   CHECK(rig.sender.secondaryComplexity() == 5);
+}
+
+TEST("live calls whose blocks complete together encode in different ticks, and stay there") {
+  // Producers that write between the engine's ticks, at every phase against its grid.
+  for (double phase = 0; phase < 0.02; phase += 0.0005) {
+    SendSlots slots(0, 0.005);
+    SenderRig first(true, &slots);
+    SenderRig second(true, &slots);
+    // Both producers write their frames at the same moments, so both clocks would fall on
+    // one grid point; one of them takes the next one instead.
+    std::vector<double> firstSends, secondSends;
+    for (int step = 0; step < 6000; step++) {  // 3 s: past the 1.5 s the clock trim waits
+      const double t = step * 0.0005;
+      const double producedBy = t - phase;
+      if (producedBy >= 0) {
+        first.produceUntil(producedBy);
+        second.produceUntil(producedBy);
+      }
+      if (step % 10 != 0) continue;  // the engine ticks every 5 ms
+      // Sends from 0.5 s on (the producers started, their clocks set) to the end.
+      if (!first.tick(t).empty() && t >= 0.5) firstSends.push_back(t);
+      if (!second.tick(t).empty() && t >= 0.5) secondSends.push_back(t);
+    }
+    CHECK(firstSends.size() >= 40 && secondSends.size() >= 40);
+    if (firstSends.empty() || secondSends.empty()) continue;
+    // 5 ms apart, whichever is first...
+    const double apart = std::fmod(secondSends[0] - firstSends[0] + 0.06, 0.06);
+    CHECK(std::fabs(apart - 0.005) < 1e-6 || std::fabs(apart - 0.055) < 1e-6);
+    // ...and neither clock moved since: the 5 ms are not slack for the trim to take back.
+    for (const auto* sends : {&firstSends, &secondSends}) {
+      for (size_t i = 1; i < sends->size(); i++) CHECK(std::fabs((*sends)[i] - (*sends)[i - 1] - 0.06) < 1e-6);
+    }
+    // Each holds one grid point, and gives it back when its call stops.
+    int booked = 0;
+    for (int point = 0; point < SendSlots::kGridPoints; point++) booked += slots.booked(point);
+    CHECK(booked == 2);
+    first.sender.releaseClock();
+    second.sender.releaseClock();
+    for (int point = 0; point < SendSlots::kGridPoints; point++) CHECK(slots.booked(point) == 0);
+  }
 }

@@ -1,0 +1,32 @@
+#include "engine/send-slots.h"
+
+#include <cmath>
+
+namespace tgvoip {
+
+long SendSlots::gridIndexAtOrAfter(double time) const {
+  return static_cast<long>(std::ceil((time - origin_) / tick_ - 1e-6));
+}
+
+int SendSlots::pointOf(long gridIndex) const {
+  long point = gridIndex % kGridPoints;
+  return static_cast<int>(point < 0 ? point + kGridPoints : point);
+}
+
+SendSlots::Booking SendSlots::book(double earliest, int choices) {
+  long first = gridIndexAtOrAfter(earliest + kLead);
+  long best = first;
+  for (long index = first + 1; index < first + choices; index++) {
+    if (counts_[pointOf(index)] < counts_[pointOf(best)]) best = index;
+  }
+  counts_[pointOf(best)]++;
+  return {origin_ + static_cast<double>(best) * tick_ - kLead, static_cast<double>(best - first) * tick_};
+}
+
+void SendSlots::release(double at) {
+  long index = std::lround((at + kLead - origin_) / tick_);
+  int& count = counts_[pointOf(index)];
+  if (count > 0) count--;
+}
+
+}  // namespace tgvoip
