@@ -1,7 +1,7 @@
 // Which of the grid points of one 60 ms audio frame each call on an engine thread encodes
 // at. Calls whose clocks fall on the same grid point all encode in that tick: on a thread
-// with 54 call ends whose clocks fell where chance put them (when each producer's first
-// block was due), grid points had 1 to 9 encodes, and the crowded ticks ran late enough
+// with 54 call ends whose clocks fell where chance put them (when each producer's block
+// was due), grid points had 1 to 9 encodes, and the crowded ticks ran late enough
 // to be taken for overload (cheaper encodes) while the thread was a fifth idle. A clock
 // that is set or moved books the least crowded of the grid points it may use instead.
 // Engine thread only, like the clocks that use it.
