@@ -14,7 +14,10 @@ int SendSlots::pointOf(long gridIndex) const {
 }
 
 SendSlots::Booking SendSlots::book(double earliest, int choices) {
-  long first = gridIndexAtOrAfter(earliest + kLead);
+  // The tick of the first grid point at or after `earliest` is the one that would run a
+  // clock set to `earliest`; the booked clock reads kLead before that grid point, which
+  // may be a little before `earliest` (the producer margin in it covers that).
+  long first = gridIndexAtOrAfter(earliest);
   long best = first;
   for (long index = first + 1; index < first + choices; index++) {
     if (counts_[pointOf(index)] < counts_[pointOf(best)]) best = index;

@@ -22,7 +22,8 @@ class SendSlots {
   };
 
   // Books the least booked of the `choices` grid points at or after `earliest` (the
-  // earliest among equals). The clock may then step by whole frames without moving.
+  // earliest among equals): with no other bookings, the tick that would have run a clock
+  // set to `earliest` runs it. The clock may then step by whole frames without moving.
   Booking book(double earliest, int choices);
   // Gives back the booking a clock now at `at` holds.
   void release(double at);

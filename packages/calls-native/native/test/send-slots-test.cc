@@ -36,6 +36,14 @@ TEST("a booked clock reads just before its grid point: due in that tick, not in 
   CHECK(booking.at > 100.010 + 0.004);
 }
 
+TEST("a clock due just before a grid point books that grid point, not the next one") {
+  SendSlots slots(0, kTick);
+  // 14.9 ms: the tick at 15 ms runs a clock set there, and runs the booked one too.
+  const auto booking = slots.book(0.0149, 2);
+  CHECK(booking.at > 0.010 && booking.at < 0.015);
+  CHECK(booking.delay == 0);
+}
+
 TEST("clocks started together spread over all twelve grid points, then two on each") {
   SendSlots slots(0, kTick);
   std::set<int> points;

@@ -99,8 +99,11 @@ describe('audio I/O', () => {
     // (frame 3k + 2 from the first) is written 15 ms late: a timer or GC hiccup.
     const lateFrames = new Set(Array.from({ length: 12 }, (_, i) => 3 * (25 + 5 * i) + 2))
     const started = Date.now()
+    const runMs = 1500 + 12 * 300 + 200
     let written = 0
     let before = live.caller.controller.getStats()
+    // The send queue over the last second, sampled every 5 ms.
+    const queueMs: number[] = []
     const timer = setInterval(() => {
       const elapsed = Date.now() - started
       while (written < Math.floor(elapsed / 20)) {
@@ -109,14 +112,19 @@ describe('audio I/O', () => {
         live.caller.controller.tryWriteAudio(tone.next(960))
         written++
       }
+      if (elapsed > runMs - 1000) queueMs.push(live.caller.controller.getStats().sendQueueMs)
     }, 5)
-    await sleep(1500 + 12 * 300 + 200)
+    await sleep(runMs)
     clearInterval(timer)
     const after = live.caller.controller.getStats()
     // Each late block went out late, not as silence followed by all later audio a block behind.
     expect(after.sendUnderruns - before.sendUnderruns).toBe(0)
     expect(after.staleBlocksDropped - before.staleBlocksDropped).toBe(0)
-    expect(after.sendQueueMs).toBeLessThan(60)
+    // A whole block waits in the queue only from the moment it is complete until its send
+    // slot; audio a block behind would keep one there all the time. (One sample can land
+    // in that wait, so the queue is judged over the last second.)
+    expect(queueMs.length).toBeGreaterThan(100)
+    expect(Math.min(...queueMs)).toBeLessThan(60)
     expect(audibleShare(live.callee.received.slice(-150))).toBeGreaterThan(0.95)
   })
 
