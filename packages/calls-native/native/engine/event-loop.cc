@@ -131,8 +131,7 @@ void EngineLoop::removeTicker(Ticker* ticker) {
 }
 
 double EngineLoop::gridPointAtOrAfter(double time) const {
-  double ticks = std::ceil((time - gridOrigin_) * 1000.0 / kTickMs - 1e-6);
-  double grid = gridOrigin_ + ticks * kTickMs / 1000.0;
+  double grid = sendSlots_.gridPointAtOrAfter(time);
   // A deadline that is already due runs on the next grid point, as with a fixed tick.
   return std::max(grid, lastTickGrid_ + kTickMs / 1000.0);
 }

@@ -27,6 +27,8 @@ class SendSlots {
   Booking book(double earliest, int choices);
   // Gives back the booking a clock now at `at` holds.
   void release(double at);
+  // The thread's grid (EngineLoop arms its timer on it): the first grid point at or after `time`.
+  double gridPointAtOrAfter(double time) const { return origin_ + static_cast<double>(gridIndexAtOrAfter(time)) * tick_; }
   // Clocks booked at each grid point of a frame, from the origin's on.
   int booked(int gridPoint) const { return counts_[gridPoint]; }
 
