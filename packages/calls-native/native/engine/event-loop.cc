@@ -46,7 +46,7 @@ std::shared_ptr<EngineLoop> EngineLoop::start(std::function<void(EngineLoop*)> o
 }
 
 EngineLoop::EngineLoop()
-    : backend_(std::make_unique<Backend>()), gridOrigin_(now()), sendSlots_(gridOrigin_, kTickMs / 1000.0) {
+    : backend_(std::make_unique<Backend>()), sendSlots_(now(), kTickMs / 1000.0) {
   // The handles are set up here, before the thread exists, and used only by it afterwards
   // (uv_async_send() is the one call other threads make, under tasksMutex_).
   if (uv_loop_init(&backend_->loop) != 0) throw std::runtime_error("engine loop: cannot create the libuv loop");
@@ -182,7 +182,7 @@ void EngineLoop::drainTasks() {
 
 void EngineLoop::runTickers() {
   double t = now();
-  lastTickGrid_ = std::max(lastTickGrid_, gridOrigin_ + std::floor((t - gridOrigin_) * 1000.0 / kTickMs) * kTickMs / 1000.0);
+  lastTickGrid_ = std::max(lastTickGrid_, sendSlots_.gridPointAtOrBefore(t));
   ticking_ = true;
   removedWhileTicking_.clear();
   // Iterate over a copy: a ticker may remove itself (call failed) during its tick. The

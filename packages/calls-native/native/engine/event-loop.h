@@ -108,8 +108,7 @@ class EngineLoop {
   struct Backend;  // the libuv handles, kept out of this header
   struct Watch;
   std::unique_ptr<Backend> backend_;
-  double gridOrigin_;
-  SendSlots sendSlots_;
+  SendSlots sendSlots_;  // also the thread's 5 ms grid
   static constexpr double kNotArmed = 1e18;
   double armedAt_ = kNotArmed;  // grid time the timer is armed for
   double lastTickGrid_ = -1e18;  // grid point of the last tick, never re-armed for again

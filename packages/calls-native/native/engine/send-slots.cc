@@ -8,6 +8,10 @@ long SendSlots::gridIndexAtOrAfter(double time) const {
   return static_cast<long>(std::ceil((time - origin_) / tick_ - 1e-6));
 }
 
+double SendSlots::gridPointAtOrBefore(double time) const {
+  return origin_ + std::floor((time - origin_) / tick_) * tick_;
+}
+
 int SendSlots::pointOf(long gridIndex) const {
   long point = gridIndex % kGridPoints;
   return static_cast<int>(point < 0 ? point + kGridPoints : point);

@@ -27,8 +27,10 @@ class SendSlots {
   Booking book(double earliest, int choices);
   // Gives back the booking a clock now at `at` holds.
   void release(double at);
-  // The thread's grid (EngineLoop arms its timer on it): the first grid point at or after `time`.
+  // The thread's grid (EngineLoop ticks on it): the first grid point at or after `time`,
+  // and the last one at or before it.
   double gridPointAtOrAfter(double time) const { return origin_ + static_cast<double>(gridIndexAtOrAfter(time)) * tick_; }
+  double gridPointAtOrBefore(double time) const;
   // Clocks booked at each grid point of a frame, from the origin's on.
   int booked(int gridPoint) const { return counts_[gridPoint]; }
 
