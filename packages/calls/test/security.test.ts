@@ -8,6 +8,7 @@ import { Long } from '@mtcute/core'
 import type { Call } from '../src/index.js'
 import { b2i, CallEndReason, CallFailedError, CallSecurityError, PhoneCallState, i2b, TELEGRAM_DH_PRIME } from '../src/index.js'
 import type { FakeTelegramOptions } from '../src/testing/index.js'
+import { nonSafePrime } from './support/primes.js'
 import { establish, twoParties } from './support/setup.js'
 import type { TwoParties } from './support/setup.js'
 
@@ -19,11 +20,6 @@ afterEach(async () => {
 
 const p = TELEGRAM_DH_PRIME
 const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(data).digest())
-
-/** A 2048-bit prime that g = 3 accepts (p = 2 mod 3) but whose (p - 1) / 2 is an odd multiple of 5. */
-function nonSafePrime(): bigint {
-  return generatePrimeSync(2048, { bigint: true, add: 60n, rem: 11n })
-}
 
 /** Expects the call to end with a discard of reason Disconnect sent by `userId`, and no media started there. */
 function expectDisconnectDiscard(e: TwoParties, userId: number): void {
