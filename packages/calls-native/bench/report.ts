@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { CpuSplit } from './cpu-meter.js'
+import { describePairedCheck, type PairedCheck } from './paired-check.js'
 import { SCALE_MAX_REDUCED_SHARE, type ScaleResult } from './scale-search.js'
 
 export interface BenchRow {
@@ -61,7 +62,12 @@ function scaleLine(scale: readonly ScaleResult[]): string {
   return `scale, most calls with every end's p95 <= 150 ms, no loss and at most ${SCALE_MAX_REDUCED_SHARE * 100}% of frames at reduced complexity: ${cells.join(' | ')}`
 }
 
-export function printAndSave(rows: BenchRow[], scale: readonly ScaleResult[], detail: Record<string, unknown>): void {
+export function printAndSave(
+  rows: BenchRow[],
+  scale: readonly ScaleResult[],
+  paired: PairedCheck | undefined,
+  detail: Record<string, unknown>,
+): void {
   const header = [
     'calls',
     'ends',
@@ -101,9 +107,10 @@ export function printAndSave(rows: BenchRow[], scale: readonly ScaleResult[], de
   const table = [format(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(format)].join('\n')
   console.log(table)
   if (scale.length > 0) console.log(scaleLine(scale))
+  if (paired) console.log(describePairedCheck(paired))
   const dir = fileURLToPath(new URL('../bench-results/', import.meta.url))
   mkdirSync(dir, { recursive: true })
   const file = `${dir}engine-bench.json`
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ...detail, rows, scale }, null, 2))
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ...detail, rows, scale, paired }, null, 2))
   console.log(`\nwritten: ${file}`)
 }

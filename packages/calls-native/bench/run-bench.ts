@@ -15,7 +15,7 @@
  * BENCH_CALLS="1,10,20" and BENCH_SECONDS=8 choose the sizes and the measuring window;
  * BENCH_SCALE_THREADS="1,2" the thread counts of the scale row ("" skips it),
  * BENCH_SCALE_START=12 and BENCH_SCALE_STEPS=9 its first count per engine thread and its
- * step cap per thread count;
+ * step cap per thread count; BENCH_PAIRED_PAIRS=6 the pairs of the paired check ("0" skips it);
  * BENCH_DEBUG=1 prints every call end's latency samples and queue state.
  *
  * The `bench` script starts Node with --initial-old-space-size=64: on this process's small
@@ -29,6 +29,7 @@ import { EngineThreads, VoIPController } from '../src/index.js'
 import { loadAddon, type OpusFloorMeasurement } from '../src/native/native-addon.js'
 import { ProbeSource } from './latency-probe.js'
 import { measureCalls, type BenchRelay } from './measure-calls.js'
+import { pairedCheck, type PairedCheck } from './paired-check.js'
 import { printAndSave, type BenchRow } from './report.js'
 import { loadAverage, searchMaxCalls, type ScaleResult } from './scale-search.js'
 
@@ -41,6 +42,7 @@ const scaleThreads = (process.env.BENCH_SCALE_THREADS ?? [...new Set([1, default
   .split(',')
   .filter(Boolean)
   .map(Number)
+const pairedPairs = Number(process.env.BENCH_PAIRED_PAIRS ?? 6)
 const SCALE = {
   startCalls: Number(process.env.BENCH_SCALE_START ?? 12),
   maxSteps: Number(process.env.BENCH_SCALE_STEPS ?? 9),
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
   const relay = await startRelay()
   const rows: BenchRow[] = []
   const scale: ScaleResult[] = []
+  let paired: PairedCheck | undefined
   const floorDetail: Record<string, unknown> = {}
   try {
     const signal = probeSignal()
@@ -113,12 +116,18 @@ async function main(): Promise<void> {
         `scale: most calls with every end's p95 <= 150 ms, no loss and full-complexity encodes, with ${scaleThreads.join(' and ')} engine thread(s), a step of each in turn ...`,
       )
       scale.push(...(await searchMaxCalls(scaleThreads, relay, SCALE)))
+      const single = scale.find((result) => result.threads === 1)
+      const multi = scale.find((result) => result.threads > 1)
+      if (pairedPairs > 0 && single && multi && single.maxCalls > 0) {
+        console.log(`paired check: 1 thread at ${single.maxCalls} calls and ${multi.threads} threads at the target multiple, in ${pairedPairs} pairs of adjacent steps ...`)
+        paired = await pairedCheck(single.maxCalls, multi.threads, pairedPairs, relay, SCALE)
+      }
     }
   } finally {
     EngineThreads.set(defaultThreads)
     relay.stop()
   }
-  printAndSave(rows, scale, { machine, loadAverageAtEnd: loadAverage(), floor: floorDetail })
+  printAndSave(rows, scale, paired, { machine, loadAverageAtEnd: loadAverage(), floor: floorDetail })
 }
 
 await main()

@@ -135,7 +135,8 @@ async function waitForQuiet(relay: BenchRelay): Promise<void> {
   }
 }
 
-async function measureStep(threads: number, calls: number, relay: BenchRelay, options: MeasureOptions): Promise<ScaleStep> {
+/** One window of `calls` calls on the engine threads set now, judged by the row's bounds. */
+export async function measureStep(threads: number, calls: number, relay: BenchRelay, options: MeasureOptions): Promise<ScaleStep> {
   const measured = await measureCalls(calls, relay, { ...options, verbose: false })
   const passed = passes(measured)
   const otherLoadCpus = Math.max(measured.cpu.foreign, measured.foreignWhileRunning)

@@ -1,0 +1,61 @@
+/**
+ * The scale row's ratio, checked at equal machine speed. The row's counts come from two
+ * searches whose deciding steps fall minutes apart, and this shared machine's speed drifts
+ * by up to ±15% within a run: over runs in which both thread counts cost the same CPU per
+ * call end, the row's ratio spread from 1.59× to 2.04×. The check measures the lone
+ * thread at its row figure and the larger thread count at the target multiple of it in
+ * adjacent steps, alternating which goes first (A B, B A, A B, ...) so that a steady drift
+ * weighs on both alike, and counts how often each passes the row's bounds. The larger
+ * count carries the multiple when it passes at least as often.
+ */
+import { EngineThreads } from '../src/index.js'
+import type { BenchRelay, MeasureOptions } from './measure-calls.js'
+import { measureStep, type ScaleStep } from './scale-search.js'
+
+/** The issue's target: N engine threads carry this many times one thread's calls. */
+export const SCALE_TARGET_RATIO = 1.8
+
+export interface PairedSide {
+  threads: number
+  calls: number
+  steps: ScaleStep[]
+}
+
+export interface PairedCheck {
+  ratio: number
+  single: PairedSide
+  multi: PairedSide
+}
+
+const passCount = (side: PairedSide): number => side.steps.filter((step) => step.passed).length
+
+export async function pairedCheck(
+  singleCalls: number,
+  multiThreads: number,
+  pairs: number,
+  relay: BenchRelay,
+  options: MeasureOptions,
+): Promise<PairedCheck> {
+  const single: PairedSide = { threads: 1, calls: singleCalls, steps: [] }
+  const multi: PairedSide = { threads: multiThreads, calls: Math.ceil(singleCalls * SCALE_TARGET_RATIO), steps: [] }
+  for (let pair = 0; pair < pairs; pair++) {
+    for (const side of pair % 2 === 0 ? [single, multi] : [multi, single]) {
+      EngineThreads.set(side.threads)
+      side.steps.push(await measureStep(side.threads, side.calls, relay, options))
+    }
+  }
+  return { ratio: SCALE_TARGET_RATIO, single, multi }
+}
+
+/** One line: each side's passes, and what they say about the target. */
+export function describePairedCheck(check: PairedCheck): string {
+  const side = (s: PairedSide): string => {
+    const disturbed = s.steps.filter((step) => step.disturbed).length
+    return `${s.threads} thread(s) at ${s.calls} calls passed ${passCount(s)} of ${s.steps.length}${disturbed ? ` (${disturbed} failed beside other load)` : ''}`
+  }
+  const verdict = passCount(check.multi) >= passCount(check.single) ? 'at least as often' : 'less often'
+  return (
+    `paired check, ${check.single.steps.length} pairs of adjacent steps: ${side(check.single)}; ${side(check.multi)} ` +
+    `(${check.ratio}×): ${check.multi.threads} threads carried ${check.ratio}× the calls ${verdict}`
+  )
+}
