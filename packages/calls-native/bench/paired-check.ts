@@ -6,11 +6,10 @@
  * thread at its row figure and the larger thread count at the target multiple of it in
  * adjacent steps, alternating which goes first (A B, B A, A B, ...) so that a steady drift
  * weighs on both alike, and counts how often each passes the row's bounds. The larger
- * count carries the multiple when it passes at least as often.
+ * count carries the multiple when it passes at least as often. Knows nothing of
+ * measuring: the caller runs each step.
  */
-import { EngineThreads } from '../src/index.js'
-import type { BenchRelay, MeasureOptions } from './measure-calls.js'
-import { measureStep, type ScaleStep } from './scale-search.js'
+import type { ScaleStep } from './scale-search.js'
 
 /** The issue's target: N engine threads carry this many times one thread's calls. */
 export const SCALE_TARGET_RATIO = 1.8
@@ -27,24 +26,25 @@ export interface PairedCheck {
   multi: PairedSide
 }
 
+/** Measures one step: `calls` calls on `threads` engine threads, judged by the row's bounds. */
+export type MeasureScaleStep = (threads: number, calls: number) => Promise<ScaleStep>
+
 const passCount = (side: PairedSide): number => side.steps.filter((step) => step.passed).length
 
-export async function pairedCheck(
-  singleCalls: number,
-  multiThreads: number,
-  pairs: number,
-  relay: BenchRelay,
-  options: MeasureOptions,
-): Promise<PairedCheck> {
+export async function pairedCheck(singleCalls: number, multiThreads: number, pairs: number, measure: MeasureScaleStep): Promise<PairedCheck> {
   const single: PairedSide = { threads: 1, calls: singleCalls, steps: [] }
   const multi: PairedSide = { threads: multiThreads, calls: Math.ceil(singleCalls * SCALE_TARGET_RATIO), steps: [] }
   for (let pair = 0; pair < pairs; pair++) {
     for (const side of pair % 2 === 0 ? [single, multi] : [multi, single]) {
-      EngineThreads.set(side.threads)
-      side.steps.push(await measureStep(side.threads, side.calls, relay, options))
+      side.steps.push(await measure(side.threads, side.calls))
     }
   }
   return { ratio: SCALE_TARGET_RATIO, single, multi }
+}
+
+/** Whether the larger thread count passed at the target multiple at least as often as the lone thread at its figure. */
+export function carriesTarget(check: PairedCheck): boolean {
+  return check.multi.steps.length > 0 && passCount(check.multi) >= passCount(check.single)
 }
 
 /** One line: each side's passes, and what they say about the target. */
@@ -53,7 +53,7 @@ export function describePairedCheck(check: PairedCheck): string {
     const disturbed = s.steps.filter((step) => step.disturbed).length
     return `${s.threads} thread(s) at ${s.calls} calls passed ${passCount(s)} of ${s.steps.length}${disturbed ? ` (${disturbed} failed beside other load)` : ''}`
   }
-  const verdict = passCount(check.multi) >= passCount(check.single) ? 'at least as often' : 'less often'
+  const verdict = carriesTarget(check) ? 'at least as often' : 'less often'
   return (
     `paired check, ${check.single.steps.length} pairs of adjacent steps: ${side(check.single)}; ${side(check.multi)} ` +
     `(${check.ratio}×): ${check.multi.threads} threads carried ${check.ratio}× the calls ${verdict}`

@@ -31,7 +31,7 @@ import { ProbeSource } from './latency-probe.js'
 import { measureCalls, type BenchRelay } from './measure-calls.js'
 import { pairedCheck, type PairedCheck } from './paired-check.js'
 import { printAndSave, type BenchRow } from './report.js'
-import { loadAverage, searchMaxCalls, type ScaleResult } from './scale-search.js'
+import { loadAverage, measureStep, searchMaxCalls, type ScaleResult } from './scale-search.js'
 
 const sizes = (process.env.BENCH_CALLS ?? '1,10,20').split(',').map(Number)
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 8)
@@ -120,7 +120,10 @@ async function main(): Promise<void> {
       const multi = scale.find((result) => result.threads > 1)
       if (pairedPairs > 0 && single && multi && single.maxCalls > 0) {
         console.log(`paired check: 1 thread at ${single.maxCalls} calls and ${multi.threads} threads at the target multiple, in ${pairedPairs} pairs of adjacent steps ...`)
-        paired = await pairedCheck(single.maxCalls, multi.threads, pairedPairs, relay, SCALE)
+        paired = await pairedCheck(single.maxCalls, multi.threads, pairedPairs, (threads, calls) => {
+          EngineThreads.set(threads)
+          return measureStep(threads, calls, relay, SCALE)
+        })
       }
     }
   } finally {

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { carriesTarget, describePairedCheck, pairedCheck, SCALE_TARGET_RATIO } from '../../bench/paired-check.js'
+import type { ScaleStep } from '../../bench/scale-search.js'
+
+function step(calls: number, passed: boolean, disturbed = false): ScaleStep {
+  return {
+    calls,
+    passed,
+    worstEndP95Ms: passed ? 140 : 160,
+    framesLost: 0,
+    failedEnds: 0,
+    reducedComplexityShare: 0,
+    engineCpuPerEndMs: 15,
+    loadAverage: '0 0 0',
+    cpu: { engineThreads: 0, restOfProcess: 0, relay: 0, foreign: 0 },
+    settleMs: 0,
+    attempts: 1,
+    otherLoadCpus: disturbed ? 0.3 : 0,
+    disturbed,
+  }
+}
+
+/** A machine whose verdicts come from `verdicts[threads]`, one per step in order; records the order measured. */
+function scripted(verdicts: Record<number, boolean[]>) {
+  const order: string[] = []
+  const measure = async (threads: number, calls: number): Promise<ScaleStep> => {
+    order.push(`${threads}x${calls}`)
+    return step(calls, verdicts[threads]!.shift()!)
+  }
+  return { order, measure }
+}
+
+describe('pairedCheck', () => {
+  it('measures the lone thread at its figure and the larger count at 1.8 times it, alternating which goes first', async () => {
+    const { order, measure } = scripted({ 1: [true, true, true, true], 2: [true, true, true, true] })
+    const check = await pairedCheck(30, 2, 4, measure)
+    expect(SCALE_TARGET_RATIO).toBe(1.8)
+    expect(order).toEqual(['1x30', '2x54', '2x54', '1x30', '1x30', '2x54', '2x54', '1x30'])
+    expect(check.multi.calls).toBe(54)
+  })
+
+  it('rounds the larger count up, so that it never asks for less than the target', async () => {
+    const { measure } = scripted({ 1: [true], 4: [true] })
+    const check = await pairedCheck(33, 4, 1, measure)
+    expect(check.multi.calls).toBe(60)
+    expect(check.multi.calls / check.single.calls).toBeGreaterThanOrEqual(1.8)
+  })
+
+  it('says the target is carried only when the larger count passes at least as often', async () => {
+    const equal = await pairedCheck(30, 2, 3, scripted({ 1: [true, false, true], 2: [false, true, true] }).measure)
+    expect(carriesTarget(equal)).toBe(true)
+    expect(describePairedCheck(equal)).toContain('1 thread(s) at 30 calls passed 2 of 3; 2 thread(s) at 54 calls passed 2 of 3')
+    expect(describePairedCheck(equal)).toContain('at least as often')
+
+    const fewer = await pairedCheck(30, 2, 3, scripted({ 1: [true, true, false], 2: [false, true, false] }).measure)
+    expect(carriesTarget(fewer)).toBe(false)
+    expect(describePairedCheck(fewer)).toContain('less often')
+  })
+
+  it('names the failures that stood beside other load', async () => {
+    let first = true
+    const check = await pairedCheck(30, 2, 2, async (threads, calls) => {
+      const disturbed = threads === 2 && first
+      if (disturbed) first = false
+      return step(calls, !disturbed, disturbed)
+    })
+    expect(describePairedCheck(check)).toContain('2 thread(s) at 54 calls passed 1 of 2 (1 failed beside other load)')
+  })
+
+  it('carries nothing when no pair was measured', async () => {
+    const check = await pairedCheck(30, 2, 0, scripted({}).measure)
+    expect(carriesTarget(check)).toBe(false)
+  })
+})
