@@ -42,9 +42,23 @@ export async function pairedCheck(singleCalls: number, multiThreads: number, pai
   return { ratio: SCALE_TARGET_RATIO, single, multi }
 }
 
-/** Whether the larger thread count passed at the target multiple at least as often as the lone thread at its figure. */
-export function carriesTarget(check: PairedCheck): boolean {
-  return check.multi.steps.length > 0 && passCount(check.multi) >= passCount(check.single)
+/**
+ * `carried`: the larger thread count passed at the target multiple at least as often as
+ * the lone thread at its figure; `short`: less often; `inconclusive`: neither passed a
+ * step (the lone thread's figure was a pass on a fast minute of the search), which says
+ * nothing about their ratio.
+ */
+export type PairedVerdict = 'carried' | 'short' | 'inconclusive'
+
+export function pairedVerdict(check: PairedCheck): PairedVerdict {
+  if (passCount(check.single) === 0 && passCount(check.multi) === 0) return 'inconclusive'
+  return passCount(check.multi) >= passCount(check.single) ? 'carried' : 'short'
+}
+
+const VERDICT_TEXT: Record<PairedVerdict, (check: PairedCheck) => string> = {
+  carried: (check) => `${check.multi.threads} threads carried ${check.ratio}× the calls at least as often`,
+  short: (check) => `${check.multi.threads} threads carried ${check.ratio}× the calls less often`,
+  inconclusive: () => 'inconclusive: neither passed a step',
 }
 
 /** One line: each side's passes, and what they say about the target. */
@@ -53,9 +67,8 @@ export function describePairedCheck(check: PairedCheck): string {
     const disturbed = s.steps.filter((step) => step.disturbed).length
     return `${s.threads} thread(s) at ${s.calls} calls passed ${passCount(s)} of ${s.steps.length}${disturbed ? ` (${disturbed} failed beside other load)` : ''}`
   }
-  const verdict = carriesTarget(check) ? 'at least as often' : 'less often'
   return (
     `paired check, ${check.single.steps.length} pairs of adjacent steps: ${side(check.single)}; ${side(check.multi)} ` +
-    `(${check.ratio}×): ${check.multi.threads} threads carried ${check.ratio}× the calls ${verdict}`
+    `(${check.ratio}×): ${VERDICT_TEXT[pairedVerdict(check)](check)}`
   )
 }

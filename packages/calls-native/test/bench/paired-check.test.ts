@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { carriesTarget, describePairedCheck, pairedCheck, SCALE_TARGET_RATIO } from '../../bench/paired-check.js'
+import { describePairedCheck, pairedCheck, pairedVerdict, SCALE_TARGET_RATIO } from '../../bench/paired-check.js'
 import type { ScaleStep } from '../../bench/scale-search.js'
 
 function step(calls: number, passed: boolean, disturbed = false): ScaleStep {
@@ -48,12 +48,12 @@ describe('pairedCheck', () => {
 
   it('says the target is carried only when the larger count passes at least as often', async () => {
     const equal = await pairedCheck(30, 2, 3, scripted({ 1: [true, false, true], 2: [false, true, true] }).measure)
-    expect(carriesTarget(equal)).toBe(true)
+    expect(pairedVerdict(equal)).toBe('carried')
     expect(describePairedCheck(equal)).toContain('1 thread(s) at 30 calls passed 2 of 3; 2 thread(s) at 54 calls passed 2 of 3')
     expect(describePairedCheck(equal)).toContain('at least as often')
 
     const fewer = await pairedCheck(30, 2, 3, scripted({ 1: [true, true, false], 2: [false, true, false] }).measure)
-    expect(carriesTarget(fewer)).toBe(false)
+    expect(pairedVerdict(fewer)).toBe('short')
     expect(describePairedCheck(fewer)).toContain('less often')
   })
 
@@ -67,8 +67,12 @@ describe('pairedCheck', () => {
     expect(describePairedCheck(check)).toContain('2 thread(s) at 54 calls passed 1 of 2 (1 failed beside other load)')
   })
 
-  it('carries nothing when no pair was measured', async () => {
-    const check = await pairedCheck(30, 2, 0, scripted({}).measure)
-    expect(carriesTarget(check)).toBe(false)
+  it('is inconclusive when neither passes a step, and carried when only the larger count does', async () => {
+    const none = await pairedCheck(30, 2, 2, scripted({ 1: [false, false], 2: [false, false] }).measure)
+    expect(pairedVerdict(none)).toBe('inconclusive')
+    expect(describePairedCheck(none)).toContain('inconclusive')
+    expect(pairedVerdict(await pairedCheck(30, 2, 0, scripted({}).measure))).toBe('inconclusive')
+    const onlyMulti = await pairedCheck(30, 2, 2, scripted({ 1: [false, false], 2: [true, false] }).measure)
+    expect(pairedVerdict(onlyMulti)).toBe('carried')
   })
 })
