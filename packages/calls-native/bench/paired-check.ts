@@ -21,7 +21,6 @@ export interface PairedSide {
 }
 
 export interface PairedCheck {
-  ratio: number
   single: PairedSide
   multi: PairedSide
 }
@@ -39,7 +38,7 @@ export async function pairedCheck(singleCalls: number, multiThreads: number, pai
       side.steps.push(await measure(side.threads, side.calls))
     }
   }
-  return { ratio: SCALE_TARGET_RATIO, single, multi }
+  return { single, multi }
 }
 
 /**
@@ -55,20 +54,16 @@ export function pairedVerdict(check: PairedCheck): PairedVerdict {
   return passCount(check.multi) >= passCount(check.single) ? 'carried' : 'short'
 }
 
-const VERDICT_TEXT: Record<PairedVerdict, (check: PairedCheck) => string> = {
-  carried: (check) => `${check.multi.threads} threads carried ${check.ratio}× the calls at least as often`,
-  short: (check) => `${check.multi.threads} threads carried ${check.ratio}× the calls less often`,
-  inconclusive: () => 'inconclusive: neither passed a step',
-}
-
 /** One line: each side's passes, and what they say about the target. */
 export function describePairedCheck(check: PairedCheck): string {
   const side = (s: PairedSide): string => {
     const disturbed = s.steps.filter((step) => step.disturbed).length
     return `${s.threads} thread(s) at ${s.calls} calls passed ${passCount(s)} of ${s.steps.length}${disturbed ? ` (${disturbed} failed beside other load)` : ''}`
   }
-  return (
-    `paired check, ${check.single.steps.length} pairs of adjacent steps: ${side(check.single)}; ${side(check.multi)} ` +
-    `(${check.ratio}×): ${VERDICT_TEXT[pairedVerdict(check)](check)}`
-  )
+  const verdict = pairedVerdict(check)
+  const outcome =
+    verdict === 'inconclusive'
+      ? 'inconclusive: neither passed a step'
+      : `${check.multi.threads} threads carried ${SCALE_TARGET_RATIO}× the calls ${verdict === 'carried' ? 'at least as often' : 'less often'}`
+  return `paired check, ${check.single.steps.length} pairs of adjacent steps: ${side(check.single)}; ${side(check.multi)} (${SCALE_TARGET_RATIO}×): ${outcome}`
 }

@@ -120,10 +120,7 @@ async function main(): Promise<void> {
       const multi = scale.find((result) => result.threads > 1)
       if (pairedPairs > 0 && single && multi && single.maxCalls > 0) {
         console.log(`paired check: 1 thread at ${single.maxCalls} calls and ${multi.threads} threads at the target multiple, in ${pairedPairs} pairs of adjacent steps ...`)
-        paired = await pairedCheck(single.maxCalls, multi.threads, pairedPairs, (threads, calls) => {
-          EngineThreads.set(threads)
-          return measureStep(threads, calls, relay, SCALE)
-        })
+        paired = await pairedCheck(single.maxCalls, multi.threads, pairedPairs, (threads, calls) => measureStep(threads, calls, relay, SCALE))
       }
     }
   } finally {

@@ -101,7 +101,6 @@ export async function searchMaxCalls(threadCounts: readonly number[], relay: Ben
     if (turn.length === 0) break
     for (const search of turn) {
       const calls = search.bisection.nextCalls!
-      EngineThreads.set(search.threads)
       const step = await decideStep(search.threads, calls, relay, options)
       search.steps.push(step)
       search.bisection.record(calls, step.passed)
@@ -135,8 +134,9 @@ async function waitForQuiet(relay: BenchRelay): Promise<void> {
   }
 }
 
-/** One window of `calls` calls on the engine threads set now, judged by the row's bounds. */
+/** One window of `calls` calls spread over `threads` engine threads, judged by the row's bounds. */
 export async function measureStep(threads: number, calls: number, relay: BenchRelay, options: MeasureOptions): Promise<ScaleStep> {
+  EngineThreads.set(threads)
   const measured = await measureCalls(calls, relay, { ...options, verbose: false })
   const passed = passes(measured)
   const otherLoadCpus = Math.max(measured.cpu.foreign, measured.foreignWhileRunning)
