@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
 
 import { runScript } from './support/run-script.js'
 
@@ -12,18 +16,24 @@ describe('examples --offline', () => {
     expect(code).toBe(0)
   })
 
-  it('call-and-play: plays a file, hangs up when it ends, the callee heard it', async () => {
+  it('call-and-play: plays a file, hangs up when it ends, the callee heard it, and removes the tone it made', async () => {
     const { code, stdout } = await runScript('examples/call-and-play.ts', ['--offline'])
     expect(stdout).toMatch(/the file ended, hanging up/)
     expect(stdout).toMatch(/bob\s+heard audio in [2-9] of/)
     expect(code).toBe(0)
+    const played = /calling \S+, playing (\S+)/.exec(stdout)?.[1]
+    expect(played).toMatch(/call-and-play-\d+\.wav$/)
+    expect(existsSync(played!)).toBe(false)
   })
 
-  it('record-incoming: answers, records a WAV with audio in it', async () => {
-    const { code, stdout } = await runScript('examples/record-incoming.ts', ['--offline'])
+  it('record-incoming: answers, records a WAV with audio in it, in the folder given', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'record-incoming-'))
+    onTestFinished(() => rm(dir, { recursive: true, force: true }))
+    const { code, stdout } = await runScript('examples/record-incoming.ts', ['--offline', dir])
     expect(stdout).toMatch(/call from Carol, recording to .*\.wav/)
     expect(stdout).toMatch(/saved .*\.wav: [\d.]+ s at 48000 Hz, level -\d+\.\d dBFS/)
     expect(code).toBe(0)
+    expect((await readdir(dir)).filter((name) => /^call-\d+\.wav$/.test(name))).toHaveLength(1)
   })
 
   it('emoji-check: both sides print the same four emojis', async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterAll } from 'vitest'
+import { afterAll, expect } from 'vitest'
 import { BaseSource, FRAME_SAMPLES, type AudioSource } from '../src/index.js'
 
 const run = promisify(execFile)
@@ -21,8 +21,10 @@ export async function collect(source: AudioSource, maxFrames = Number.POSITIVE_I
   return joined
 }
 
-/** A temporary directory removed after the test file. */
+/** A temporary directory removed after the test file; call it at file level. */
 export async function tempDir(): Promise<string> {
+  // afterAll registered from inside a running test never runs: the folder would be left behind.
+  if (expect.getState().currentTestName !== undefined) throw new Error('tempDir() belongs at file level, not inside a test')
   const dir = await mkdtemp(join(tmpdir(), 'calls-audio-'))
   afterAll(() => rm(dir, { recursive: true, force: true }))
   return dir
