@@ -7,7 +7,7 @@
  * --offline: calls a fake "Bob" who answers and measures what he hears; without a file a
  * 2-second 523 Hz WAV is generated first. Exits 0 if Bob heard the file.
  */
-import { rm } from 'node:fs/promises'
+import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -22,14 +22,17 @@ const { client, offline, close } = await connectExample({ offline: values.offlin
 
 let target: string
 let file: string
-// The tone this example makes for itself when given no file: removed at the end.
-let generatedFile: string | undefined
 const bobHeard = new ToneAnalyzer({ windowMs: 500 })
 if (offline) {
   watchdog(30, 'call-and-play')
   target = offline.peerUsername
-  file = positionals[0] ?? (generatedFile = join(tmpdir(), `call-and-play-${process.pid}.wav`))
-  if (generatedFile) await pipe(new ToneSource({ frequencies: 523, durationMs: 2000 }), new WavFileSink(generatedFile))
+  file = positionals[0] ?? join(tmpdir(), `call-and-play-${process.pid}.wav`)
+  if (!positionals[0]) {
+    // The tone made for this run goes with the process, however it exits.
+    const generated = file
+    process.once('exit', () => rmSync(generated, { force: true }))
+    await pipe(new ToneSource({ frequencies: 523, durationMs: 2000 }), new WavFileSink(generated))
+  }
   offline.peer.calls.on('incomingCall', (call) => void call.accept({ sink: bobHeard }).catch(() => undefined))
 } else {
   if (positionals.length !== 2) {
@@ -51,7 +54,6 @@ call.once('sourceEnd', () => {
 })
 log('me', `call ended: ${await call.ended}`)
 await close()
-if (generatedFile) await rm(generatedFile, { force: true })
 
 if (offline) {
   const loud = bobHeard.results.filter((r) => r.dbfs > -40)
