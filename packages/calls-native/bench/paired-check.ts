@@ -54,16 +54,42 @@ export function pairedVerdict(check: PairedCheck): PairedVerdict {
   return passCount(check.multi) >= passCount(check.single) ? 'carried' : 'short'
 }
 
-/** One line: each side's passes, and what they say about the target. */
+/**
+ * How likely a split at least this uneven is by chance alone, if both sides passed equally
+ * often: the exact two-sided sign test (McNemar's) over the pairs whose steps disagreed.
+ * Pairs that agree (both passed or both failed) say nothing about which side is ahead. At
+ * 6 pairs even a 3 to 0 split gives 0.25: one check alone rarely separates the sides.
+ */
+export function pairedChance(check: PairedCheck): { singleAhead: number; multiAhead: number; p: number } {
+  let singleAhead = 0
+  let multiAhead = 0
+  check.single.steps.forEach((single, pair) => {
+    const multi = check.multi.steps[pair]!
+    if (single.passed && !multi.passed) singleAhead++
+    if (multi.passed && !single.passed) multiAhead++
+  })
+  const disagreeing = singleAhead + multiAhead
+  let tail = 0
+  let ways = 1 // n choose k, from k = 0
+  for (let k = 0; k <= Math.min(singleAhead, multiAhead); k++) {
+    tail += ways
+    ways = (ways * (disagreeing - k)) / (k + 1)
+  }
+  return { singleAhead, multiAhead, p: Math.min(1, (2 * tail) / 2 ** disagreeing) }
+}
+
+/** One line: each side's passes, what they say about the target, and whether that is beyond chance. */
 export function describePairedCheck(check: PairedCheck): string {
   const side = (s: PairedSide): string => {
     const disturbed = s.steps.filter((step) => step.disturbed).length
     return `${s.threads} thread(s) at ${s.calls} calls passed ${passCount(s)} of ${s.steps.length}${disturbed ? ` (${disturbed} failed beside other load)` : ''}`
   }
   const verdict = pairedVerdict(check)
+  const chance = pairedChance(check)
+  const split = `pairs split ${chance.singleAhead} to ${chance.multiAhead}, p = ${chance.p.toFixed(2)}${chance.p < 0.05 ? '' : ': within chance'}`
   const outcome =
     verdict === 'inconclusive'
       ? 'inconclusive: neither passed a step'
-      : `${check.multi.threads} threads carried ${SCALE_TARGET_RATIO}× the calls ${verdict === 'carried' ? 'at least as often' : 'less often'}`
+      : `${check.multi.threads} threads carried ${SCALE_TARGET_RATIO}× the calls ${verdict === 'carried' ? 'at least as often' : 'less often'} (${split})`
   return `paired check, ${check.single.steps.length} pairs of adjacent steps: ${side(check.single)}; ${side(check.multi)} (${SCALE_TARGET_RATIO}×): ${outcome}`
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describePairedCheck, pairedCheck, pairedVerdict, SCALE_TARGET_RATIO } from '../../bench/paired-check.js'
+import { describePairedCheck, pairedChance, pairedCheck, pairedVerdict, SCALE_TARGET_RATIO } from '../../bench/paired-check.js'
 import type { ScaleStep } from '../../bench/scale-search.js'
 
 function step(calls: number, passed: boolean, disturbed = false): ScaleStep {
@@ -74,5 +74,23 @@ describe('pairedCheck', () => {
     expect(pairedVerdict(await pairedCheck(30, 2, 0, scripted({}).measure))).toBe('inconclusive')
     const onlyMulti = await pairedCheck(30, 2, 2, scripted({ 1: [false, false], 2: [true, false] }).measure)
     expect(pairedVerdict(onlyMulti)).toBe('carried')
+  })
+
+  it('weighs the pairs whose steps disagree with an exact sign test, and says when a split is within chance', async () => {
+    // Pairs: (1 passed, 2 failed) x3, both passed, both failed x2.
+    const threeToNone = await pairedCheck(30, 2, 6, scripted({ 1: [true, true, true, true, false, false], 2: [false, false, false, true, false, false] }).measure)
+    expect(pairedChance(threeToNone)).toEqual({ singleAhead: 3, multiAhead: 0, p: 0.25 })
+    expect(describePairedCheck(threeToNone)).toContain('less often (pairs split 3 to 0, p = 0.25: within chance)')
+
+    const sixToNone = await pairedCheck(30, 2, 6, scripted({ 1: Array(6).fill(true), 2: Array(6).fill(false) }).measure)
+    expect(pairedChance(sixToNone).p).toBeCloseTo(2 / 64, 10)
+    expect(describePairedCheck(sixToNone)).toContain('(pairs split 6 to 0, p = 0.03)')
+
+    // 4 to 1: twice P(X <= 1) for X ~ Binomial(5, 1/2) = 2 x 6/32.
+    const fourToOne = await pairedCheck(30, 2, 5, scripted({ 1: [true, true, true, true, false], 2: [false, false, false, false, true] }).measure)
+    expect(pairedChance(fourToOne)).toEqual({ singleAhead: 4, multiAhead: 1, p: 0.375 })
+
+    const agreeing = await pairedCheck(30, 2, 2, scripted({ 1: [true, false], 2: [true, false] }).measure)
+    expect(pairedChance(agreeing)).toEqual({ singleAhead: 0, multiAhead: 0, p: 1 })
   })
 })
