@@ -57,16 +57,17 @@ export function pairedVerdict(check: PairedCheck): PairedVerdict {
 /**
  * How likely a split at least this uneven is by chance alone, if both sides passed equally
  * often: the exact two-sided sign test (McNemar's) over the pairs whose steps disagreed.
- * Pairs that agree (both passed or both failed) say nothing about which side is ahead. At
- * 6 pairs even a 3 to 0 split gives 0.25: one check alone rarely separates the sides.
+ * Pairs that agree (both passed or both failed) say nothing about which side is ahead, nor
+ * does one whose failing step stood beside other load. At 6 pairs even a 3 to 0 split
+ * gives 0.25: one check alone rarely separates the sides.
  */
 export function pairedChance(check: PairedCheck): { singleAhead: number; multiAhead: number; p: number } {
   let singleAhead = 0
   let multiAhead = 0
   check.single.steps.forEach((single, pair) => {
     const multi = check.multi.steps[pair]!
-    if (single.passed && !multi.passed) singleAhead++
-    if (multi.passed && !single.passed) multiAhead++
+    if (single.passed && !multi.passed && !multi.disturbed) singleAhead++
+    if (multi.passed && !single.passed && !single.disturbed) multiAhead++
   })
   const disagreeing = singleAhead + multiAhead
   let tail = 0

@@ -93,4 +93,14 @@ describe('pairedCheck', () => {
     const agreeing = await pairedCheck(30, 2, 2, scripted({ 1: [true, false], 2: [true, false] }).measure)
     expect(pairedChance(agreeing)).toEqual({ singleAhead: 0, multiAhead: 0, p: 1 })
   })
+
+  it('leaves out of the sign test a pair whose failing step stood beside other load', async () => {
+    // The lone thread fails its first step beside other load, then both sides split 1 to 1 undisturbed.
+    const measured: Record<number, ScaleStep[]> = {
+      1: [step(30, false, true), step(30, true), step(30, false)],
+      2: [step(54, true), step(54, false), step(54, true)],
+    }
+    const check = await pairedCheck(30, 2, 3, async (threads) => measured[threads]!.shift()!)
+    expect(pairedChance(check)).toEqual({ singleAhead: 1, multiAhead: 1, p: 1 })
+  })
 })
