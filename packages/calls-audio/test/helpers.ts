@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterAll, expect } from 'vitest'
+import { afterAll, expect, onTestFinished } from 'vitest'
 import { BaseSource, FRAME_SAMPLES, type AudioSource } from '../src/index.js'
 
 const run = promisify(execFile)
@@ -21,12 +21,13 @@ export async function collect(source: AudioSource, maxFrames = Number.POSITIVE_I
   return joined
 }
 
-/** A temporary directory removed after the test file; call it at file level. */
+/** A temporary directory removed after the test that made it, or after the file when made at file level. */
 export async function tempDir(): Promise<string> {
-  // afterAll registered from inside a running test never runs: the folder would be left behind.
-  if (expect.getState().currentTestName !== undefined) throw new Error('tempDir() belongs at file level, not inside a test')
   const dir = await mkdtemp(join(tmpdir(), 'calls-audio-'))
-  afterAll(() => rm(dir, { recursive: true, force: true }))
+  const remove = () => rm(dir, { recursive: true, force: true })
+  // afterAll registered from inside a running test never runs: the folder would be left behind.
+  if (expect.getState().currentTestName !== undefined) onTestFinished(remove)
+  else afterAll(remove)
   return dir
 }
 

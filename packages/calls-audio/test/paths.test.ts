@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
@@ -14,11 +14,6 @@ import {
 } from '../src/index.js'
 import { collect, tempDir } from './helpers.js'
 
-// One folder for the file, removed after it (tempDir() registers that with afterAll, which
-// only works at file level); each test gets its own folder inside it.
-const root = await tempDir()
-const caseDir = () => mkdtemp(join(root, 'case-'))
-
 /** A .raw file whose frames are constant-valued: `values[i]` for frame i. */
 async function rawFrames(path: string, values: number[]): Promise<string> {
   const samples = new Int16Array(values.length * 960)
@@ -29,7 +24,7 @@ async function rawFrames(path: string, values: number[]): Promise<string> {
 
 describe('paths', () => {
   it('.raw/.pcm/.s16 are read as s16le 48 kHz mono, anything else goes to ffmpeg', async () => {
-    const dir = await caseDir()
+    const dir = await tempDir()
     const raw = await rawFrames(join(dir, 'a.raw'), [5, 6])
     expect(sourceFromPath(raw)).toBeInstanceOf(PcmStreamSource)
     expect(sourceFromPath('x.S16')).toBeInstanceOf(PcmStreamSource)
@@ -40,7 +35,7 @@ describe('paths', () => {
   })
 
   it('checkSourcePath: a readable file passes; missing files and folders are AudioDecodeError; no ffmpeg is FfmpegNotFoundError', async () => {
-    const dir = await caseDir()
+    const dir = await tempDir()
     const raw = await rawFrames(join(dir, 'ok.raw'), [1])
     expect(() => checkSourcePath(raw)).not.toThrow()
     expect(() => checkSourcePath(join(dir, 'missing.raw'))).toThrow(AudioDecodeError)
@@ -58,7 +53,7 @@ describe('paths', () => {
   })
 
   it('checkSinkPath: a writable folder passes; a missing or read-only folder, or a folder as the file, is AudioEncodeError', async () => {
-    const dir = await caseDir()
+    const dir = await tempDir()
     expect(() => checkSinkPath(join(dir, 'out.wav'))).not.toThrow()
     expect(() => checkSinkPath(join(dir, 'out.mp3'))).not.toThrow()
     expect(() => checkSinkPath(join(dir, 'nope', 'out.wav'))).toThrow(AudioEncodeError)
@@ -73,7 +68,7 @@ describe('paths', () => {
 
 describe('AudioPlayer with paths', () => {
   it('plays paths, reports a bad one with trackError and goes on with the next', async () => {
-    const dir = await caseDir()
+    const dir = await tempDir()
     const first = await rawFrames(join(dir, 'first.raw'), [1, 1])
     const last = await rawFrames(join(dir, 'last.raw'), [3])
     const player = new AudioPlayer()
@@ -90,7 +85,7 @@ describe('AudioPlayer with paths', () => {
   })
 
   it('hold music takes a list: each item in turn, looped; a failing one is dropped from the rotation', async () => {
-    const dir = await caseDir()
+    const dir = await tempDir()
     const a = await rawFrames(join(dir, 'a.raw'), [7])
     const b = await rawFrames(join(dir, 'b.raw'), [8, 8])
     const errors: Error[] = []
