@@ -12,10 +12,10 @@ const packageDir = fileURLToPath(new URL('../../', import.meta.url))
 const nativeDir = join(packageDir, 'native')
 const objectsDir = join(packageDir, 'build', 'Release', 'obj.target', 'tgvoip_native')
 
-/** Where system-specific code may live, and why. */
-const allowed = new Map([
-  ['native/engine/platform.cc', 'the one file for calls that differ between systems'],
-  ['native/platform/glibc-compat.cc', 'compiled only into the Linux prebuild, to load on older glibc'],
+/** Where system-specific code may live. */
+const allowed = new Set([
+  'native/engine/platform.cc', // the one file for calls that differ between systems
+  'native/platform/glibc-compat.cc', // compiled only into the Linux prebuild, to load on older glibc
 ])
 
 /** libc functions that macOS lacks, or has with another signature. */
